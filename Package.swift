@@ -1,0 +1,61 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "sfn",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sfn", targets: ["sfn"]),
+        .executable(name: "sfn-bench", targets: ["sfn-bench"]),
+        .library(name: "SFNJSON", targets: ["SFNJSON"]),
+        .library(name: "SFNJSONata", targets: ["SFNJSONata"]),
+        .library(name: "SFNLanguage", targets: ["SFNLanguage"]),
+        .library(name: "SFNRuntime", targets: ["SFNRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"]), .brew(["jansson"])]
+        ),
+        .target(
+            name: "SFNJSON",
+            dependencies: [
+                "CJansson",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(name: "SFNJSONata", dependencies: ["SFNJSON"]),
+        .target(
+            name: "SFNLanguage",
+            dependencies: ["SFNJSON", "SFNJSONata", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "SFNRuntime", dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage"]),
+        .target(
+            name: "SFNCommands",
+            dependencies: [
+                "SFNJSON", "SFNLanguage", "SFNRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "sfn", dependencies: ["SFNCommands"]),
+        .executableTarget(
+            name: "sfn-bench",
+            dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime"],
+            path: "Benchmarks/Sources/sfn-bench"
+        ),
+        .testTarget(name: "SFNJSONTests", dependencies: ["SFNJSON"]),
+        .testTarget(name: "SFNJSONataTests", dependencies: ["SFNJSON", "SFNJSONata"]),
+        .testTarget(name: "SFNLanguageTests", dependencies: ["SFNJSON", "SFNLanguage"]),
+        .testTarget(name: "SFNRuntimeTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"]),
+        .testTarget(
+            name: "SFNCommandsTests",
+            dependencies: ["SFNCommands", "SFNRuntime", "SFNLanguage", "SFNJSON"]
+        ),
+    ]
+)
