@@ -1,1 +1,3 @@
-print("sfn")
+import SFNCommands
+
+await SFNCommand.main()
