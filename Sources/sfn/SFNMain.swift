@@ -1,0 +1,8 @@
+import SFNCommands
+
+@main
+struct SFNMain {
+    static func main() async {
+        await SFNCommand.main()
+    }
+}

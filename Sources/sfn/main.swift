@@ -1,3 +1,0 @@
-import SFNCommands
-
-await SFNCommand.main()
