@@ -30,10 +30,14 @@ public final class HistoryRecorder: @unchecked Sendable {
     private var events: [HistoryEvent] = []
     private var lastId = 0
     public let keepsEvents: Bool
+    /// Whether anyone will read event details (kept events or observers), so callers can skip
+    /// building them.
+    public private(set) var wantsDetails: Bool
     private var observers: [@Sendable (HistoryEvent) -> Void] = []
 
     public init(keepsEvents: Bool) {
         self.keepsEvents = keepsEvents
+        wantsDetails = keepsEvents
     }
 
     /// Records an event and returns its id.
@@ -72,6 +76,7 @@ public final class HistoryRecorder: @unchecked Sendable {
     public func observe(_ observer: @escaping @Sendable (HistoryEvent) -> Void) {
         lock.lock()
         observers.append(observer)
+        wantsDetails = true
         lock.unlock()
     }
 }

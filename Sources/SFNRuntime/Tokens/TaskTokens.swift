@@ -80,7 +80,7 @@ public final class TaskTokenRegistry: @unchecked Sendable {
                     return
                 }
                 waiters[token, default: Waiter()].continuation = continuation
-                waiters[token]?.heartbeat = onHeartbeat
+                if let onHeartbeat, waiters[token]?.heartbeat == nil { waiters[token]?.heartbeat = onHeartbeat }
                 lock.unlock()
             }
         } onCancel: {
@@ -118,6 +118,13 @@ public final class TaskTokenRegistry: @unchecked Sendable {
             early[token] = outcome
             lock.unlock()
         }
+    }
+
+    /// Registers what a heartbeat for `token` should do (the task's heartbeat watchdog).
+    public func onHeartbeat(_ token: String, _ action: @escaping @Sendable () -> Void) {
+        lock.lock()
+        if waiters[token] != nil { waiters[token]?.heartbeat = action }
+        lock.unlock()
     }
 
     /// SendTaskHeartbeat.
