@@ -86,7 +86,9 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
         case .jsonMerge:
             return try jsonMerge(context.value(of: arguments[0]), context.value(of: arguments[1]), context.value(of: arguments[2]))
         case .mathRandom:
-            let seed = arguments.count > 2 ? try context.value(of: arguments[2]) : nil
+            // Written out because `nil` would otherwise become JSON's own null literal.
+            var seed: JSON?
+            if arguments.count > 2 { seed = try context.value(of: arguments[2]) }
             return try mathRandom(context.value(of: arguments[0]), context.value(of: arguments[1]), seed: seed, scope: context.scope)
         case .mathAdd: return try mathAdd(context.value(of: arguments[0]), context.value(of: arguments[1]))
         case .stringSplit: return try stringSplit(context.value(of: arguments[0]), context.value(of: arguments[1]))
