@@ -21,7 +21,8 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
     case stringSplit = "States.StringSplit"
     case uuid = "States.UUID"
 
-    /// AWS's size limits on encoded, decoded and hashed data, in characters.
+    /// AWS's size limits on encoded, decoded and hashed data, in characters as Java counts them
+    /// (UTF-16 code units).
     static let maximumEncodeLength = 10_000
     static let maximumHashInputLength = 10_000
     /// States.ArrayRange builds at most this many elements.
@@ -240,7 +241,7 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
 
     private func base64Encode(_ value: JSON) throws(StatesError) -> JSON {
         let text = try requireString(value, position: "first")
-        guard text.count <= Self.maximumEncodeLength else {
+        guard text.utf16.count <= Self.maximumEncodeLength else {
             throw failure("the input must not exceed \(Self.maximumEncodeLength) characters")
         }
         return .string(Base64.encode(Array(text.utf8)))
@@ -248,7 +249,7 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
 
     private func base64Decode(_ value: JSON) throws(StatesError) -> JSON {
         let text = try requireString(value, position: "first")
-        guard text.count <= Self.maximumEncodeLength else {
+        guard text.utf16.count <= Self.maximumEncodeLength else {
             throw failure("the input must not exceed \(Self.maximumEncodeLength) characters")
         }
         guard let bytes = Base64.decode(text) else { throw failure("the input is not valid Base64: \(text)") }
@@ -261,7 +262,7 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
     private func hash(_ dataValue: JSON, _ algorithmValue: JSON) throws(StatesError) -> JSON {
         let data = try requireString(dataValue, position: "first")
         let algorithmName = try requireString(algorithmValue, position: "second")
-        guard data.count <= Self.maximumHashInputLength else {
+        guard data.utf16.count <= Self.maximumHashInputLength else {
             throw failure("the data to hash must not exceed \(Self.maximumHashInputLength) characters")
         }
         guard let algorithm = DigestAlgorithm(rawValue: algorithmName) else {
