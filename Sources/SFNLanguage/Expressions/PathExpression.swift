@@ -1,0 +1,109 @@
+import SFNJSON
+
+/// What a `"key.$"` value or a `*Path` field holds in JSONPath mode: a path into the input
+/// (`$.a`), into the context object (`$$.Execution.Id`), or into a variable (`$name.a[0]`).
+public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// `$...`: evaluated against `scope.input`.
+        case input
+        /// `$$...`: evaluated against `scope.context`.
+        case context
+        /// `$name...`: evaluated against the variable's value.
+        case variable(String)
+    }
+
+    public let text: String
+    public let kind: Kind
+    /// The path applied to the input, the context object or the variable's value; rooted at
+    /// `$` in all three cases (`$$.Execution` keeps `$.Execution`, `$x.a` keeps `$.a`).
+    public let path: JSONPath
+
+    public init(_ text: String) throws(ExpressionSyntaxError) {
+        self.text = text
+        let trimmed = Substring(text)
+        guard trimmed.hasPrefix("$") else {
+            throw ExpressionSyntaxError("Invalid path '\(text)': a path must start with '$'", position: 0)
+        }
+        let afterDollar = trimmed.dropFirst()
+        if afterDollar.hasPrefix("$") {
+            kind = .context
+            path = try Self.compile("$" + afterDollar.dropFirst(), original: text, offset: 1)
+        } else if let first = afterDollar.unicodeScalars.first, Self.startsVariableName(first) {
+            let name = afterDollar.prefix { $0 != "." && $0 != "[" }
+            guard name.unicodeScalars.allSatisfy(Self.continuesVariableName) else {
+                throw ExpressionSyntaxError("Invalid path '\(text)': '\(name)' is not a valid variable name", position: 1)
+            }
+            kind = .variable(String(name))
+            path = try Self.compile("$" + afterDollar.dropFirst(name.count), original: text, offset: name.count)
+        } else {
+            kind = .input
+            path = try Self.compile(String(trimmed), original: text, offset: 0)
+        }
+    }
+
+    private static func compile(_ pathText: String, original: String, offset: Int) throws(ExpressionSyntaxError) -> JSONPath {
+        do {
+            return try JSONPath(pathText)
+        } catch {
+            var adjusted = error
+            adjusted.message = "Invalid path '\(original)': " + Self.reason(error.message)
+            adjusted.position = error.position.map { $0 + offset }
+            throw adjusted
+        }
+    }
+
+    /// The parser's message without its own "Invalid JSONPath '...': " prefix.
+    private static func reason(_ message: String) -> String {
+        guard let range = message.range(of: "': ") else { return message }
+        return String(message[range.upperBound...])
+    }
+
+    private static func startsVariableName(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "_" || scalar.properties.isAlphabetic
+    }
+
+    private static func continuesVariableName(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+
+    public var description: String { text }
+
+    public var isDefinite: Bool { path.isDefinite }
+
+    /// The selected value; `nil` when nothing matches or the variable is not defined.
+    /// Indefinite paths always produce an array.
+    public func evaluate(_ scope: ExpressionScope) -> JSON? {
+        switch evaluateExplained(scope) {
+        case .success(let value): value
+        case .failure: nil
+        }
+    }
+
+    /// Like `evaluate`, with the reason for a miss.
+    public func evaluateExplained(_ scope: ExpressionScope) -> Result<JSON, PathExpressionMiss> {
+        let base: JSON
+        switch kind {
+        case .input: base = scope.input
+        case .context: base = scope.context
+        case .variable(let name):
+            guard let value = scope.variable(name) else { return .failure(.undefinedVariable(name)) }
+            base = value
+        }
+        return path.evaluate(base).mapError { .noMatch($0) }
+    }
+}
+
+/// Why a path expression produced nothing.
+public enum PathExpressionMiss: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The path did not match; Jayway's explanation (e.g. `No results for path: $['a']`).
+    case noMatch(JSONPathMiss)
+    /// `$name` names no variable in scope.
+    case undefinedVariable(String)
+
+    public var description: String {
+        switch self {
+        case .noMatch(let miss): miss.message
+        case .undefinedVariable(let name): "The variable '\(name)' is not defined"
+        }
+    }
+}
