@@ -54,12 +54,6 @@ struct RunCommand: AsyncParsableCommand {
 
     private func execute() async throws(CommandFailure) {
         let definitionJSON = try DefinitionFiles.load(definition, stateMachine: stateMachine)
-        let machine: StateMachine
-        do {
-            machine = try StateMachine.load(definitionJSON)
-        } catch {
-            throw invalid(String(describing: error))
-        }
         let executionInput = try readInput()
 
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: Self.nowMilliseconds()) : RuntimeConfiguration()
@@ -67,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.maxHistoryEvents = maxEvents
         let runtime: StateMachineRuntime
         do {
-            runtime = try StateMachineRuntime(machine: machine, name: Self.machineName(definition), configuration: configuration)
+            runtime = try StateMachineRuntime(definition: definitionJSON, name: Self.machineName(definition), configuration: configuration)
         } catch {
             throw invalid(String(describing: error))
         }

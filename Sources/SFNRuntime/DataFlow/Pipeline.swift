@@ -46,10 +46,10 @@ extension Interpreter {
         case .path(let path):
             var pathScope = scope()
             pathScope.input = value
-            guard let selected = path.evaluate(pathScope) else {
-                throw StatesError.runtime("Invalid path '\(path.text)' : No results for path: \(path.normalizedText)")
+            switch path.evaluateExplained(pathScope) {
+            case .success(let selected): return selected
+            case .failure(let miss): throw StatesError.runtime("Invalid path '\(path.text)' : \(miss)")
             }
-            return selected
         }
     }
 

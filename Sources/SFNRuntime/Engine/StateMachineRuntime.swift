@@ -13,17 +13,11 @@ public final class StateMachineRuntime: Sendable {
     public let configuration: RuntimeConfiguration
     let plan: MachinePlan
 
-    /// Builds the runtime from a validated model.
-    public init(machine: StateMachine, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws {
+    /// Compiles a definition (every path, template and expression once) into a runnable machine.
+    public init(definition: JSON, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws(PlanError) {
         self.name = name
         self.configuration = configuration
-        plan = try PlanBuilder.build(machine)
-    }
-
-    /// Parses and validates a definition, then builds the runtime.
-    public convenience init(definition: JSON, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws {
-        let machine = try StateMachine.load(definition)
-        try self.init(machine: machine, name: name, configuration: configuration)
+        plan = try PlanBuilder.build(definition)
     }
 
     /// Starts an execution and returns at once.
@@ -69,9 +63,7 @@ public final class Execution: @unchecked Sendable {
 
     /// Waits for the execution to end.
     public func result() async -> ExecutionResult {
-        lock.lock()
-        let task = self.task
-        lock.unlock()
+        let task = lock.withLock { self.task }
         guard let task else {
             return ExecutionResult(status: .aborted, startDate: run.startTime, stopDate: run.startTime)
         }
@@ -89,9 +81,7 @@ public final class Execution: @unchecked Sendable {
     /// StopExecution: the execution ends as ABORTED.
     public func stop() {
         run.markAborted()
-        lock.lock()
-        let task = self.task
-        lock.unlock()
+        let task = lock.withLock { self.task }
         task?.cancel()
     }
 
@@ -110,9 +100,10 @@ public final class Execution: @unchecked Sendable {
         if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes) {
             outcome = .failure(StatesError("States.DataLimitExceeded", cause: "The execution input exceeds the maximum number of bytes service limit."))
         } else if case .real = timeline.mode, let timeout = plan.timeoutSeconds {
+            let startPath = path
             outcome = await withRealDeadline(seconds: timeout, run: run) {
-                var innerPath = path
-                do {
+                var innerPath = startPath
+                do throws(StatesError) {
                     return .success(try await interpreter.execute(plan, input: run.input, path: &innerPath))
                 } catch {
                     return .failure(error)

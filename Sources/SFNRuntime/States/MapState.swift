@@ -25,7 +25,7 @@ extension Interpreter {
             iterationPath.previousEventId = self.history.record(
                 "MapIterationStarted", previous: startedId, at: iterationPath.timeline.now, detailsKey: "mapIterationStartedEventDetails",
                 details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
-            do {
+            do throws(StatesError) {
                 let output = try await self.execute(processor, input: inputs[index], path: &iterationPath)
                 self.history.record(
                     "MapIterationSucceeded", previous: iterationPath.previousEventId, at: iterationPath.timeline.now,
@@ -40,7 +40,7 @@ extension Interpreter {
                 return (.failure(error), iterationPath.timeline)
             }
         }
-        path.timeline.join(outcomes.map(\.timeline))
+        path.timeline.join(outcomes.map { $0.timeline })
         var results: [JSON] = []
         results.reserveCapacity(inputs.count)
         var failures = 0

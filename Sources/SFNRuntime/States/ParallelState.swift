@@ -17,14 +17,14 @@ extension Interpreter {
         let outcomes = await runConcurrently(count: branches.count, maxConcurrency: 0) { index in
             var branchPath = base.branch()
             branchPath.previousEventId = startedId
-            do {
+            do throws(StatesError) {
                 let output = try await self.execute(branches[index], input: effective, path: &branchPath)
                 return (.success(output), branchPath.timeline)
             } catch {
                 return (.failure(error), branchPath.timeline)
             }
         }
-        path.timeline.join(outcomes.map(\.timeline))
+        path.timeline.join(outcomes.map { $0.timeline })
         var results: [JSON] = []
         results.reserveCapacity(branches.count)
         for outcome in outcomes {

@@ -117,7 +117,7 @@ extension Interpreter {
         let work: @Sendable () async -> Result<JSON, StatesError> = {
             if pattern == .waitForTaskToken, let token = request.taskToken {
                 if let executor {
-                    do {
+                    do throws(StatesError) {
                         _ = try await executor.execute(request)
                     } catch {
                         return .failure(error)
@@ -137,7 +137,7 @@ extension Interpreter {
                         ErrorName.taskFailed,
                         cause: "No executor is configured for the resource '\(request.resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry."))
             }
-            do {
+            do throws(StatesError) {
                 return .success(try await executor.execute(request))
             } catch {
                 return .failure(error)
