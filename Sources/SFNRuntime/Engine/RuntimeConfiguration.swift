@@ -10,8 +10,8 @@ public struct RuntimeConfiguration: Sendable {
     /// AWS's payload limit for inputs, outputs and results.
     public var maxPayloadBytes = 256 * 1024
     public var region = "us-east-1"
-    public var accountId = "123456789012"
-    public var roleArn = "arn:aws:iam::123456789012:role/sfn-local"
+    public var accountId = "111111111111"
+    public var roleArn = "arn:aws:iam::111111111111:role/sfn-local"
     public var executors = ExecutorRegistry()
     public var tokens = TaskTokenRegistry()
     /// Entropy for names, tokens, UUIDs, jitter; injected so runs can be repeatable.
