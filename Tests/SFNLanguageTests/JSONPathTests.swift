@@ -40,6 +40,7 @@ private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
         ("$..book[1:2].title", #"["Sword of Honour"]"#),
         ("$..book[-2:].title", #"["Moby Dick","The Lord of the Rings"]"#),
         ("$..book[2:].title", #"["Moby Dick","The Lord of the Rings"]"#),
+        ("$..[?(@.price < 10)].title", #"["Sayings of the Century","Moby Dick"]"#),
         ("$..book[?(@.isbn)].title", #"["Moby Dick","The Lord of the Rings"]"#),
         ("$.store.book[?(@.price < 10)].title", #"["Sayings of the Century","Moby Dick"]"#),
         ("$..book[?(@.price <= $['expensive'])].title", #"["Sayings of the Century","Moby Dick"]"#),

@@ -25,26 +25,28 @@ struct JSONPathEvaluator {
 
     // MARK: Definite paths
 
-    /// Follows names and single indexes, explaining a miss the way Jayway does.
+    /// Follows names and single indexes, explaining a miss the way Jayway does. The path
+    /// walked so far is only rendered when there is a miss to explain.
     private func definite(_ path: JSONPath, on start: JSON) -> Result<JSON, JSONPathMiss> {
         var current = start
-        var walked = "$"
         let steps = path.steps
+        func walked(_ count: Int) -> String {
+            "$" + steps[..<count].map(\.normalizedText).joined()
+        }
         for (offset, step) in steps.enumerated() {
-            let isLast = offset == steps.count - 1
             switch step {
             case .property(let name):
                 guard case .object(let members) = current else {
-                    return .failure(Self.notAnObject(step.normalizedText, walked: walked, found: current))
+                    return .failure(Self.notAnObject(step.normalizedText, walked: walked(offset), found: current))
                 }
                 guard let next = members[name] else {
-                    if isLast { return .failure(JSONPathMiss("No results for path: \(path.normalizedText)")) }
-                    return .failure(JSONPathMiss("Missing property in path \(walked)['\(name)']"))
+                    if offset == steps.count - 1 { return .failure(JSONPathMiss("No results for path: \(path.normalizedText)")) }
+                    return .failure(JSONPathMiss("Missing property in path \(walked(offset + 1))"))
                 }
                 current = next
             case .properties(let names):
                 guard case .object(let members) = current else {
-                    return .failure(Self.notAnObject(step.normalizedText, walked: walked, found: current))
+                    return .failure(Self.notAnObject(step.normalizedText, walked: walked(offset), found: current))
                 }
                 var merged = JSONObject(minimumCapacity: names.count)
                 for name in names {
@@ -53,7 +55,7 @@ struct JSONPathEvaluator {
                 current = .object(merged)
             case .index(let index):
                 guard case .array(let elements) = current else {
-                    if case .null = current { return .failure(JSONPathMiss("The path \(walked) is null")) }
+                    if case .null = current { return .failure(JSONPathMiss("The path \(walked(offset)) is null")) }
                     let rest = steps[offset...].map(\.normalizedText).joined()
                     return .failure(JSONPathMiss("Filter: \(rest) can only be applied to arrays. Current context is: \(Self.javaText(current))"))
                 }
@@ -66,7 +68,6 @@ struct JSONPathEvaluator {
                 // Not reachable for a definite path; treated as a miss rather than trusted.
                 return .failure(JSONPathMiss("No results for path: \(path.normalizedText)"))
             }
-            walked += step.normalizedText
         }
         return .success(current)
     }
@@ -104,7 +105,10 @@ struct JSONPathEvaluator {
             matches.append(value)
             return
         }
-        let rest = steps.dropFirst()
+        apply(step, then: steps.dropFirst(), to: value, into: &matches)
+    }
+
+    private func apply(_ step: JSONPathStep, then rest: ArraySlice<JSONPathStep>, to value: JSON, into matches: inout [JSON]) {
         switch step {
         case .property(let name):
             if case .object(let members) = value, let next = members[name] {
@@ -176,14 +180,12 @@ struct JSONPathEvaluator {
         case (.index, .array), (.indexes, .array), (.slice, .array): applies = true
         case (.wildcard, .object), (.wildcard, .array): applies = true
         case (.filter(let filter), .object): applies = filter.accepts(value, root: root)
-        case (.filter, .array): applies = true
+        // Jayway tests the filter against the array itself, which only a filter on the array
+        // as a whole (e.g. its length) can satisfy; the elements are visited on their own.
+        case (.filter(let filter), .array): applies = filter.accepts(value, root: root)
         default: applies = false
         }
-        if applies {
-            var targetAndRest = [target]
-            targetAndRest.append(contentsOf: rest)
-            collect(targetAndRest[...], from: value, into: &matches)
-        }
+        if applies { apply(target, then: rest, to: value, into: &matches) }
         switch value {
         case .object(let members):
             for member in members.values { scan(target, rest, in: member, into: &matches) }
