@@ -235,3 +235,20 @@ private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
         #expect(throws: ExpressionSyntaxError.self) { try PathExpression(text) }
     }
 }
+
+@Suite struct PathExpressionCauseTests {
+    @Test func invalidPathCauseMatchesAWS() throws {
+        let expression = try PathExpression("$.NoSuchInputPath")
+        guard case .failure(let miss) = expression.evaluateExplained(ExpressionScope(input: ["a": 1])) else {
+            Issue.record("expected a miss")
+            return
+        }
+        #expect(miss.invalidPathCause(for: expression) == "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']")
+    }
+
+    @Test func templateFieldCauseMatchesAWS() throws {
+        let cause = PathExpressionMiss.templateFieldCause(
+            path: try PathExpression("$.application.address"), field: "address.$", input: ["flagged": false])
+        #expect(cause == #"The JSONPath '$.application.address' specified for the field 'address.$' could not be found in the input '{"flagged":false}'"#)
+    }
+}

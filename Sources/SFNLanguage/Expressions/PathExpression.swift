@@ -107,3 +107,18 @@ public enum PathExpressionMiss: Error, Sendable, Hashable, CustomStringConvertib
         }
     }
 }
+
+extension PathExpressionMiss {
+    /// AWS's wording when a path field (`InputPath`, `OutputPath`, ...) selects nothing, without
+    /// the "An error occurred while executing the state ..." prefix the runtime adds:
+    /// `Invalid path '$.x' : No results for path: $['x']`.
+    public func invalidPathCause(for expression: PathExpression) -> String {
+        "Invalid path '\(expression.text)' : \(description)"
+    }
+
+    /// AWS's wording when a `"key.$"` entry of a payload template selects nothing:
+    /// `The JSONPath '$.x' specified for the field 'key.$' could not be found in the input '{...}'`.
+    public static func templateFieldCause(path: PathExpression, field: String, input: JSON) -> String {
+        "The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(input.compactText)'"
+    }
+}
