@@ -252,3 +252,19 @@ private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
         #expect(cause == #"The JSONPath '$.application.address' specified for the field 'address.$' could not be found in the input '{"flagged":false}'"#)
     }
 }
+
+@Suite struct LeadingPathTests {
+    @Test(arguments: [
+        ("$.a, 'x')", "$.a"),
+        ("$$.Execution.Id)", "$$.Execution.Id"),
+        ("$var[0] ,", "$var[0]"),
+        ("$['a, b'].c)", "$['a, b'].c"),
+        ("$.list[?(@.x == 'p, q)')].y, 1)", "$.list[?(@.x == 'p, q)')].y"),
+        ("$", "$"),
+    ])
+    func readsUpToTheArgumentEnd(text: String, expected: String) throws {
+        let (expression, length) = try PathExpression.leadingPath(in: Substring(text))
+        #expect(expression.text == expected)
+        #expect(length == expected.count)
+    }
+}

@@ -68,6 +68,36 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// Reads the path at the start of `text`, as found inside an intrinsic function's argument
+    /// list: it ends before a `,`, `)` or blank that is not inside brackets or quotes. Returns
+    /// the compiled expression and how many characters it took.
+    public static func leadingPath(in text: Substring) throws(ExpressionSyntaxError) -> (expression: PathExpression, length: Int) {
+        var depth = 0
+        var quote: Character?
+        var escaped = false
+        var end = text.startIndex
+        scan: while end < text.endIndex {
+            let character = text[end]
+            if let open = quote {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == open { quote = nil }
+            } else {
+                switch character {
+                case "'", "\"": if depth > 0 { quote = character }
+                case "[": depth += 1
+                case "]": depth -= 1
+                case "(" where depth > 0: depth += 1
+                case ")" where depth > 0: depth -= 1
+                case ",", ")", " ", "\t", "\n", "\r": if depth == 0 { break scan }
+                default: break
+                }
+            }
+            end = text.index(after: end)
+        }
+        let pathText = String(text[..<end])
+        return (try PathExpression(pathText), pathText.count)
+    }
+
+
     public var isDefinite: Bool { path.isDefinite }
 
     /// The selected value; `nil` when nothing matches or the variable is not defined.
