@@ -103,9 +103,10 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
     /// The selected value; `nil` when nothing matches or the variable is not defined.
     /// Indefinite paths always produce an array.
     public func evaluate(_ scope: ExpressionScope) -> JSON? {
-        switch evaluateExplained(scope) {
-        case .success(let value): value
-        case .failure: nil
+        switch kind {
+        case .input: return path.query(scope.input)
+        case .context: return path.query(scope.context)
+        case .variable(let name): return scope.variable(name).flatMap(path.query)
         }
     }
 
