@@ -194,6 +194,8 @@ private func matches(_ ruleText: String, _ input: String, variables: [String: JS
         (#"{"And":[{"Variable":"$.v","IsNull":true},{"Variable":"$.v"}]}"#, "/And/1"),
         (#"{"Or":[{"Not":{"Variable":"$.v","Bogus":1}}]}"#, "/Or/0/Not/Bogus"),
         (#"{"Not":[{"Variable":"$.v","IsNull":true}]}"#, "/Not"),
+        (#"{"Not":{"Variable":"$.v","IsNull":true,"Next":"A"},"Next":"B"}"#, "/Not/Next"),
+        (#"{"And":[{"Variable":"$.v","IsNull":true,"Assign":{}}]}"#, "/And/0/Assign"),
         (#"{"Variable":"$.v","And":[{"Variable":"$.v","IsNull":true}]}"#, "/Variable"),
     ])
     func compileErrorsPointAtTheProblem(text: String, pointer: String) throws {

@@ -17,7 +17,13 @@ extension ChoiceRule {
         var variable: JSON?
         var operators: [(key: String, value: JSON)] = []
         for (key, value) in members {
-            if foreignKeys.contains(key) { continue }
+            if foreignKeys.contains(key) {
+                // Only a top-level rule picks the next state (and assigns variables).
+                if !pointer.tokens.isEmpty, key == "Next" || key == "Assign" || key == "Output" {
+                    throw ExpressionSyntaxError("A nested choice rule cannot have '\(key)'", pointer: pointer / key)
+                }
+                continue
+            }
             if key == "Variable" {
                 variable = value
             } else {
