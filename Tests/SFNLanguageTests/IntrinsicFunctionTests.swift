@@ -157,6 +157,14 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(error?.cause?.contains("States.ArrayRange") == true)
     }
 
+    @Test func extremeBoundsFailCleanly() throws {
+        #expect(try failure("States.ArrayRange(0, -9223372036854775808, -1)")?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayRange(-9223372036854775808, 9223372036854775807, 1)")?.error == ErrorName.intrinsicFailure)
+        #expect(try evaluate("States.ArrayRange(9223372036854775807, 9223372036854775806, -9223372036854775808)") == [9_223_372_036_854_775_807])
+        #expect(try evaluate("States.ArrayPartition($.a, 9223372036854775807)", input: ["a": [1, 2, 3]]) == [[1, 2, 3]])
+        #expect(try evaluate("States.ArrayRange(1, 5, -1)") == [])
+    }
+
     @Test func getItemAndLength() throws {
         let input: JSON = ["a": [1, 2, 3, 4, 5, 6, 7, 8, 9], "i": 5]
         #expect(try evaluate("States.ArrayGetItem($.a, $.i)", input: input) == 6)

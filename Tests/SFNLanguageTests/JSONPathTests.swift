@@ -40,6 +40,7 @@ private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
         ("$..book[1:2].title", #"["Sword of Honour"]"#),
         ("$..book[-2:].title", #"["Moby Dick","The Lord of the Rings"]"#),
         ("$..book[2:].title", #"["Moby Dick","The Lord of the Rings"]"#),
+        ("$..[?(@.price < 10)].title", #"["Sayings of the Century","Moby Dick"]"#),
         ("$..book[?(@.isbn)].title", #"["Moby Dick","The Lord of the Rings"]"#),
         ("$.store.book[?(@.price < 10)].title", #"["Sayings of the Century","Moby Dick"]"#),
         ("$..book[?(@.price <= $['expensive'])].title", #"["Sayings of the Century","Moby Dick"]"#),
@@ -232,5 +233,38 @@ private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
     @Test(arguments: ["", "x", "$$.", "$a-b", "$.a b", "$x[", "$$[?("])
     func syntaxErrors(text: String) {
         #expect(throws: ExpressionSyntaxError.self) { try PathExpression(text) }
+    }
+}
+
+@Suite struct PathExpressionCauseTests {
+    @Test func invalidPathCauseMatchesAWS() throws {
+        let expression = try PathExpression("$.NoSuchInputPath")
+        guard case .failure(let miss) = expression.evaluateExplained(ExpressionScope(input: ["a": 1])) else {
+            Issue.record("expected a miss")
+            return
+        }
+        #expect(miss.invalidPathCause(for: expression) == "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']")
+    }
+
+    @Test func templateFieldCauseMatchesAWS() throws {
+        let cause = PathExpressionMiss.templateFieldCause(
+            path: try PathExpression("$.application.address"), field: "address.$", input: ["flagged": false])
+        #expect(cause == #"The JSONPath '$.application.address' specified for the field 'address.$' could not be found in the input '{"flagged":false}'"#)
+    }
+}
+
+@Suite struct LeadingPathTests {
+    @Test(arguments: [
+        ("$.a, 'x')", "$.a"),
+        ("$$.Execution.Id)", "$$.Execution.Id"),
+        ("$var[0] ,", "$var[0]"),
+        ("$['a, b'].c)", "$['a, b'].c"),
+        ("$.list[?(@.x == 'p, q)')].y, 1)", "$.list[?(@.x == 'p, q)')].y"),
+        ("$", "$"),
+    ])
+    func readsUpToTheArgumentEnd(text: String, expected: String) throws {
+        let (expression, length) = try PathExpression.leadingPath(in: Substring(text))
+        #expect(expression.text == expected)
+        #expect(length == expected.count)
     }
 }

@@ -39,10 +39,8 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// Definite path: the value, or `nil` when nothing matches. Indefinite path: an array of
     /// all matches (possibly empty).
     public func query(_ root: JSON) -> JSON? {
-        switch evaluate(root) {
-        case .success(let value): value
-        case .failure: nil
-        }
+        var evaluator = JSONPathEvaluator(root: root)
+        return evaluator.value(self, on: root)
     }
 
     /// Like `query`, but a miss carries Jayway's explanation (used in AWS's error causes, e.g.

@@ -12,7 +12,7 @@ struct JSONPathEvaluator {
         if path.isDefinite {
             switch definite(path, on: start) {
             case .success(let value): selected = value
-            case .failure(let miss): return .failure(miss)
+            case .failure(let miss): return .failure(miss.explained(path))
             }
         } else {
             var matches: [JSON] = []
@@ -23,29 +23,64 @@ struct JSONPathEvaluator {
         return function.apply(to: selected)
     }
 
+    /// `run` without explanations: misses cost no string work.
+    mutating func value(_ path: JSONPath, on start: JSON) -> JSON? {
+        let selected: JSON
+        if path.isDefinite {
+            guard case .success(let value) = definite(path, on: start) else { return nil }
+            selected = value
+        } else {
+            var matches: [JSON] = []
+            collect(path.steps[...], from: start, into: &matches)
+            selected = .array(matches)
+        }
+        guard let function = path.function else { return selected }
+        return try? function.apply(to: selected).get()
+    }
+
     // MARK: Definite paths
 
-    /// Follows names and single indexes, explaining a miss the way Jayway does.
-    private func definite(_ path: JSONPath, on start: JSON) -> Result<JSON, JSONPathMiss> {
+    /// Where and why a definite path stopped; rendered as Jayway's message only on demand.
+    enum DefiniteMiss: Error {
+        case noResults
+        case missingProperty(afterSteps: Int)
+        case notAnObject(step: Int, found: JSON)
+        case nullBeforeIndex(step: Int)
+        case notAnArray(step: Int, found: JSON)
+
+        func explained(_ path: JSONPath) -> JSONPathMiss {
+            let steps = path.steps
+            func walked(_ count: Int) -> String { "$" + steps[..<count].map(\.normalizedText).joined() }
+            switch self {
+            case .noResults:
+                return JSONPathMiss("No results for path: \(path.normalizedText)")
+            case .missingProperty(let count):
+                return JSONPathMiss("Missing property in path \(walked(count))")
+            case .notAnObject(let step, let found):
+                return JSONPathEvaluator.notAnObject(steps[step].normalizedText, walked: walked(step), found: found)
+            case .nullBeforeIndex(let step):
+                return JSONPathMiss("The path \(walked(step)) is null")
+            case .notAnArray(let step, let found):
+                let rest = steps[step...].map(\.normalizedText).joined()
+                return JSONPathMiss("Filter: \(rest) can only be applied to arrays. Current context is: \(JSONPathEvaluator.javaText(found))")
+            }
+        }
+    }
+
+    /// Follows names and single indexes, noting where Jayway would have stopped.
+    private func definite(_ path: JSONPath, on start: JSON) -> Result<JSON, DefiniteMiss> {
         var current = start
-        var walked = "$"
         let steps = path.steps
         for (offset, step) in steps.enumerated() {
-            let isLast = offset == steps.count - 1
             switch step {
             case .property(let name):
-                guard case .object(let members) = current else {
-                    return .failure(Self.notAnObject(step.normalizedText, walked: walked, found: current))
-                }
+                guard case .object(let members) = current else { return .failure(.notAnObject(step: offset, found: current)) }
                 guard let next = members[name] else {
-                    if isLast { return .failure(JSONPathMiss("No results for path: \(path.normalizedText)")) }
-                    return .failure(JSONPathMiss("Missing property in path \(walked)['\(name)']"))
+                    return .failure(offset == steps.count - 1 ? .noResults : .missingProperty(afterSteps: offset + 1))
                 }
                 current = next
             case .properties(let names):
-                guard case .object(let members) = current else {
-                    return .failure(Self.notAnObject(step.normalizedText, walked: walked, found: current))
-                }
+                guard case .object(let members) = current else { return .failure(.notAnObject(step: offset, found: current)) }
                 var merged = JSONObject(minimumCapacity: names.count)
                 for name in names {
                     if let value = members[name] { merged[name] = value }
@@ -53,25 +88,21 @@ struct JSONPathEvaluator {
                 current = .object(merged)
             case .index(let index):
                 guard case .array(let elements) = current else {
-                    if case .null = current { return .failure(JSONPathMiss("The path \(walked) is null")) }
-                    let rest = steps[offset...].map(\.normalizedText).joined()
-                    return .failure(JSONPathMiss("Filter: \(rest) can only be applied to arrays. Current context is: \(Self.javaText(current))"))
+                    if case .null = current { return .failure(.nullBeforeIndex(step: offset)) }
+                    return .failure(.notAnArray(step: offset, found: current))
                 }
                 let effective = index < 0 ? elements.count + index : index
-                guard elements.indices.contains(effective) else {
-                    return .failure(JSONPathMiss("No results for path: \(path.normalizedText)"))
-                }
+                guard elements.indices.contains(effective) else { return .failure(.noResults) }
                 current = elements[effective]
             case .indexes, .slice, .wildcard, .descendants, .filter:
                 // Not reachable for a definite path; treated as a miss rather than trusted.
-                return .failure(JSONPathMiss("No results for path: \(path.normalizedText)"))
+                return .failure(.noResults)
             }
-            walked += step.normalizedText
         }
         return .success(current)
     }
 
-    private static func notAnObject(_ fragment: String, walked: String, found: JSON) -> JSONPathMiss {
+    static func notAnObject(_ fragment: String, walked: String, found: JSON) -> JSONPathMiss {
         JSONPathMiss(
             "Expected to find an object with property \(fragment) in path \(walked) but found '\(javaClassName(found))'. "
                 + "This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JsonSmartJsonProvider'.")
@@ -90,7 +121,7 @@ struct JSONPathEvaluator {
     }
 
     /// `String.valueOf` of a JSON node in Java: strings bare, everything else as JSON.
-    private static func javaText(_ value: JSON) -> String {
+    static func javaText(_ value: JSON) -> String {
         if case .string(let text) = value { return text }
         return value.compactText
     }
@@ -104,7 +135,10 @@ struct JSONPathEvaluator {
             matches.append(value)
             return
         }
-        let rest = steps.dropFirst()
+        apply(step, then: steps.dropFirst(), to: value, into: &matches)
+    }
+
+    private func apply(_ step: JSONPathStep, then rest: ArraySlice<JSONPathStep>, to value: JSON, into matches: inout [JSON]) {
         switch step {
         case .property(let name):
             if case .object(let members) = value, let next = members[name] {
@@ -176,14 +210,12 @@ struct JSONPathEvaluator {
         case (.index, .array), (.indexes, .array), (.slice, .array): applies = true
         case (.wildcard, .object), (.wildcard, .array): applies = true
         case (.filter(let filter), .object): applies = filter.accepts(value, root: root)
-        case (.filter, .array): applies = true
+        // Jayway tests the filter against the array itself, which only a filter on the array
+        // as a whole (e.g. its length) can satisfy; the elements are visited on their own.
+        case (.filter(let filter), .array): applies = filter.accepts(value, root: root)
         default: applies = false
         }
-        if applies {
-            var targetAndRest = [target]
-            targetAndRest.append(contentsOf: rest)
-            collect(targetAndRest[...], from: value, into: &matches)
-        }
+        if applies { apply(target, then: rest, to: value, into: &matches) }
         switch value {
         case .object(let members):
             for member in members.values { scan(target, rest, in: member, into: &matches) }

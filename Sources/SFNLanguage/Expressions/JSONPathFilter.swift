@@ -15,6 +15,20 @@ indirect enum JSONPathFilter: Sendable, Hashable {
 struct JSONPathFilterPath: Sendable, Hashable {
     var isRelative: Bool
     var path: JSONPath
+    /// For an indefinite path, its leading names and indexes: what must exist for an
+    /// existence check to hold.
+    var definiteHead: JSONPath?
+
+    init(isRelative: Bool, path: JSONPath) {
+        self.isRelative = isRelative
+        self.path = path
+        if path.isDefinite {
+            definiteHead = nil
+        } else {
+            let head = path.steps.prefix { $0.isDefinite(isLast: false) }
+            definiteHead = JSONPath(text: path.text, steps: Array(head), function: nil)
+        }
+    }
 }
 
 enum JSONPathOperand: Sendable, Hashable {
@@ -116,9 +130,7 @@ extension JSONPathFilterPath {
     /// resolve, an indefinite one only needs its definite head to resolve.
     func exists(item: JSON, root: JSON) -> Bool {
         let start = isRelative ? item : root
-        if path.isDefinite { return path.query(start) != nil }
-        let head = path.steps.prefix { $0.isDefinite(isLast: false) }
-        return JSONPath(text: path.text, steps: Array(head), function: nil).query(start) != nil
+        return (definiteHead ?? path).query(start) != nil
     }
 }
 

@@ -68,14 +68,45 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// Reads the path at the start of `text`, as found inside an intrinsic function's argument
+    /// list: it ends before a `,`, `)` or blank that is not inside brackets or quotes. Returns
+    /// the compiled expression and how many characters it took.
+    public static func leadingPath(in text: Substring) throws(ExpressionSyntaxError) -> (expression: PathExpression, length: Int) {
+        var depth = 0
+        var quote: Character?
+        var escaped = false
+        var end = text.startIndex
+        scan: while end < text.endIndex {
+            let character = text[end]
+            if let open = quote {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == open { quote = nil }
+            } else {
+                switch character {
+                case "'", "\"": if depth > 0 { quote = character }
+                case "[": depth += 1
+                case "]": depth -= 1
+                case "(" where depth > 0: depth += 1
+                case ")" where depth > 0: depth -= 1
+                case ",", ")", " ", "\t", "\n", "\r": if depth == 0 { break scan }
+                default: break
+                }
+            }
+            end = text.index(after: end)
+        }
+        let pathText = String(text[..<end])
+        return (try PathExpression(pathText), pathText.count)
+    }
+
+
     public var isDefinite: Bool { path.isDefinite }
 
     /// The selected value; `nil` when nothing matches or the variable is not defined.
     /// Indefinite paths always produce an array.
     public func evaluate(_ scope: ExpressionScope) -> JSON? {
-        switch evaluateExplained(scope) {
-        case .success(let value): value
-        case .failure: nil
+        switch kind {
+        case .input: return path.query(scope.input)
+        case .context: return path.query(scope.context)
+        case .variable(let name): return scope.variable(name).flatMap(path.query)
         }
     }
 
@@ -105,5 +136,20 @@ public enum PathExpressionMiss: Error, Sendable, Hashable, CustomStringConvertib
         case .noMatch(let miss): miss.message
         case .undefinedVariable(let name): "The variable '\(name)' is not defined"
         }
+    }
+}
+
+extension PathExpressionMiss {
+    /// AWS's wording when a path field (`InputPath`, `OutputPath`, ...) selects nothing, without
+    /// the "An error occurred while executing the state ..." prefix the runtime adds:
+    /// `Invalid path '$.x' : No results for path: $['x']`.
+    public func invalidPathCause(for expression: PathExpression) -> String {
+        "Invalid path '\(expression.text)' : \(description)"
+    }
+
+    /// AWS's wording when a `"key.$"` entry of a payload template selects nothing:
+    /// `The JSONPath '$.x' specified for the field 'key.$' could not be found in the input '{...}'`.
+    public static func templateFieldCause(path: PathExpression, field: String, input: JSON) -> String {
+        "The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(input.compactText)'"
     }
 }

@@ -181,10 +181,10 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
         let size = try requireInteger(sizeValue, position: "second")
         guard size > 0 else { throw failure("the chunk size must be a positive integer, but was \(size)") }
         var chunks: [JSON] = []
-        chunks.reserveCapacity((elements.count + size - 1) / size)
+        chunks.reserveCapacity(elements.count / size + 1)
         var start = 0
         while start < elements.count {
-            let end = min(start + size, elements.count)
+            let end = size >= elements.count - start ? elements.count : start + size
             chunks.append(.array(Array(elements[start..<end])))
             start = end
         }
@@ -196,17 +196,16 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
         let end = try requireInteger(endValue, position: "second")
         let step = try requireInteger(stepValue, position: "third")
         guard step != 0 else { throw failure("the step (third argument) must not be 0") }
-        let (span, spanOverflow) = end.subtractingReportingOverflow(start)
         let count: Int
-        if spanOverflow {
-            count = Int.max
-        } else if span != 0 && (span > 0) != (step > 0) {
+        if start != end && (end > start) != (step > 0) {
             count = 0  // the step walks away from the end
         } else {
-            count = span / step + 1
-        }
-        guard count <= Self.maximumRangeLength else {
-            throw failure("the range would contain more than \(Self.maximumRangeLength) elements")
+            // Magnitudes keep extreme bounds (e.g. Int.min...0) from overflowing.
+            let steps = (end > start ? UInt(bitPattern: end &- start) : UInt(bitPattern: start &- end)) / step.magnitude
+            guard steps < UInt(Self.maximumRangeLength) else {
+                throw failure("the range would contain more than \(Self.maximumRangeLength) elements")
+            }
+            count = Int(steps) + 1
         }
         var elements: [JSON] = []
         elements.reserveCapacity(count)

@@ -51,7 +51,7 @@ indirect enum IntrinsicArgument: Sendable, Hashable {
     /// A quoted string literal, with its States.Format reading precomputed (escaped braces
     /// are never placeholders).
     case string(String, format: FormatTemplate)
-    case path(ArgumentPath)
+    case path(PathExpression)
     case call(IntrinsicFunctionCall)
 }
 
@@ -65,18 +65,17 @@ struct IntrinsicEvaluationContext {
         case .literal(let value): return value
         case .string(let value, _): return .string(value)
         case .path(let path):
-            guard let value = path.evaluate(scope) else { throw pathNotFound(path.text) }
+            guard let value = path.evaluate(scope) else { throw pathNotFound(path) }
             return value
         case .call(let call): return try call.function.apply(to: call.arguments, in: self)
         }
     }
 
-    func pathNotFound(_ path: String) -> StatesError {
-        let input = scope.input.compactText
+    func pathNotFound(_ path: PathExpression) -> StatesError {
         if let field {
-            return .runtime("The JSONPath '\(path)' specified for the field '\(field)' could not be found in the input '\(input)'")
+            return .runtime(PathExpressionMiss.templateFieldCause(path: path, field: field, input: scope.input))
         }
-        return .runtime("The JSONPath '\(path)' could not be found in the input '\(input)'")
+        return .runtime("The JSONPath '\(path.text)' could not be found in the input '\(scope.input.compactText)'")
     }
 }
 
@@ -247,45 +246,16 @@ struct IntrinsicParser {
         return .double(real)
     }
 
-    /// A path runs to the next `,` or `)` outside brackets, parentheses and quotes, so filter
-    /// expressions such as `$.a[?(@.b == 'x, y')]` stay whole.
-    private mutating func parsePath() throws(ExpressionSyntaxError) -> ArgumentPath {
-        let start = position
-        var bracketDepth = 0
-        var parenthesisDepth = 0
-        var quote: Unicode.Scalar?
-        scanning: while let scalar = current {
-            if let open = quote {
-                if scalar == "\\" {
-                    position += 1
-                } else if scalar == open {
-                    quote = nil
-                }
-                position += 1
-                continue
-            }
-            switch scalar {
-            case "'", "\"": quote = scalar
-            case "[": bracketDepth += 1
-            case "]": bracketDepth -= 1
-            case "(": parenthesisDepth += 1
-            case ")":
-                if parenthesisDepth == 0 && bracketDepth == 0 { break scanning }
-                parenthesisDepth -= 1
-            case ",":
-                if parenthesisDepth == 0 && bracketDepth == 0 { break scanning }
-            default: break
-            }
-            position += 1
-        }
-        var end = position
-        while end > start, [" ", "\t", "\n", "\r"].contains(scalars[end - 1]) { end -= 1 }
-        let pathText = String(String.UnicodeScalarView(scalars[start..<end]))
+    /// A path runs to the next `,`, `)` or blank outside brackets and quotes (the shared JSONPath
+    /// reader decides), so filters such as `$.a[?(@.b == 'x, y')]` stay whole.
+    private mutating func parsePath() throws(ExpressionSyntaxError) -> PathExpression {
+        let rest = String(String.UnicodeScalarView(scalars[position...]))
         do {
-            return try ArgumentPath(pathText)
+            let (expression, _) = try PathExpression.leadingPath(in: Substring(rest))
+            position += expression.text.unicodeScalars.count
+            return expression
         } catch {
-            position = start
-            throw failure("Invalid path '\(pathText)': \(error.message)")
+            throw failure(error.message)
         }
     }
 }

@@ -12,7 +12,7 @@ public struct PayloadTemplate: Sendable, Hashable {
         case object([Member])
         case array([Node])
         /// A `.$` field's path; `field` is the key as written, for AWS's failure message.
-        case path(ArgumentPath, field: String)
+        case path(PathExpression, field: String)
         case intrinsic(IntrinsicFunctionCall, field: String)
     }
 
@@ -93,7 +93,7 @@ public struct PayloadTemplate: Sendable, Hashable {
             }
         }
         do {
-            return .path(try ArgumentPath(expression), field: key)
+            return .path(try PathExpression(expression), field: key)
         } catch {
             throw ExpressionSyntaxError(
                 "The value for the field '\(key)' must be a valid JSONPath or a valid intrinsic function call: \(error.message)",
@@ -122,9 +122,7 @@ public struct PayloadTemplate: Sendable, Hashable {
             return .array(output)
         case .path(let path, let field):
             guard let value = path.evaluate(scope) else {
-                throw .runtime(
-                    "The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(scope.input.compactText)'"
-                )
+                throw .runtime(PathExpressionMiss.templateFieldCause(path: path, field: field, input: scope.input))
             }
             return value
         case .intrinsic(let call, let field):
