@@ -181,7 +181,7 @@ struct Bench {
     }
 
     static func parked(_ folder: String) async throws -> Measurement {
-        let count = 100_000
+        let count = Int(ProcessInfo.processInfo.environment["SFN_BENCH_PARKED"] ?? "") ?? 100_000
         let collector = TokenCollector()
         var configuration = RuntimeConfiguration()
         configuration.recordsHistory = false
@@ -194,12 +194,14 @@ struct Bench {
             definition: try JSON(parsing: #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"\#(resource)","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#),
             configuration: configuration)
         let before = currentMemoryKiB()
+
         var executions: [Execution] = []
         executions.reserveCapacity(count)
         let input: JSON = ["n": 1]
         for _ in 0..<count { executions.append(runtime.start(input: input)) }
         while collector.count < count || configuration.tokens.parkedCount < count { try await Task.sleep(nanoseconds: 20_000_000) }
         let parkedMemory = currentMemoryKiB() - before
+
         let tokens = collector.all
         let seconds = try await timed {
             for token in tokens { try configuration.tokens.complete(token, with: .success(["done": true])) }

@@ -21,94 +21,108 @@ struct Interpreter: Sendable {
         var index = plan.startIndex
         var value = input
         while true {
-            let state = plan.states[index]
-            if history.eventCount >= run.configuration.maxHistoryEvents {
-                throw StatesError(
-                    ErrorName.runtime,
-                    cause: "The execution reached the maximum number of history events (\(run.configuration.maxHistoryEvents)).")
-            }
-            if run.aborted { throw StatesError("States.Aborted") }
-            let enteredAt = path.timeline.now
-            let enteredId = history.record(
-                state.typeName + "StateEntered", previous: path.previousEventId, at: enteredAt,
-                detailsKey: "stateEnteredEventDetails",
-                details: history.wantsDetails
-                    ? ["name": .string(state.name), "input": HistoryPayload.text(value), "inputDetails": HistoryPayload.notTruncated]
-                    : nil)
-            path.previousEventId = enteredId
-            let entry = StateEntry(state: state, input: value, enteredAt: enteredAt, enteredId: enteredId)
+            let entry = try enter(plan.states[index], input: value, path: &path)
             let outcome = try await perform(entry, path: &path)
-            try checkSize(outcome.output, of: state)
-            path.previousEventId = history.record(
-                state.typeName + "StateExited", previous: path.previousEventId, at: path.timeline.now,
-                detailsKey: "stateExitedEventDetails",
-                details: history.wantsDetails
-                    ? ["name": .string(state.name), "output": HistoryPayload.text(outcome.output), "outputDetails": HistoryPayload.notTruncated]
-                    : nil)
+            try leave(entry, outcome, path: &path)
             guard let next = outcome.next else { return outcome.output }
             index = next
             value = outcome.output
         }
     }
 
+    private func enter(_ state: StatePlan, input value: JSON, path: inout PathContext) throws(StatesError) -> StateEntry {
+        if history.eventCount >= run.configuration.maxHistoryEvents {
+            throw StatesError(
+                ErrorName.runtime,
+                cause: "The execution reached the maximum number of history events (\(run.configuration.maxHistoryEvents)).")
+        }
+        if run.aborted { throw StatesError("States.Aborted") }
+        let enteredAt = path.timeline.now
+        let enteredId = history.record(
+            state.typeName + "StateEntered", previous: path.previousEventId, at: enteredAt,
+            detailsKey: "stateEnteredEventDetails",
+            details: history.wantsDetails
+                ? ["name": .string(state.name), "input": HistoryPayload.text(value), "inputDetails": HistoryPayload.notTruncated]
+                : nil)
+        path.previousEventId = enteredId
+        return StateEntry(state: state, input: value, enteredAt: enteredAt, enteredId: enteredId)
+    }
+
+    private func leave(_ entry: StateEntry, _ outcome: StepOutcome, path: inout PathContext) throws(StatesError) {
+        try checkSize(outcome.output, of: entry.state)
+        path.previousEventId = history.record(
+            entry.state.typeName + "StateExited", previous: path.previousEventId, at: path.timeline.now,
+            detailsKey: "stateExitedEventDetails",
+            details: history.wantsDetails
+                ? ["name": .string(entry.state.name), "output": HistoryPayload.text(outcome.output), "outputDetails": HistoryPayload.notTruncated]
+                : nil)
+    }
+
     private func perform(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         switch entry.state.kind {
-        case .pass(let result):
-            return try runPass(entry, result: result, path: &path)
-        case .succeed:
-            return try runSucceed(entry, path: &path)
-        case .fail(let plan):
-            return try runFail(entry, plan, path: &path)
-        case .choice(let plan):
-            return try runChoice(entry, plan, path: &path)
-        case .wait(let plan):
-            return try await runWait(entry, plan, path: &path)
-        case .task(let plan):
-            return try await withRetryAndCatch(entry, path: &path) { (path: inout PathContext, retryCount: Int) async throws(StatesError) -> StepOutcome in
-                try await runTask(entry, plan, retryCount: retryCount, path: &path)
-            }
-        case .parallel(let branches):
-            return try await withRetryAndCatch(entry, path: &path) { (path: inout PathContext, _: Int) async throws(StatesError) -> StepOutcome in
-                try await runParallel(entry, branches, path: &path)
-            }
-        case .map(let plan):
-            return try await withRetryAndCatch(entry, path: &path) { (path: inout PathContext, _: Int) async throws(StatesError) -> StepOutcome in
-                try await runMap(entry, plan, path: &path)
-            }
+        case .pass(let result): return try runPass(entry, result: result, path: &path)
+        case .succeed: return try runSucceed(entry, path: &path)
+        case .fail(let plan): return try runFail(entry, plan, path: &path)
+        case .choice(let plan): return try runChoice(entry, plan, path: &path)
+        case .wait(let plan): return try await runWait(entry, plan, path: &path)
+        case .task, .parallel, .map: return try await withRetryAndCatch(entry, path: &path)
         }
     }
 
-    /// Runs `attempt` under the state's Retry and Catch rules.
-    private func withRetryAndCatch(
-        _ entry: StateEntry, path: inout PathContext,
-        _ attempt: (inout PathContext, Int) async throws(StatesError) -> StepOutcome
-    ) async throws(StatesError) -> StepOutcome {
-        let state = entry.state
-        var attemptsByRetrier = [Int](repeating: 0, count: state.retriers.count)
+    /// One attempt at a state that can be retried.
+    private func attempt(_ entry: StateEntry, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        switch entry.state.kind {
+        case .task(let plan): return try await runTask(entry, plan, retryCount: retryCount, path: &path)
+        case .parallel(let branches): return try await runParallel(entry, branches, path: &path)
+        case .map(let plan): return try await runMap(entry, plan, path: &path)
+        default: throw StatesError(ErrorName.runtime, cause: "State '\(entry.state.name)' cannot be retried.")
+        }
+    }
+
+    /// Runs a Task, Parallel or Map state under its Retry and Catch rules.
+    private func withRetryAndCatch(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        var attemptsByRetrier = [Int](repeating: 0, count: entry.state.retriers.count)
         var retryCount = 0
         while true {
             let failure: StatesError
             do {
-                return try await attempt(&path, retryCount)
+                return try await attempt(entry, retryCount: retryCount, path: &path)
             } catch {
                 failure = error
             }
-            if run.timedOut || run.aborted || ErrorMatching.isTerminal(failure) { throw failure }
-            if let retrierIndex = state.retriers.firstIndex(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
-                let retrier = state.retriers[retrierIndex]
-                if attemptsByRetrier[retrierIndex] < retrier.maxAttempts {
-                    let delay = retryDelay(retrier, attempt: attemptsByRetrier[retrierIndex])
-                    attemptsByRetrier[retrierIndex] += 1
-                    retryCount += 1
-                    try await sleep(milliseconds: delay, path: &path)
-                    continue
-                }
+            switch try recover(from: failure, entry, attemptsByRetrier: &attemptsByRetrier, path: &path) {
+            case .retry(let delay):
+                retryCount += 1
+                try await sleep(milliseconds: delay, path: &path)
+            case .caught(let outcome):
+                return outcome
             }
-            if let catcher = state.catchers.first(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
-                return try applyCatch(catcher, failure, entry, path: &path)
-            }
-            throw failure
         }
+    }
+
+    private enum Recovery {
+        case retry(after: Int64)
+        case caught(StepOutcome)
+    }
+
+    /// What Retry and Catch make of a failure; rethrows it when neither applies.
+    private func recover(
+        from failure: StatesError, _ entry: StateEntry, attemptsByRetrier: inout [Int], path: inout PathContext
+    ) throws(StatesError) -> Recovery {
+        let state = entry.state
+        if run.timedOut || run.aborted || ErrorMatching.isTerminal(failure) { throw failure }
+        if let retrierIndex = state.retriers.firstIndex(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
+            let retrier = state.retriers[retrierIndex]
+            if attemptsByRetrier[retrierIndex] < retrier.maxAttempts {
+                let delay = retryDelay(retrier, attempt: attemptsByRetrier[retrierIndex])
+                attemptsByRetrier[retrierIndex] += 1
+                return .retry(after: delay)
+            }
+        }
+        if let catcher = state.catchers.first(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
+            return .caught(try applyCatch(catcher, failure, entry, path: &path))
+        }
+        throw failure
     }
 
     func retryDelay(_ retrier: RetrierPlan, attempt: Int) -> Int64 {

@@ -43,7 +43,10 @@ public final class StateMachineRuntime: Sendable {
 public final class Execution: @unchecked Sendable {
     let run: ExecutionRun
     private let lock = NSLock()
-    private var task: Task<ExecutionResult, Never>?
+    /// Held only while running: a finished task would keep its memory alive with it.
+    private var task: Task<Void, Never>?
+    private var outcome: ExecutionResult?
+    private var waiters: [CheckedContinuation<ExecutionResult, Never>] = []
 
     public var name: String { run.executionName }
     public var arn: String { run.executionArn }
@@ -54,20 +57,38 @@ public final class Execution: @unchecked Sendable {
     init(run: ExecutionRun, plan: MachinePlan, timeline: Timeline) {
         self.run = run
         let interpreter = Interpreter(run: run)
-        lock.lock()
-        task = Task {
-            await Execution.drive(interpreter, plan: plan, timeline: timeline)
+        lock.withLock {
+            task = Task { [self] in
+                let result = await Execution.drive(interpreter, plan: plan, timeline: timeline)
+                self.finish(result)
+            }
         }
-        lock.unlock()
     }
+
+    private func finish(_ result: ExecutionResult) {
+        let waiting = lock.withLock { () -> [CheckedContinuation<ExecutionResult, Never>] in
+            outcome = result
+            task = nil
+            let waiting = waiters
+            waiters = []
+            return waiting
+        }
+        for waiter in waiting { waiter.resume(returning: result) }
+    }
+
+    /// The result if the execution has ended.
+    public var currentResult: ExecutionResult? { lock.withLock { outcome } }
 
     /// Waits for the execution to end.
     public func result() async -> ExecutionResult {
-        let task = lock.withLock { self.task }
-        guard let task else {
-            return ExecutionResult(status: .aborted, startDate: run.startTime, stopDate: run.startTime)
+        await withCheckedContinuation { continuation in
+            let ready = lock.withLock { () -> ExecutionResult? in
+                if let outcome { return outcome }
+                waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
         }
-        return await task.value
     }
 
     /// The history events so far (empty when history recording is off).
@@ -86,22 +107,29 @@ public final class Execution: @unchecked Sendable {
     }
 
     private static func drive(_ interpreter: Interpreter, plan: MachinePlan, timeline: Timeline) async -> ExecutionResult {
-        let run = interpreter.run
+        var path = begin(interpreter.run, timeline: timeline)
+        let outcome = await runToEnd(interpreter, plan: plan, path: &path)
+        return conclude(interpreter.run, outcome: outcome, path: path)
+    }
+
+    private static func begin(_ run: ExecutionRun, timeline: Timeline) -> PathContext {
         let history = run.history
-        var path = PathContext(timeline: timeline, previousEventId: 0, variables: VariableScope())
-        path.previousEventId = history.record(
+        history.record(
             "ExecutionStarted", previous: 0, at: run.startTime, detailsKey: "executionStartedEventDetails",
             details: history.wantsDetails
                 ? ["input": HistoryPayload.text(run.input), "inputDetails": HistoryPayload.notTruncated, "roleArn": .string(run.configuration.roleArn)]
                 : nil)
-        path.previousEventId = 0
-        let lastEvent = history.eventCount
-        let outcome: Result<JSON, StatesError>
+        return PathContext(timeline: timeline, previousEventId: 0, variables: VariableScope())
+    }
+
+    private static func runToEnd(_ interpreter: Interpreter, plan: MachinePlan, path: inout PathContext) async -> Result<JSON, StatesError> {
+        let run = interpreter.run
         if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes) {
-            outcome = .failure(StatesError("States.DataLimitExceeded", cause: "The execution input exceeds the maximum number of bytes service limit."))
-        } else if case .real = timeline.mode, let timeout = plan.timeoutSeconds {
+            return .failure(StatesError("States.DataLimitExceeded", cause: "The execution input exceeds the maximum number of bytes service limit."))
+        }
+        if case .real = path.timeline.mode, let timeout = plan.timeoutSeconds {
             let startPath = path
-            outcome = await withRealDeadline(seconds: timeout, run: run) {
+            return await withRealDeadline(seconds: timeout, run: run) {
                 var innerPath = startPath
                 do throws(StatesError) {
                     return .success(try await interpreter.execute(plan, input: run.input, path: &innerPath))
@@ -109,15 +137,18 @@ public final class Execution: @unchecked Sendable {
                     return .failure(error)
                 }
             }
-        } else {
-            do {
-                outcome = .success(try await interpreter.execute(plan, input: run.input, path: &path))
-            } catch {
-                outcome = .failure(error)
-            }
         }
+        do throws(StatesError) {
+            return .success(try await interpreter.execute(plan, input: run.input, path: &path))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func conclude(_ run: ExecutionRun, outcome: Result<JSON, StatesError>, path: PathContext) -> ExecutionResult {
+        let history = run.history
         let stop = max(path.timeline.now, run.startTime)
-        let previous = max(history.eventCount, lastEvent)
+        let previous = history.eventCount
         switch outcome {
         case .success(let output):
             history.record(

@@ -21,7 +21,23 @@ enum IntegrationPattern: Sendable, Equatable {
 
 extension Interpreter {
     /// Task: hands the effective input to the executor routed for the Resource.
+    ///
+    /// The async part is kept to the call itself: everything before and after runs in plain
+    /// functions, so a task parked on a callback holds a small async frame.
     func runTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        let prepared = try prepareTask(entry, plan, retryCount: retryCount, path: &path)
+        let outcome = await invoke(prepared.request, pattern: prepared.pattern)
+        return try completeTask(entry, prepared, outcome: outcome, path: &path)
+    }
+
+    struct PreparedTask {
+        var request: TaskRequest
+        var pattern: IntegrationPattern
+        var resourceType: String
+        var resourceName: String
+    }
+
+    private func prepareTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) throws(StatesError) -> PreparedTask {
         let pattern = IntegrationPattern(resource: plan.resource)
         let token = pattern == .waitForTaskToken ? run.configuration.tokens.issue() : nil
         let context = run.context(
@@ -55,7 +71,14 @@ extension Interpreter {
         let request = TaskRequest(
             resource: plan.resource, input: effective, stateName: entry.state.name, context: context, taskToken: token,
             timeoutSeconds: timeoutSeconds, heartbeatSeconds: heartbeatSeconds, credentials: plan.credentials)
-        let outcome = await invoke(request, pattern: pattern, timeoutSeconds: timeoutSeconds, heartbeatSeconds: heartbeatSeconds)
+        return PreparedTask(request: request, pattern: pattern, resourceType: resourceType, resourceName: resourceName)
+    }
+
+    private func completeTask(
+        _ entry: StateEntry, _ prepared: PreparedTask, outcome: Result<JSON, StatesError>, path: inout PathContext
+    ) throws(StatesError) -> StepOutcome {
+        let resourceType = prepared.resourceType
+        let resourceName = prepared.resourceName
         let result: JSON
         switch outcome {
         case .success(let value):
@@ -78,7 +101,7 @@ extension Interpreter {
             if run.timedOut || run.aborted { throw cancellationFailure() }
             throw failure
         }
-        return try finish(entry, result: result, context: context, path: &path)
+        return try finish(entry, result: result, context: prepared.request.context, path: &path)
     }
 
     private func seconds(
@@ -111,43 +134,57 @@ extension Interpreter {
     }
 
     /// Runs the executor (and, for callbacks, waits for the token) under the task's timeouts.
-    private func invoke(_ request: TaskRequest, pattern: IntegrationPattern, timeoutSeconds: Int?, heartbeatSeconds: Int?) async -> Result<JSON, StatesError> {
+    private func invoke(_ request: TaskRequest, pattern: IntegrationPattern) async -> Result<JSON, StatesError> {
         let executor = run.configuration.executors.executor(for: request.resource)
         let tokens = run.configuration.tokens
-        let work: @Sendable () async -> Result<JSON, StatesError> = {
-            if pattern == .waitForTaskToken, let token = request.taskToken {
-                if let executor {
-                    do throws(StatesError) {
-                        _ = try await executor.execute(request)
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-                guard let outcome = await tokens.wait(for: token) else {
-                    return .failure(StatesError(ErrorName.timeout))
-                }
-                switch outcome {
-                case .success(let value): return .success(value)
-                case .failure(let error): return .failure(error)
-                }
-            }
-            guard let executor else {
-                return .failure(
-                    StatesError(
-                        ErrorName.taskFailed,
-                        cause: "No executor is configured for the resource '\(request.resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry."))
-            }
-            do throws(StatesError) {
-                return .success(try await executor.execute(request))
-            } catch {
-                return .failure(error)
-            }
+        let heartbeatLimit = pattern == .waitForTaskToken ? request.heartbeatSeconds : nil
+        if request.timeoutSeconds == nil && heartbeatLimit == nil {
+            return await Self.work(request, pattern: pattern, executor: executor, tokens: tokens)
         }
-        let heartbeatLimit = pattern == .waitForTaskToken ? heartbeatSeconds : nil
-        if timeoutSeconds == nil && heartbeatLimit == nil { return await work() }
-        return await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
-            group.addTask { await work() }
-            if let timeoutSeconds {
+        return await Self.workWithDeadlines(request, pattern: pattern, executor: executor, tokens: tokens, heartbeatLimit: heartbeatLimit)
+    }
+
+    private static func work(
+        _ request: TaskRequest, pattern: IntegrationPattern, executor: (any TaskExecutor)?, tokens: TaskTokenRegistry
+    ) async -> Result<JSON, StatesError> {
+        if pattern == .waitForTaskToken, let token = request.taskToken {
+            if let executor {
+                do throws(StatesError) {
+                    _ = try await executor.execute(request)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return await waitForCallback(token, tokens: tokens)
+        }
+        guard let executor else { return .failure(unrouted(request.resource)) }
+        do throws(StatesError) {
+            return .success(try await executor.execute(request))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func waitForCallback(_ token: String, tokens: TaskTokenRegistry) async -> Result<JSON, StatesError> {
+        switch await tokens.wait(for: token) {
+        case .success(let value)?: .success(value)
+        case .failure(let error)?: .failure(error)
+        case nil: .failure(StatesError(ErrorName.timeout))
+        }
+    }
+
+    private static func unrouted(_ resource: String) -> StatesError {
+        StatesError(
+            ErrorName.taskFailed,
+            cause: "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry.")
+    }
+
+    private static func workWithDeadlines(
+        _ request: TaskRequest, pattern: IntegrationPattern, executor: (any TaskExecutor)?, tokens: TaskTokenRegistry, heartbeatLimit: Int?
+    ) async -> Result<JSON, StatesError> {
+        await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
+            group.addTask { await work(request, pattern: pattern, executor: executor, tokens: tokens) }
+            if let timeoutSeconds = request.timeoutSeconds {
                 group.addTask {
                     do {
                         try await Task.sleep(nanoseconds: UInt64(timeoutSeconds) * 1_000_000_000)
@@ -159,7 +196,7 @@ extension Interpreter {
             }
             if let heartbeatLimit, let token = request.taskToken {
                 group.addTask {
-                    await Self.watchHeartbeat(token: token, tokens: tokens, seconds: heartbeatLimit)
+                    await watchHeartbeat(token: token, tokens: tokens, seconds: heartbeatLimit)
                 }
             }
             var outcome: Result<JSON, StatesError> = .failure(StatesError(ErrorName.timeout))
