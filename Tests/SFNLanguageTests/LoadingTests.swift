@@ -89,6 +89,20 @@ struct LoadingJSONTests {
         }
     }
 
+    @Test(arguments: [
+        ("{\"a\": 1 \"b\": 2}", SourcePosition(line: 1, column: 9)),
+        ("{\"a\": tru}", SourcePosition(line: 1, column: 7)),
+        ("{\"a\": [1,}", SourcePosition(line: 1, column: 10)),
+        ("{\"é\": 1\n \"a\\\"b\": 2}", SourcePosition(line: 2, column: 2)),
+    ])
+    func pointsSyntaxErrorsAtTheStartOfTheBadToken(text: String, position: SourcePosition) {
+        #expect {
+            try DefinitionLoader.load(text: text, file: "x.json")
+        } throws: { error in
+            (error as? DefinitionLoadError)?.location == position
+        }
+    }
+
     @Test func rejectsEmptyFilesAndNonObjects() {
         #expect(throws: DefinitionLoadError.self) { try DefinitionLoader.load(text: "  \n", file: "empty.json") }
         #expect {

@@ -126,13 +126,52 @@ public enum DefinitionLoader {
                 value = try JSON(parsing: text)
             } catch {
                 throw DefinitionLoadError(
-                    .syntax, file: file, location: SourcePosition(line: error.line, column: error.column),
+                    .syntax, file: file, location: syntaxErrorPosition(error, in: text),
                     message: "invalid JSON: \(error.message)")
             }
             return (value, JSONSourceScanner.sourceMap(of: text, file: file))
         case .yaml:
             return try YAMLConversion.load(text, file: file)
         }
+    }
+
+    /// jansson reports the position just after the token it choked on; people expect the
+    /// token's start. Falls back to jansson's own line and column when the offset is unusable.
+    static func syntaxErrorPosition(_ error: JSONParseError, in text: String) -> SourcePosition {
+        let bytes = Array(text.utf8)
+        guard error.offset > 0, error.offset <= bytes.count else {
+            return SourcePosition(line: error.line, column: error.column)
+        }
+        var start = error.offset
+        let last = bytes[start - 1]
+        func isBareTokenByte(_ byte: UInt8) -> Bool {
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte >= 0x80
+        }
+        if last == UInt8(ascii: "\""), start >= 2 {
+            // Back to the opening quote: the nearest quote not escaped by a backslash.
+            var index = start - 2
+            while index > 0, !(bytes[index] == UInt8(ascii: "\"") && bytes[index - 1] != UInt8(ascii: "\\")) {
+                index -= 1
+            }
+            start = bytes[index] == UInt8(ascii: "\"") ? index : start - 1
+        } else if isBareTokenByte(last) {
+            while start > 0, isBareTokenByte(bytes[start - 1]) { start -= 1 }
+        } else {
+            start -= 1
+        }
+        var line = 1
+        var column = 1
+        for byte in bytes[..<start] {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return SourcePosition(line: line, column: column)
     }
 
     /// Whether a top-level object is a SAM or CloudFormation template rather than a definition.
