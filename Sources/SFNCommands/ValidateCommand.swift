@@ -35,10 +35,10 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let outcome = ValidationRun.perform(
             files: files, format: format, stateMachine: stateMachine, parameterAssignments: parameters)
-        if !outcome.output.isEmpty { print(outcome.output, terminator: "") }
         if !outcome.errorOutput.isEmpty {
             FileHandle.standardError.write(Data(outcome.errorOutput.utf8))
         }
+        if !outcome.output.isEmpty { print(outcome.output, terminator: "") }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }
@@ -169,7 +169,7 @@ enum ValidationRun {
         let valid = checked.count { $0.isValid }
         var summary = "\(plural(results.count, "file")) checked: \(valid) valid, \(checked.count - valid) invalid"
         let unusable = results.count - checked.count
-        if unusable > 0 { summary += ", \(unusable) could not be read" }
+        if unusable > 0 { summary += ", \(unusable) could not be checked" }
         let errors = checked.reduce(0) { $0 + $1.errorCount }
         let warnings = checked.reduce(0) { $0 + $1.warningCount }
         summary += " (\(counts(errors, warnings)))"

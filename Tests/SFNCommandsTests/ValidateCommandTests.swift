@@ -65,7 +65,7 @@ struct ValidateCommandTests {
         let outcome = run([valid, missing])
         #expect(outcome.exitCode == 2)
         #expect(outcome.errorOutput == "\(missing): error: no such file\n")
-        #expect(outcome.output.contains("2 files checked: 1 valid, 0 invalid, 1 could not be read"))
+        #expect(outcome.output.contains("2 files checked: 1 valid, 0 invalid, 1 could not be checked"))
     }
 
     @Test func noFilesIsAUsageError() {

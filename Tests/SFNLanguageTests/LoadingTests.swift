@@ -457,6 +457,14 @@ struct LoadingFileTests {
         }
     }
 
+    @Test func acceptsAByteOrderMarkAndWindowsLineEndings() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("machine.json", "\u{FEFF}{\r\n  \"StartAt\": \"A\",\r\n  \"States\": {}\r\n}\r\n")
+        let loaded = try DefinitionLoader.load(contentsOf: path)
+        #expect(loaded.definition["StartAt"] == "A")
+        #expect(location(loaded.sourceMap, "/States") == SourcePosition(line: 3, column: 3))
+    }
+
     @Test func choosesTheParserByExtension() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("machine.yaml", "StartAt: A\nStates:\n  A: {Type: Succeed}\n")

@@ -192,9 +192,11 @@ public enum DefinitionLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DefinitionLoadError(.unreadable, file: path, message: "cannot be read (permission denied?)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard var text = String(data: data, encoding: .utf8) else {
             throw DefinitionLoadError(.unreadable, file: path, message: "is not UTF-8 text")
         }
+        // Editors on Windows may start files with a byte order mark, which JSON parsers refuse.
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         return text
     }
 }
