@@ -345,6 +345,26 @@ struct LoadingTemplateTests {
         #expect(location(loaded.sourceMap, "/States/A") == SourcePosition(line: 6, column: 29))
     }
 
+    @Test func mapsPositionsInsideAJSONDefinitionStringLiteral() throws {
+        let template = #"""
+            {"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+              "DefinitionString": "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Succeed\"}}}"
+            }}}}
+            """#
+        let loaded = try DefinitionLoader.load(text: template, file: "t.json")
+        #expect(loaded.definition["States"]?["A"]?["Type"] == "Succeed")
+        #expect(location(loaded.sourceMap, "") == SourcePosition(line: 2, column: 24))
+        #expect(location(loaded.sourceMap, "/StartAt") == SourcePosition(line: 2, column: 25))
+        #expect(location(loaded.sourceMap, "/States/A/Type") == SourcePosition(line: 2, column: 68))
+        let broken = template.replacingOccurrences(of: "\"Succeed\\\"}", with: "\"Succeed\\\",}")
+        #expect(broken != template)
+        #expect {
+            try DefinitionLoader.load(text: broken, file: "t.json")
+        } throws: { error in
+            (error as? DefinitionLoadError)?.location == SourcePosition(line: 2, column: 90)
+        }
+    }
+
     @Test func readsALocalDefinitionUri() throws {
         let folder = try TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.path + "/statemachine", withIntermediateDirectories: true)

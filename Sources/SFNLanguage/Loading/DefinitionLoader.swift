@@ -314,32 +314,42 @@ private struct TemplateLoader {
             return nil
         }
         let stringLocation = sourceMap.valueLocation(of: pointer) ?? SourcePosition(line: 1, column: 1)
-        // Lines inside a YAML block scalar map one-to-one onto the template when nothing
-        // replaced changed the line structure.
-        let blockOrigin = lineCount(definitionText) == lineCount(resolvedText)
-            ? blockScalarOrigin(at: stringLocation) : nil
+        let translate = positionTranslation(
+            stringAt: stringLocation, isLiteral: raw.stringValue != nil, original: resolvedText, substituted: definitionText)
         let (definition, innerMap): (JSON, SourceMap)
         do {
             (definition, innerMap) = try DefinitionLoader.parseDocument(text: definitionText, file: file, format: .json)
         } catch {
             var located = error
-            if let inner = error.location {
-                if let blockOrigin {
-                    located.location = SourcePosition(line: inner.line + blockOrigin.line, column: inner.column + blockOrigin.column)
-                } else {
-                    located.location = stringLocation
-                    located.message += " (line \(inner.line), column \(inner.column) of the DefinitionString)"
-                }
+            if let inner = error.location, let outer = translate?(inner) {
+                located.location = outer
             } else {
                 located.location = stringLocation
+                if let inner = error.location {
+                    located.message += " (line \(inner.line), column \(inner.column) of the DefinitionString)"
+                }
             }
             throw located
         }
-        let map = blockOrigin.map { innerMap.shifted(lineOffset: $0.line, columnOffset: $0.column) }
-            ?? SourceMap.single(file: file, at: stringLocation)
+        let map = translate.map { innerMap.remapped($0) } ?? SourceMap.single(file: file, at: stringLocation)
         return LoadedDefinition(
             definition: definition, sourceMap: map, file: file, stateMachine: logicalID,
             warnings: Self.unresolvedWarnings(unresolved, origin: file))
+    }
+
+    /// How a position inside a DefinitionString's text becomes a position in the template, when
+    /// that is knowable: a YAML literal block (`|`) whose line structure substitution kept, or a
+    /// JSON string literal that nothing changed.
+    private func positionTranslation(
+        stringAt location: SourcePosition, isLiteral: Bool, original: String, substituted: String
+    ) -> ((SourcePosition) -> SourcePosition?)? {
+        if lineCount(original) == lineCount(substituted), let origin = blockScalarOrigin(at: location) {
+            return { SourcePosition(line: $0.line + origin.line, column: $0.column + origin.column) }
+        }
+        if isLiteral, original == substituted, let positions = JSONStringLiteral.sourcePositions(in: text, at: location) {
+            return { inner in positions[inner.line]?[inner.column] }
+        }
+        return nil
     }
 
     private func lineCount(_ text: String) -> Int { text.utf8.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
@@ -412,5 +422,69 @@ private struct TemplateLoader {
 
     private static func unresolvedWarnings(_ names: Set<String>, origin: String) -> [String] {
         names.sorted().map { "placeholder ${\($0)} has no DefinitionSubstitutions entry and was left as written" }
+    }
+}
+
+/// Where each character of a JSON string literal's decoded text was written.
+enum JSONStringLiteral {
+    /// For the string literal whose opening quote is at `location`: decoded line → decoded column
+    /// → source position (1-based throughout, columns in Unicode scalars). `nil` when there is no
+    /// string literal there.
+    static func sourcePositions(in text: String, at location: SourcePosition) -> [Int: [Int: SourcePosition]]? {
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        var line = 1
+        while line < location.line, index < scalars.count {
+            if scalars[index] == "\n" { line += 1 }
+            index += 1
+        }
+        index += location.column - 1
+        guard index < scalars.count, scalars[index] == "\"" else { return nil }
+        var sourceColumn = location.column + 1
+        index += 1
+        var table: [Int: [Int: SourcePosition]] = [:]
+        var decodedLine = 1
+        var decodedColumn = 1
+        func emit(_ decoded: Unicode.Scalar, from column: Int) {
+            table[decodedLine, default: [:]][decodedColumn] = SourcePosition(line: location.line, column: column)
+            if decoded == "\n" {
+                decodedLine += 1
+                decodedColumn = 1
+            } else {
+                decodedColumn += 1
+            }
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\"" || scalar == "\n" { return table }
+            let start = sourceColumn
+            if scalar == "\\", index + 1 < scalars.count {
+                let escape = scalars[index + 1]
+                if escape == "u", index + 5 < scalars.count,
+                    let unit = UInt32(String(String.UnicodeScalarView(scalars[(index + 2)...(index + 5)])), radix: 16)
+                {
+                    index += 6
+                    sourceColumn += 6
+                    // Surrogate pairs take two escapes for one scalar; the position is the first's.
+                    if (0xD800..<0xDC00).contains(unit), index + 5 < scalars.count, scalars[index] == "\\", scalars[index + 1] == "u" {
+                        index += 6
+                        sourceColumn += 6
+                        emit("\u{FFFD}", from: start)
+                    } else {
+                        emit(Unicode.Scalar(unit) ?? "\u{FFFD}", from: start)
+                    }
+                    continue
+                }
+                let decoded: Unicode.Scalar = escape == "n" ? "\n" : escape
+                index += 2
+                sourceColumn += 2
+                emit(decoded, from: start)
+                continue
+            }
+            index += 1
+            sourceColumn += 1
+            emit(scalar, from: start)
+        }
+        return table
     }
 }

@@ -104,15 +104,13 @@ public struct SourceMap: Sendable {
         return map
     }
 
-    /// Shifts every location: used for a definition written inside a YAML block scalar, whose
-    /// line 1 column 1 sits at `origin` in the file, with every line indented by `indent`.
-    func shifted(lineOffset: Int, columnOffset: Int) -> SourceMap {
+    /// Moves every location through `translate`: used for a definition embedded as text inside
+    /// a template, whose positions are relative to that text. Locations with no translation are
+    /// dropped (lookups then fall back to an ancestor).
+    func remapped(_ translate: (SourcePosition) -> SourcePosition?) -> SourceMap {
         var result = SourceMap(file: file)
-        func shift(_ location: SourcePosition) -> SourcePosition {
-            SourcePosition(line: location.line + lineOffset, column: location.column + columnOffset)
-        }
-        for (key, value) in valueStarts { result.valueStarts[key] = shift(value) }
-        for (key, value) in memberStarts { result.memberStarts[key] = shift(value) }
+        for (key, value) in valueStarts { result.valueStarts[key] = translate(value) }
+        for (key, value) in memberStarts { result.memberStarts[key] = translate(value) }
         return result
     }
 }
