@@ -64,6 +64,13 @@ struct LoadingJSONTests {
         #expect(location(map, "/States/Second/End") == SourcePosition(line: 8, column: 7))
     }
 
+    @Test func describesLocationsForMessages() throws {
+        let loaded = try DefinitionLoader.load(text: text, file: "machine.json")
+        #expect(loaded.describeLocation(of: pointer("/States/First/Next")) == "machine.json:4:32")
+        let empty = LoadedDefinition(definition: [:], sourceMap: SourceMap(file: "x.json"), file: "x.json")
+        #expect(empty.describeLocation(of: .root) == "x.json")
+    }
+
     @Test func decodesEscapedKeysAndCountsScalarsForColumns() throws {
         let map = try DefinitionLoader.load(text: text, file: "machine.json").sourceMap
         let escapedKey = JSONPointer.root / "States" / "Second" / "Result" / 1 / "é/x"

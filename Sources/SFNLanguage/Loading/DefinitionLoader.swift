@@ -23,6 +23,15 @@ public struct LoadedDefinition: Sendable {
     }
 }
 
+extension LoadedDefinition {
+    /// `file:line:column` for the part of the definition named by `pointer` (or its nearest
+    /// recorded ancestor), `file` alone when nothing is recorded: the prefix of a message for people.
+    public func describeLocation(of pointer: JSONPointer) -> String {
+        guard let position = sourceMap.position(of: pointer) else { return sourceMap.file }
+        return "\(sourceMap.file):\(position.line):\(position.column)"
+    }
+}
+
 /// How a file's text is written.
 public enum SourceFormat: Sendable, Equatable {
     case json
