@@ -1,0 +1,170 @@
+import Foundation
+import SFNJSON
+import Testing
+
+@testable import SFNCommands
+
+/// A fresh folder of files for one test; removed afterwards.
+final class ValidateFixtureFolder {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "sfn-validate-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let file = path + "/" + name
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+}
+
+private let validDefinition = """
+    {
+      "StartAt": "Hello",
+      "States": {
+        "Hello": { "Type": "Pass", "Result": "hi", "End": true }
+      }
+    }
+    """
+
+private func run(_ files: [String], format: ValidateCommand.OutputFormat = .text, stateMachine: String? = nil, parameters: [String] = [])
+    -> ValidationRun.Outcome
+{
+    ValidationRun.perform(files: files, format: format, stateMachine: stateMachine, parameterAssignments: parameters)
+}
+
+@Suite("sfn validate")
+struct ValidateCommandTests {
+    @Test func acceptsAValidDefinition() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write("hello.asl.json", validDefinition)
+        let outcome = run([file])
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.output.contains("\(file): valid"))
+        #expect(outcome.output.hasSuffix("1 file checked: 1 valid, 0 invalid (0 errors, 0 warnings)\n"))
+        #expect(outcome.errorOutput.isEmpty)
+    }
+
+    @Test func reportsSyntaxErrorsWithFileLineAndColumn() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write("broken.json", "{\n  \"StartAt\": \"A\"\n  \"States\": {}\n}")
+        let outcome = run([file])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.output.contains("\(file):3:3: error[INVALID_JSON_DESCRIPTION] invalid JSON"))
+        #expect(outcome.output.contains("0 valid, 1 invalid (1 error, 0 warnings)"))
+    }
+
+    @Test func missingFilesAreUsageErrors() throws {
+        let folder = try ValidateFixtureFolder()
+        let valid = try folder.write("ok.json", validDefinition)
+        let missing = folder.path + "/nope.json"
+        let outcome = run([valid, missing])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.errorOutput == "\(missing): error: no such file\n")
+        #expect(outcome.output.contains("2 files checked: 1 valid, 0 invalid, 1 could not be checked"))
+    }
+
+    @Test func noFilesIsAUsageError() {
+        let outcome = run([])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.errorOutput.contains("at least one"))
+    }
+
+    @Test func rejectsMalformedParameters() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write("ok.json", validDefinition)
+        #expect(run([file], parameters: ["novalue"]).exitCode == 2)
+        #expect(run([file], parameters: ["Stage=prod"]).exitCode == 0)
+    }
+
+    @Test func writesAJSONReportForTools() throws {
+        let folder = try ValidateFixtureFolder()
+        let valid = try folder.write("ok.json", validDefinition)
+        let broken = try folder.write("broken.yaml", "StartAt: A\nStates: [unclosed\n")
+        let outcome = run([valid, broken], format: .json)
+        #expect(outcome.exitCode == 1)
+        let report = try JSON(parsing: outcome.output)
+        #expect(report["result"] == "FAIL")
+        #expect(report["files"]?[0]?["result"] == "OK")
+        #expect(report["files"]?[0]?["diagnostics"] == [])
+        let diagnostic = try #require(report["files"]?[1]?["diagnostics"]?[0])
+        #expect(report["files"]?[1]?["result"] == "FAIL")
+        #expect(diagnostic["severity"] == "ERROR")
+        #expect(diagnostic["code"] == "INVALID_JSON_DESCRIPTION")
+        #expect(diagnostic["line"] == 3)
+        #expect(diagnostic["file"] == .string(broken))
+    }
+
+    @Test func jsonReportMarksUnusableFiles() throws {
+        let outcome = run(["/nonexistent/sfn/x.json"], format: .json)
+        #expect(outcome.exitCode == 2)
+        let report = try JSON(parsing: outcome.output)
+        #expect(report["result"] == "ERROR")
+        #expect(report["files"]?[0]?["error"] == "no such file")
+    }
+
+    static let template = """
+        Resources:
+          First:
+            Type: AWS::StepFunctions::StateMachine
+            Properties:
+              Definition:
+                StartAt: A
+                States:
+                  A: {Type: Succeed}
+          Second:
+            Type: AWS::Serverless::StateMachine
+            Properties:
+              DefinitionSubstitutions: {Known: value}
+              Definition:
+                StartAt: B
+                States:
+                  B: {Type: Pass, Result: "${Known} ${Unknown}", End: true}
+        """
+
+    @Test func templatesNeedAChoiceWhenTheyHoldSeveralMachines() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write("template.yaml", Self.template)
+        let ambiguous = run([file])
+        #expect(ambiguous.exitCode == 2)
+        #expect(ambiguous.errorOutput.contains("First, Second"))
+        let chosen = run([file], stateMachine: "First")
+        #expect(chosen.exitCode == 0)
+        #expect(chosen.output.contains("\(file) (First): valid"))
+    }
+
+    @Test func unresolvedSubstitutionsAreWarnings() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write("template.yaml", Self.template)
+        let outcome = run([file], stateMachine: "Second")
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.output.contains("warning[UNRESOLVED_SUBSTITUTION]"))
+        #expect(outcome.output.contains("${Unknown}"))
+        #expect(outcome.output.contains("(Second): valid, 0 errors, 1 warning"))
+    }
+
+    @Test func definitionsInS3CannotBeChecked() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write(
+            "template.json",
+            #"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionS3Location": {"Bucket": "b", "Key": "k"}}}}}"#
+        )
+        let outcome = run([file])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.output.contains("error[DEFINITION_NOT_LOCAL]"))
+        #expect(outcome.output.contains("\(file):1:"))
+    }
+
+    @Test func parsesItsCommandLine() throws {
+        let command = try ValidateCommand.parse(["a.json", "b.yaml", "--format", "json", "--state-machine", "M", "--parameter", "K=V"])
+        #expect(command.files == ["a.json", "b.yaml"])
+        #expect(command.format == .json)
+        #expect(command.stateMachine == "M")
+        #expect(command.parameters == ["K=V"])
+        #expect(throws: (any Error).self) { try ValidateCommand.parse(["a.json", "--format", "xml"]) }
+    }
+}
