@@ -425,6 +425,13 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try evaluate("States.JsonToString($)", input: ["a": 1]) == #"{"a":1}"#)
     }
 
+    @Test func jsonPathFeaturesInsideArguments() throws {
+        let input: JSON = ["items": [["id": 1, "tag": "x, y"], ["id": 2, "tag": "z"]]]
+        #expect(try evaluate("States.ArrayLength($.items[*].id)", input: input) == 2)
+        #expect(try evaluate("States.Array($.items[?(@.tag == 'x, y')].id, 3)", input: input) == [[1], 3])
+        #expect(try evaluate("States.JsonToString($list[1].name)", variables: ["list": [["name": "a"], ["name": "b"]]]) == "\"b\"")
+    }
+
     @Test func missingPathFailsWithAWSMessage() throws {
         let call = try IntrinsicFunctionCall(parsing: "States.Format('{}', $.missing)")
         do {
