@@ -85,6 +85,15 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try evaluate("States.StringSplit('Hello\nWorld', '\n')") == ["Hello", "World"])
     }
 
+    /// AWS documents a backslash before anything but ' { } \\ as an error when the call runs.
+    @Test func unknownEscapeFailsWhenEvaluated() throws {
+        let call = try IntrinsicFunctionCall(parsing: #"States.Format('a\nb')"#)
+        #expect(throws: StatesError.self) { try call.evaluate(ExpressionScope(input: .emptyObject)) }
+        let error = try failure(#"States.Array('x\q')"#)
+        #expect(error?.error == ErrorName.intrinsicFailure)
+        #expect(error?.cause?.contains(#"x\q"#) == true)
+    }
+
     @Test func pathArgumentsMayHoldCommasAndParentheses() throws {
         let input: JSON = ["a, b": ["c)": 5]]
         #expect(try evaluate("States.Array($['a, b']['c)'], 1)", input: input) == [5, 1])
@@ -247,7 +256,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     @Test func stringToJsonRejectsInvalidJSON() throws {
         #expect(try failure("States.StringToJson($.v)", input: ["v": "{nope"])?.error == ErrorName.intrinsicFailure)
         #expect(try failure("States.StringToJson($.v)", input: ["v": 1])?.error == ErrorName.intrinsicFailure)
-        #expect(try evaluate(#"States.StringToJson('{"text":"An \"escaped\" quote"}')"#) == ["text": "An \"escaped\" quote"])
+        #expect(try evaluate(#"States.StringToJson('{"text":"A \\\\ backslash"}')"#) == ["text": "A \\ backslash"])
+        // A JSON escape such as \" is not an intrinsic escape: AWS rejects it when the call runs.
+        #expect(try failure(#"States.StringToJson('{"text":"An \"escaped\" quote"}')"#)?.error == ErrorName.intrinsicFailure)
     }
 
     @Test(arguments: [
