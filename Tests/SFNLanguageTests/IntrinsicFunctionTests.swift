@@ -217,6 +217,11 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try evaluate("States.Base64Decode('YQ')") == "a")
     }
 
+    @Test func base64DecodeReplacesBytesThatAreNotUTF8() throws {
+        // "/w==" is the single byte 0xFF.
+        #expect(try evaluate("States.Base64Decode('/w==')") == "\u{FFFD}")
+    }
+
     @Test func base64LimitsInputSize() throws {
         let large = JSON.string(String(repeating: "a", count: 10_001))
         #expect(try failure("States.Base64Encode($.v)", input: ["v": large])?.error == ErrorName.intrinsicFailure)

@@ -252,10 +252,8 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
             throw failure("the input must not exceed \(Self.maximumEncodeLength) characters")
         }
         guard let bytes = Base64.decode(text) else { throw failure("the input is not valid Base64: \(text)") }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw failure("the decoded data is not valid UTF-8 text")
-        }
-        return .string(decoded)
+        // Bytes that are not UTF-8 become U+FFFD, as Java's String(bytes, UTF_8) reads them.
+        return .string(String(decoding: bytes, as: UTF8.self))
     }
 
     private func hash(_ dataValue: JSON, _ algorithmValue: JSON) throws(StatesError) -> JSON {
