@@ -134,7 +134,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         ([["1": 2, "2": []]], [], false),
         ([["1": 2, "2": []]], ["2": [], "1": 2], true),
         ([true, false], false, true),
-        ([1, 2], 2.0, true),
+        ([1, 2], 2, true),
+        ([1, 2], 2.0, false),
+        ([1.5, 2.0], 2.0, true),
         (["a", nil], nil, true),
     ] as [(JSON, JSON, Bool)])
     func contains(array: JSON, value: JSON, expected: Bool) throws {
@@ -189,6 +191,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
                                   ["a": 1, "b": 2], ["b": 2, "a": 1], ["a": 1, "b": 1]]]
         #expect(try evaluate("States.ArrayUnique($.a)", input: input)
             == [nil, true, false, 1, 1.1, 0, "x", [], [nil], ["a": 1, "b": 2], ["a": 1, "b": 1]])
+        // Integers and reals stay distinct, as Java's Integer and Double do.
+        let mixed = try evaluate("States.ArrayUnique($.a)", input: ["a": [1, 1.0, 1, [1], [1.0], 2.5, 2.5]])
+        #expect(mixed.compactText == "[1,1.0,[1],[1.0],2.5]")
         #expect(try evaluate("States.ArrayLength($.a)", input: input) == 18)
     }
 }

@@ -75,7 +75,7 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
         case .arrayContains:
             let array = try requireArray(context.value(of: arguments[0]), position: "first")
             let wanted = try context.value(of: arguments[1])
-            return .bool(array.contains(wanted))
+            return .bool(array.contains { JavaValueKey.equal($0, wanted) })
         case .arrayRange:
             return try arrayRange(context.value(of: arguments[0]), context.value(of: arguments[1]), context.value(of: arguments[2]))
         case .arrayGetItem: return try arrayGetItem(context.value(of: arguments[0]), context.value(of: arguments[1]))
@@ -227,10 +227,10 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
     }
 
     private func unique(_ elements: [JSON]) -> [JSON] {
-        var seen = Set<JSON>()
+        var seen = Set<JavaValueKey>()
         var result: [JSON] = []
         result.reserveCapacity(elements.count)
-        for element in elements where seen.insert(element).inserted {
+        for element in elements where seen.insert(JavaValueKey(value: element)).inserted {
             result.append(element)
         }
         return result
