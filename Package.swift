@@ -54,7 +54,10 @@ let package = Package(
         .executableTarget(name: "sfn", dependencies: ["SFNCommands"]),
         .executableTarget(
             name: "sfn-bench",
-            dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime"],
+            dependencies: [
+                "SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             path: "Benchmarks/Sources/sfn-bench"
         ),
         .testTarget(name: "SFNJSONTests", dependencies: ["SFNJSON"]),
