@@ -17,6 +17,7 @@ public enum NumberSource: Sendable {
 public enum StringSource: Sendable {
     case literal(String)
     case path(PathExpression)
+    case intrinsic(IntrinsicFunctionCall)
     case expression(JSONataValue)
 }
 
@@ -26,7 +27,7 @@ public struct PassState: Sendable {
 }
 
 public struct TaskState: Sendable {
-    /// The resource ARN (or a JSONata expression producing one is not allowed by AWS: it is text).
+    /// The resource ARN as written.
     public var resource: String
     public var timeoutSeconds: NumberSource?
     public var heartbeatSeconds: NumberSource?
