@@ -142,6 +142,8 @@ let brokenDefinitions: [BrokenDefinition] = [
             "SCHEMA_VALIDATION_FAILED /States/A",
             "SCHEMA_VALIDATION_FAILED /States/B",
             "MISSING_TRANSITION_TARGET /States/A/Next",
+            "MISSING_TRANSITION_TARGET /States/B",
+            "MISSING_TRANSITION_TARGET /States/C",
         ])
     }
 
