@@ -499,6 +499,8 @@ struct DefinitionParser {
                     .valueNotAllowed(
                         "ExecutionType", value: executionType, allowed: ["STANDARD", "EXPRESS"], at: pointer / "ExecutionType"))
             }
+        } else if config.mode == .distributed {
+            report(.requiredFields(["ExecutionType"], at: pointer))
         }
         return config
     }
