@@ -18,8 +18,17 @@ final class Evaluator {
         rootFrame = Frame(parent: nil)
     }
 
+    /// Host bindings, converted to runtime values only when the expression first reads them:
+    /// Step Functions passes large documents of which an expression usually reads a little.
+    var pendingBindings: [String: JSON] = [:]
+
     func lookupVariable(_ name: String, in frame: Frame) -> Value? {
         if let bound = frame.lookup(name) { return bound }
+        if let pending = pendingBindings.removeValue(forKey: name) {
+            let value = Value(pending)
+            rootFrame.bind(name, value)
+            return value
+        }
         if let cached = builtinCache[name] { return .function(cached) }
         let native: NativeFunction?
         if let host = environment.functions[name] {

@@ -23,7 +23,7 @@ public struct JSONataExpression: Sendable {
         do throws(EvaluationFailure) {
             var subject = input.map(Value.init)
             evaluator.rootFrame.bind("$", subject)
-            for (name, value) in bindings { evaluator.rootFrame.bind(name, Value(value)) }
+            evaluator.pendingBindings = bindings
             if case .array(var seq)? = subject {
                 seq = Sequence([.array(seq)], isSequence: true)
                 seq.outerWrapper = true
