@@ -294,7 +294,7 @@ enum Builtins {
             guard case .string(let source)? = arguments[0] else { return nil }
             let node: Node
             do throws(EvaluationFailure) {
-                node = try Compiler.compile(try Parser.parse(source))
+                node = try Compiler.compileRoot(try Parser.parse(source))
             } catch {
                 throw EvaluationFailure("D3120", value: .some(.string(error.publicError.message)))
             }

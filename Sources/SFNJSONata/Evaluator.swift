@@ -8,8 +8,13 @@ final class Evaluator {
     private var depth = 0
     static let maximumDepth = 10_000
     /// Evaluation recurses on the machine stack; it stops with JSONata's stack overflow error
-    /// before even a small (512 KiB) secondary-thread stack would overflow, instead of crashing.
+    /// before the thread's stack would overflow, instead of crashing. Linux threads get 8 MiB
+    /// stacks by default; Darwin's secondary threads only 512 KiB.
+    #if os(Linux)
+    private static let stackBudget: UInt = 2 * 1024 * 1024
+    #else
     private static let stackBudget: UInt = 384 * 1024
+    #endif
     private var stackBase: UInt = 0
     private var builtinCache: [String: FunctionValue] = [:]
 
@@ -71,7 +76,7 @@ final class Evaluator {
         case .name: result = lookupName(node, input)
         case .variable: result = evaluateVariable(node, input, frame)
         case .string, .number, .bool, .null, .regex, .wildcard, .descendant, .parent, .placeholder:
-            result = evaluateLeaf(node, input)
+            result = evaluateLeaf(node, input, frame)
         case .binary: result = try evaluateBinaryNode(node, input, frame)
         case .negate: result = try evaluateNegate(node, input, frame)
         case .arrayConstructor: result = try evaluateArrayConstructor(node, input, frame)
@@ -136,7 +141,7 @@ final class Evaluator {
     }
 
     @inline(never)
-    private func evaluateLeaf(_ node: Node, _ input: Value?) -> Value? {
+    private func evaluateLeaf(_ node: Node, _ input: Value?, _ frame: Frame) -> Value? {
         switch node.kind {
         case .string(let text): return .string(text)
         case .number(let number): return .number(number)
@@ -145,6 +150,7 @@ final class Evaluator {
         case .regex(let box): return .function(FunctionValue(.regex(box)))
         case .wildcard: return Self.wildcard(input)
         case .descendant: return Self.descendants(input)
+        case .parent(let label?): return frame.lookup(label) ?? nil
         default: return nil
         }
     }
@@ -384,6 +390,9 @@ final class Evaluator {
                 }
                 if let indexVariable = step.indexVariable {
                     next.bindings[indexVariable] = .some(.number(Double(offset)))
+                }
+                if let ancestorLabel = step.ancestorLabel {
+                    next.bindings[ancestorLabel] = .some(tuple.context)
                 }
                 result.append(next)
             }

@@ -9,7 +9,7 @@ public struct JSONataExpression: Sendable {
     public init(_ source: String) throws(JSONataError) {
         self.source = source
         do throws(EvaluationFailure) {
-            root = try Compiler.compile(try Parser.parse(source))
+            root = try Compiler.compileRoot(try Parser.parse(source))
         } catch {
             throw error.publicError
         }
