@@ -56,7 +56,7 @@ enum DateTimeFunctions {
     }
 
     static func parts(_ millis: Double, offsetMinutes: Int) -> Parts {
-        let shifted = Int((millis + Double(offsetMinutes) * 60_000).rounded(.down))
+        let shifted = (millis + Double(offsetMinutes) * 60_000).clampedInt(.down)
         var days = shifted / 86_400_000
         var within = shifted % 86_400_000
         if within < 0 {

@@ -438,7 +438,7 @@ final class Evaluator {
         }
         var results = Sequence.sequence()
         if case .number(let number) = predicate.kind, predicate.predicates.isEmpty {
-            var index = Int(number.rounded(.down))
+            var index = number.clampedInt(.down)
             if index < 0 { index += items.count }
             if items.indices.contains(index) {
                 let item = items[index]
@@ -451,7 +451,7 @@ final class Evaluator {
             let verdict = try evaluate(predicate, item, frame)
             if let numbers = Self.isArrayOfNumbers(verdict), !(verdict?.isArray == true && numbers.isEmpty) {
                 for number in numbers {
-                    var wanted = Int(number.rounded(.down))
+                    var wanted = number.clampedInt(.down)
                     if wanted < 0 { wanted += items.count }
                     if wanted == index { results.items.append(item) }
                 }
@@ -464,7 +464,7 @@ final class Evaluator {
 
     private func filterTuples(_ predicate: Node, _ tuples: [Tuple], _ frame: Frame) throws(EvaluationFailure) -> [Tuple] {
         if case .number(let number) = predicate.kind, predicate.predicates.isEmpty {
-            var index = Int(number.rounded(.down))
+            var index = number.clampedInt(.down)
             if index < 0 { index += tuples.count }
             return tuples.indices.contains(index) ? [tuples[index]] : []
         }
@@ -473,7 +473,7 @@ final class Evaluator {
             let verdict = try evaluate(predicate, tuple.context, self.frame(frame, with: tuple))
             if let numbers = Self.isArrayOfNumbers(verdict), !(verdict?.isArray == true && numbers.isEmpty) {
                 for number in numbers {
-                    var wanted = Int(number.rounded(.down))
+                    var wanted = number.clampedInt(.down)
                     if wanted < 0 { wanted += tuples.count }
                     if wanted == index { results.append(tuple) }
                 }

@@ -6,7 +6,7 @@ enum FormattingFunctions {
         NativeFunction("formatBase", "<n-n?:s>") { _, arguments, _ throws(EvaluationFailure) in
             guard case .number(let number)? = arguments[0] else { return nil }
             var radix = 10
-            if case .number(let requested)? = arguments[1] { radix = Int(requested.rounded(.towardZero)) }
+            if case .number(let requested)? = arguments[1] { radix = requested.clampedInt() }
             guard (2...36).contains(radix) else { throw EvaluationFailure("D3100", value: .some(.number(Double(radix)))) }
             let rounded = Builtins.roundHalfEven(number, precision: 0)
             guard let integer = Int(exactly: rounded) else { return .string(NumberText.javaScript(rounded)) }
@@ -14,7 +14,7 @@ enum FormattingFunctions {
         },
         NativeFunction("formatInteger", "<n-s:s>") { _, arguments, _ throws(EvaluationFailure) in
             guard case .number(let number)? = arguments[0], case .string(let picture)? = arguments[1] else { return nil }
-            return .string(formatInteger(Int(number.rounded(.towardZero)), picture: picture))
+            return .string(formatInteger(number.clampedInt(), picture: picture))
         },
         NativeFunction("parseInteger", "<s-s:n>") { _, arguments, _ throws(EvaluationFailure) in
             guard case .string(let text)? = arguments[0], case .string(let picture)? = arguments[1] else { return nil }
@@ -32,6 +32,8 @@ enum FormattingFunctions {
 
     static func roman(_ value: Int) -> String {
         guard value > 0 else { return "" }
+        // Numerals for huge values would be millions of Ms; fall back to digits.
+        guard value < 1_000_000 else { return String(value) }
         let table: [(Int, String)] = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
                                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
         var remaining = value

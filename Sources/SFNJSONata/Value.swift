@@ -303,3 +303,13 @@ enum NumberText {
         return (value.sign == .minus, digits, point)
     }
 }
+
+extension Double {
+    /// The value as an Int, clamped to ±2^53 (NaN gives 0), so no input can trap the
+    /// conversion or overflow later index arithmetic.
+    func clampedInt(_ rule: FloatingPointRoundingRule = .towardZero) -> Int {
+        guard !isNaN else { return 0 }
+        let limit = 9_007_199_254_740_992.0
+        return Int(Swift.min(Swift.max(rounded(rule), -limit), limit))
+    }
+}
