@@ -14,7 +14,8 @@ struct Node: Sendable {
         case regex(RegexBox)
         case wildcard
         case descendant
-        case parent
+        /// `%`; the label names the tuple binding holding the parent, nil until resolved.
+        case parent(String?)
         case binary(BinaryOperator, Node, Node)
         case negate(Node)
         case arrayConstructor([Node])
@@ -46,6 +47,8 @@ struct Node: Sendable {
     var keepArray = false
     var constructedArray = false
     var keepSingletonArray = false
+    /// Set on the step whose input a later step's `%` refers to.
+    var ancestorLabel: String?
 
     init(_ kind: Kind, position: Int) {
         self.kind = kind
@@ -106,5 +109,69 @@ final class RegexBox: @unchecked Sendable {
         }
         self.pattern = pattern
         self.flags = flags
+    }
+}
+
+extension Node {
+    /// Applies `change` to every direct child node.
+    mutating func updateChildren(_ change: (inout Node) -> Void) {
+        func each(_ nodes: inout [Node]) { for index in nodes.indices { change(&nodes[index]) } }
+        func pairs(_ list: inout [ObjectPair]) {
+            for index in list.indices {
+                change(&list[index].key)
+                change(&list[index].value)
+            }
+        }
+        switch kind {
+        case .path(var steps): each(&steps); kind = .path(steps)
+        case .binary(let op, var lhs, var rhs): change(&lhs); change(&rhs); kind = .binary(op, lhs, rhs)
+        case .negate(var operand): change(&operand); kind = .negate(operand)
+        case .arrayConstructor(var items): each(&items); kind = .arrayConstructor(items)
+        case .objectConstructor(var list): pairs(&list); kind = .objectConstructor(list)
+        case .condition(var test, var then, var otherwise):
+            change(&test); change(&then)
+            if var other = otherwise { change(&other); otherwise = other }
+            kind = .condition(test, then, otherwise)
+        case .coalesce(var lhs, var rhs): change(&lhs); change(&rhs); kind = .coalesce(lhs, rhs)
+        case .elvis(var lhs, var rhs): change(&lhs); change(&rhs); kind = .elvis(lhs, rhs)
+        case .block(var expressions): each(&expressions); kind = .block(expressions)
+        case .bind(let name, var value): change(&value); kind = .bind(name, value)
+        case .call(var procedure, var arguments): change(&procedure); each(&arguments); kind = .call(procedure, arguments)
+        case .partial(var procedure, var arguments): change(&procedure); each(&arguments); kind = .partial(procedure, arguments)
+        case .apply(var lhs, var rhs): change(&lhs); change(&rhs); kind = .apply(lhs, rhs)
+        case .sort(var terms):
+            for index in terms.indices { change(&terms[index].expression) }
+            kind = .sort(terms)
+        default: break
+        }
+        each(&predicates)
+        for index in stages.indices {
+            if case .filter(var predicate) = stages[index] {
+                change(&predicate)
+                stages[index] = .filter(predicate)
+            }
+        }
+        if var definition = group {
+            pairs(&definition.pairs)
+            group = definition
+        }
+    }
+
+    /// Gives every unresolved `%` in this subtree the label `label`; true when any was found.
+    mutating func resolveParents(_ label: String) -> Bool {
+        if case .parent(nil) = kind {
+            kind = .parent(label)
+            return true
+        }
+        var found = false
+        updateChildren { child in
+            if child.resolveParents(label) { found = true }
+        }
+        return found
+    }
+
+    var hasUnresolvedParent: Bool {
+        var copy = self
+        return copy.resolveParents("")
     }
 }

@@ -82,7 +82,7 @@ extension Builtins {
         NativeFunction("round", "<n-n?:n>") { _, arguments, _ throws(EvaluationFailure) in
             guard case .number(let number)? = arguments[0] else { return nil }
             var precision = 0
-            if case .number(let places)? = arguments[1] { precision = Int(places.rounded(.towardZero)) }
+            if case .number(let places)? = arguments[1] { precision = Swift.min(Swift.max(places.clampedInt(), -400), 400) }
             return .number(roundHalfEven(number, precision: precision))
         },
         NativeFunction("sqrt", "<n-:n>") { _, arguments, _ throws(EvaluationFailure) in

@@ -122,7 +122,7 @@ enum Builtins {
             guard case .string(let text)? = arguments[0], case .number(let startValue)? = arguments[1] else { return nil }
             let characters = scalars(text)
             let count = characters.count
-            var start = startValue.isFinite ? Int(startValue.rounded(.towardZero)) : (startValue > 0 ? count : -count)
+            var start = startValue.clampedInt()
             if count + start < 0 { start = 0 }
             func clamp(_ index: Int) -> Int {
                 let resolved = index < 0 ? count + index : index
@@ -130,7 +130,7 @@ enum Builtins {
             }
             if case .number(let lengthValue)? = arguments[2] {
                 if lengthValue <= 0 { return .string("") }
-                let length = lengthValue.isFinite ? Int(lengthValue.rounded(.towardZero)) : count
+                let length = lengthValue.clampedInt()
                 let end = start >= 0 ? start + length : count + start + length
                 let from = clamp(start)
                 let to = clamp(end)
@@ -177,7 +177,7 @@ enum Builtins {
             guard case .string(let text)? = arguments[0], case .number(let widthValue)? = arguments[1] else { return nil }
             var padding = " "
             if case .string(let custom)? = arguments[2], !custom.isEmpty { padding = custom }
-            let width = Int(widthValue.rounded(.towardZero))
+            let width = Swift.min(Swift.max(widthValue.clampedInt(), -1_000_000), 1_000_000)
             let length = text.unicodeScalars.count
             let needed = abs(width) - length
             guard needed > 0 else { return .string(text) }
@@ -204,7 +204,7 @@ enum Builtins {
             var limit: Int?
             if case .number(let number)? = arguments[2] {
                 if number < 0 { throw EvaluationFailure("D3020", value: .some(.number(number))) }
-                limit = Int(number.rounded(.down))
+                limit = number.clampedInt(.down)
             }
             var parts: [String] = []
             switch arguments[1] {
@@ -241,7 +241,7 @@ enum Builtins {
             var limit: Int?
             if case .number(let number)? = arguments[2] {
                 if number < 0 { throw EvaluationFailure("D3040", value: .some(.number(number))) }
-                limit = Int(number.rounded(.down))
+                limit = number.clampedInt(.down)
             }
             guard case .function(let function)? = arguments[1], case .regex(let box) = function.kind else {
                 throw EvaluationFailure("T0410", index: 2)
@@ -253,7 +253,7 @@ enum Builtins {
             var limit: Int?
             if case .number(let number)? = arguments[3] {
                 if number < 0 { throw EvaluationFailure("D3011", value: .some(.number(number))) }
-                limit = Int(number.rounded(.down))
+                limit = number.clampedInt(.down)
             }
             return .string(try replace(evaluator, text, pattern: arguments[1], replacement: arguments[2], limit: limit))
         },
@@ -294,7 +294,7 @@ enum Builtins {
             guard case .string(let source)? = arguments[0] else { return nil }
             let node: Node
             do throws(EvaluationFailure) {
-                node = try Compiler.compile(try Parser.parse(source))
+                node = try Compiler.compileRoot(try Parser.parse(source))
             } catch {
                 throw EvaluationFailure("D3120", value: .some(.string(error.publicError.message)))
             }

@@ -8,6 +8,13 @@ enum Compiler {
         return result
     }
 
+    /// Compiles a whole expression: a `%` left unresolved has no parent to refer to.
+    static func compileRoot(_ raw: RawNode) throws(EvaluationFailure) -> Node {
+        let root = try compile(raw)
+        if root.hasUnresolvedParent { throw EvaluationFailure("S0217", position: raw.position, token: "%") }
+        return root
+    }
+
     private static func process(_ raw: RawNode) throws(EvaluationFailure) -> Node {
         let position = raw.position
         var result: Node
@@ -27,7 +34,7 @@ enum Compiler {
         case .wildcard: result = Node(.wildcard, position: position)
         case .descendant: result = Node(.descendant, position: position)
         case .parent:
-            throw EvaluationFailure("S0217", position: position, token: "%")
+            result = Node(.parent(nil), position: position)
         case .placeholder: result = Node(.placeholder, position: position)
         case .operatorToken(let symbol):
             throw EvaluationFailure("S0201", position: position, token: symbol)
@@ -189,6 +196,29 @@ enum Compiler {
             case .string(let text):
                 steps[index].kind = .name(text)
             default: break
+            }
+        }
+        // A `%` refers to the input of a step: from the step's own predicates, or from the
+        // expression of the following step. That step binds its input under a label, which
+        // makes the rest of the path a tuple stream.
+        for index in steps.indices {
+            let label = "%\(steps[index].position).\(index)"
+            var found = false
+            for stageIndex in steps[index].stages.indices {
+                if case .filter(var predicate) = steps[index].stages[stageIndex], predicate.resolveParents(label) {
+                    steps[index].stages[stageIndex] = .filter(predicate)
+                    found = true
+                }
+            }
+            if index + 1 < steps.count {
+                let stages = steps[index + 1].stages
+                steps[index + 1].stages = []
+                if steps[index + 1].resolveParents(label) { found = true }
+                steps[index + 1].stages = stages
+            }
+            if found {
+                steps[index].ancestorLabel = label
+                steps[index].tuple = true
             }
         }
         if steps[0].isArrayConstructor { steps[0].constructedArray = true }

@@ -1,13 +1,21 @@
 /// Evaluates a compiled tree against one input. One evaluator serves one evaluation.
 import SFNJSON
-
 final class Evaluator {
     let environment: JSONataEnvironment
     let rootFrame: Frame
     /// `$now()` and `$millis()` report the same instant throughout one evaluation.
     lazy var timestamp: Double = environment.now()
     private var depth = 0
-    static let maximumDepth = 1_000
+    static let maximumDepth = 10_000
+    /// Evaluation recurses on the machine stack; it stops with JSONata's stack overflow error
+    /// before the thread's stack would overflow, instead of crashing. Linux threads get 8 MiB
+    /// stacks by default; Darwin's secondary threads only 512 KiB.
+    #if os(Linux)
+    private static let stackBudget: UInt = 2 * 1024 * 1024
+    #else
+    private static let stackBudget: UInt = 384 * 1024
+    #endif
+    private var stackBase: UInt = 0
     private var builtinCache: [String: FunctionValue] = [:]
 
     init(environment: JSONataEnvironment) {
@@ -15,8 +23,17 @@ final class Evaluator {
         rootFrame = Frame(parent: nil)
     }
 
+    /// Host bindings, converted to runtime values only when the expression first reads them:
+    /// Step Functions passes large documents of which an expression usually reads a little.
+    var pendingBindings: [String: JSON] = [:]
+
     func lookupVariable(_ name: String, in frame: Frame) -> Value? {
         if let bound = frame.lookup(name) { return bound }
+        if let pending = pendingBindings.removeValue(forKey: name) {
+            let value = Value(pending)
+            rootFrame.bind(name, value)
+            return value
+        }
         if let cached = builtinCache[name] { return .function(cached) }
         let native: NativeFunction?
         if let host = environment.functions[name] {
@@ -43,105 +60,215 @@ final class Evaluator {
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
         depth += 1
         defer { depth -= 1 }
-        if depth > Self.maximumDepth { throw EvaluationFailure("U1001", position: node.position) }
-
-        var result: Value?
-        switch node.kind {
-        case .path(let steps):
-            result = try evaluatePath(node, steps, input, frame)
-        case .name(let name):
-            result = Self.lookup(input, name)
-        case .variable(let name):
-            if name.isEmpty {
-                if case .array(let seq)? = input, seq.outerWrapper { result = seq.items.first } else { result = input }
-            } else {
-                result = lookupVariable(name, in: frame)
-            }
-        case .string(let text): result = .string(text)
-        case .number(let number): result = .number(number)
-        case .bool(let flag): result = .bool(flag)
-        case .null: result = .null
-        case .regex(let box): result = .function(FunctionValue(.regex(box)))
-        case .wildcard: result = Self.wildcard(input)
-        case .descendant: result = Self.descendants(input)
-        case .parent: result = nil
-        case .binary(let op, let lhs, let rhs):
-            result = try evaluateBinary(op, lhs, rhs, input, frame, position: node.position)
-        case .negate(let operand):
-            let value = try evaluate(operand, input, frame)
-            switch value {
-            case nil: result = nil
-            case .number(let number)?: result = .number(-number)
-            default: throw EvaluationFailure("D1002", position: node.position, token: "-", value: .some(value))
-            }
-        case .arrayConstructor(let items):
-            var values: [Value] = []
-            for item in items {
-                guard let value = try evaluate(item, input, frame) else { continue }
-                if !item.isArrayConstructor, case .array(let seq) = value {
-                    values.append(contentsOf: seq.items)
-                } else {
-                    values.append(value)
-                }
-            }
-            var seq = Sequence(values)
-            seq.constructed = node.constructedArray
-            result = .array(seq)
-        case .objectConstructor(let pairs):
-            result = try evaluateGroup(GroupDefinition(pairs: pairs, position: node.position), values: input, frame)
-        case .condition(let test, let then, let otherwise):
-            if Self.boolean(try evaluate(test, input, frame)) == true {
-                result = try evaluate(then, input, frame)
-            } else if let otherwise {
-                result = try evaluate(otherwise, input, frame)
-            }
-        case .coalesce(let lhs, let rhs):
-            result = try evaluate(lhs, input, frame)
-            if result == nil { result = try evaluate(rhs, input, frame) }
-        case .elvis(let lhs, let rhs):
-            result = try evaluate(lhs, input, frame)
-            if Self.boolean(result) != true { result = try evaluate(rhs, input, frame) }
-        case .block(let expressions):
-            let blockFrame = Frame(parent: frame)
-            for expression in expressions { result = try evaluate(expression, input, blockFrame) }
-        case .bind(let name, let rhs):
-            result = try evaluate(rhs, input, frame)
-            frame.bind(name, result)
-        case .call(let procedure, let arguments):
-            result = try evaluateCall(node, procedure, arguments, input, frame, appliedTo: nil)
-        case .partial(let procedure, let arguments):
-            result = try evaluatePartial(node, procedure, arguments, input, frame)
-        case .placeholder:
-            result = nil
-        case .lambda(let definition):
-            result = .function(FunctionValue(.lambda(definition, frame: frame, input: input)))
-        case .apply(let lhs, let rhs):
-            result = try evaluateApply(node, lhs, rhs, input, frame)
-        case .sort(let terms):
-            var items: [Value?] = []
-            if case .array(let seq)? = input { items = seq.items } else if let input { items = [input] }
-            result = .array(.sequence(try sortValues(items, terms, frame, position: node.position).compactMap { $0 }))
-        case .transform(let pattern, let update, let deletion):
-            result = .function(FunctionValue(.transform(pattern: pattern, update: update, deletion: deletion, frame: frame)))
+        var marker = 0
+        let stackAddress = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+        if depth == 1 { stackBase = stackAddress }
+        let used = stackBase > stackAddress ? stackBase - stackAddress : stackAddress - stackBase
+        if depth > Self.maximumDepth || used > Self.stackBudget {
+            throw EvaluationFailure("U1001", position: node.position)
         }
 
+        // Each kind is evaluated in its own function: keeping this frame small matters because
+        // it sits on the stack once per nesting level of the expression.
+        var result: Value?
+        switch node.kind {
+        case .path: result = try evaluatePathNode(node, input, frame)
+        case .name: result = lookupName(node, input)
+        case .variable: result = evaluateVariable(node, input, frame)
+        case .string, .number, .bool, .null, .regex, .wildcard, .descendant, .parent, .placeholder:
+            result = evaluateLeaf(node, input, frame)
+        case .binary: result = try evaluateBinaryNode(node, input, frame)
+        case .negate: result = try evaluateNegate(node, input, frame)
+        case .arrayConstructor: result = try evaluateArrayConstructor(node, input, frame)
+        case .objectConstructor: result = try evaluateObjectConstructor(node, input, frame)
+        case .condition, .coalesce, .elvis: result = try evaluateConditional(node, input, frame)
+        case .block, .bind: result = try evaluateBlockOrBind(node, input, frame)
+        case .call: result = try evaluateCallNode(node, input, frame)
+        case .partial: result = try evaluatePartialNode(node, input, frame)
+        case .lambda, .transform: result = makeFunction(node, input, frame)
+        case .apply: result = try evaluateApplyNode(node, input, frame)
+        case .sort: result = try evaluateSortNode(node, input, frame)
+        }
+        if !node.predicates.isEmpty || (node.group != nil && !node.isPath) {
+            result = try applyPostfix(node, result, frame)
+        }
+        if case .array(let seq)? = result, seq.isSequence {
+            result = Self.normalize(seq, keepArray: node.keepArray)
+        }
+        return result
+    }
+
+    private static func normalize(_ sequence: Sequence, keepArray: Bool) -> Value? {
+        var seq = sequence
+        if keepArray { seq.keepSingleton = true }
+        if seq.items.isEmpty { return nil }
+        if seq.items.count == 1 && !seq.keepSingleton { return seq.items[0] }
+        return .array(seq)
+    }
+
+    @inline(never)
+    private func applyPostfix(_ node: Node, _ value: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        var result = value
         for predicate in node.predicates {
             result = try filter(predicate, result, frame)
         }
         if !node.isPath, let group = node.group {
             result = try evaluateGroup(group, values: result, frame)
         }
-        if case .array(var seq)? = result, seq.isSequence {
-            if node.keepArray { seq.keepSingleton = true }
-            if seq.items.isEmpty {
-                result = nil
-            } else if seq.items.count == 1 && !seq.keepSingleton {
-                result = seq.items[0]
+        return result
+    }
+
+    @inline(never)
+    private func evaluatePathNode(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .path(let steps) = node.kind else { return nil }
+        return try evaluatePath(node, steps, input, frame)
+    }
+
+    @inline(never)
+    private func lookupName(_ node: Node, _ input: Value?) -> Value? {
+        guard case .name(let name) = node.kind else { return nil }
+        return Self.lookup(input, name)
+    }
+
+    @inline(never)
+    private func evaluateVariable(_ node: Node, _ input: Value?, _ frame: Frame) -> Value? {
+        guard case .variable(let name) = node.kind else { return nil }
+        if name.isEmpty {
+            if case .array(let seq)? = input, seq.outerWrapper { return seq.items.first }
+            return input
+        }
+        return lookupVariable(name, in: frame)
+    }
+
+    @inline(never)
+    private func evaluateLeaf(_ node: Node, _ input: Value?, _ frame: Frame) -> Value? {
+        switch node.kind {
+        case .string(let text): return .string(text)
+        case .number(let number): return .number(number)
+        case .bool(let flag): return .bool(flag)
+        case .null: return .null
+        case .regex(let box): return .function(FunctionValue(.regex(box)))
+        case .wildcard: return Self.wildcard(input)
+        case .descendant: return Self.descendants(input)
+        case .parent(let label?): return frame.lookup(label) ?? nil
+        default: return nil
+        }
+    }
+
+    @inline(never)
+    private func evaluateBinaryNode(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .binary(let op, let lhs, let rhs) = node.kind else { return nil }
+        return try evaluateBinary(op, lhs, rhs, input, frame, position: node.position)
+    }
+
+    @inline(never)
+    private func evaluateNegate(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .negate(let operand) = node.kind else { return nil }
+        let value = try evaluate(operand, input, frame)
+        switch value {
+        case nil: return nil
+        case .number(let number)?: return .number(-number)
+        default: throw EvaluationFailure("D1002", position: node.position, token: "-", value: .some(value))
+        }
+    }
+
+    @inline(never)
+    private func evaluateArrayConstructor(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .arrayConstructor(let items) = node.kind else { return nil }
+        var values: [Value] = []
+        for item in items {
+            guard let value = try evaluate(item, input, frame) else { continue }
+            if !item.isArrayConstructor, case .array(let seq) = value {
+                values.append(contentsOf: seq.items)
             } else {
-                result = .array(seq)
+                values.append(value)
             }
         }
-        return result
+        var seq = Sequence(values)
+        seq.constructed = node.constructedArray
+        return .array(seq)
+    }
+
+    @inline(never)
+    private func evaluateObjectConstructor(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .objectConstructor(let pairs) = node.kind else { return nil }
+        return try evaluateGroup(GroupDefinition(pairs: pairs, position: node.position), values: input, frame)
+    }
+
+    @inline(never)
+    private func evaluateConditional(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        switch node.kind {
+        case .condition(let test, let then, let otherwise):
+            if Self.boolean(try evaluate(test, input, frame)) == true {
+                return try evaluate(then, input, frame)
+            }
+            if let otherwise { return try evaluate(otherwise, input, frame) }
+            return nil
+        case .coalesce(let lhs, let rhs):
+            if let value = try evaluate(lhs, input, frame) { return value }
+            return try evaluate(rhs, input, frame)
+        case .elvis(let lhs, let rhs):
+            let value = try evaluate(lhs, input, frame)
+            if Self.boolean(value) == true { return value }
+            return try evaluate(rhs, input, frame)
+        default:
+            return nil
+        }
+    }
+
+    @inline(never)
+    private func evaluateBlockOrBind(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        switch node.kind {
+        case .block(let expressions):
+            let blockFrame = Frame(parent: frame)
+            var result: Value?
+            for expression in expressions { result = try evaluate(expression, input, blockFrame) }
+            return result
+        case .bind(let name, let rhs):
+            let result = try evaluate(rhs, input, frame)
+            frame.bind(name, result)
+            return result
+        default:
+            return nil
+        }
+    }
+
+    @inline(never)
+    private func evaluateCallNode(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .call(let procedure, let arguments) = node.kind else { return nil }
+        return try evaluateCall(node, procedure, arguments, input, frame, appliedTo: nil)
+    }
+
+    @inline(never)
+    private func evaluatePartialNode(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .partial(let procedure, let arguments) = node.kind else { return nil }
+        return try evaluatePartial(node, procedure, arguments, input, frame)
+    }
+
+    @inline(never)
+    private func makeFunction(_ node: Node, _ input: Value?, _ frame: Frame) -> Value? {
+        switch node.kind {
+        case .lambda(let definition):
+            return .function(FunctionValue(.lambda(definition, frame: frame, input: input)))
+        case .transform(let pattern, let update, let deletion):
+            return .function(FunctionValue(.transform(pattern: pattern, update: update, deletion: deletion, frame: frame)))
+        default:
+            return nil
+        }
+    }
+
+    @inline(never)
+    private func evaluateApplyNode(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .apply(let lhs, let rhs) = node.kind else { return nil }
+        return try evaluateApply(node, lhs, rhs, input, frame)
+    }
+
+    @inline(never)
+    private func evaluateSortNode(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        guard case .sort(let terms) = node.kind else { return nil }
+        var items: [Value?] = []
+        if case .array(let seq)? = input { items = seq.items } else if let input { items = [input] }
+        return .array(.sequence(try sortValues(items, terms, frame, position: node.position).compactMap { $0 }))
     }
 
     // MARK: - Paths
@@ -264,6 +391,9 @@ final class Evaluator {
                 if let indexVariable = step.indexVariable {
                     next.bindings[indexVariable] = .some(.number(Double(offset)))
                 }
+                if let ancestorLabel = step.ancestorLabel {
+                    next.bindings[ancestorLabel] = .some(tuple.context)
+                }
                 result.append(next)
             }
         }
@@ -308,7 +438,7 @@ final class Evaluator {
         }
         var results = Sequence.sequence()
         if case .number(let number) = predicate.kind, predicate.predicates.isEmpty {
-            var index = Int(number.rounded(.down))
+            var index = number.clampedInt(.down)
             if index < 0 { index += items.count }
             if items.indices.contains(index) {
                 let item = items[index]
@@ -321,7 +451,7 @@ final class Evaluator {
             let verdict = try evaluate(predicate, item, frame)
             if let numbers = Self.isArrayOfNumbers(verdict), !(verdict?.isArray == true && numbers.isEmpty) {
                 for number in numbers {
-                    var wanted = Int(number.rounded(.down))
+                    var wanted = number.clampedInt(.down)
                     if wanted < 0 { wanted += items.count }
                     if wanted == index { results.items.append(item) }
                 }
@@ -334,7 +464,7 @@ final class Evaluator {
 
     private func filterTuples(_ predicate: Node, _ tuples: [Tuple], _ frame: Frame) throws(EvaluationFailure) -> [Tuple] {
         if case .number(let number) = predicate.kind, predicate.predicates.isEmpty {
-            var index = Int(number.rounded(.down))
+            var index = number.clampedInt(.down)
             if index < 0 { index += tuples.count }
             return tuples.indices.contains(index) ? [tuples[index]] : []
         }
@@ -343,7 +473,7 @@ final class Evaluator {
             let verdict = try evaluate(predicate, tuple.context, self.frame(frame, with: tuple))
             if let numbers = Self.isArrayOfNumbers(verdict), !(verdict?.isArray == true && numbers.isEmpty) {
                 for number in numbers {
-                    var wanted = Int(number.rounded(.down))
+                    var wanted = number.clampedInt(.down)
                     if wanted < 0 { wanted += tuples.count }
                     if wanted == index { results.append(tuple) }
                 }

@@ -27,19 +27,58 @@ struct ErrorDetails: Sendable {
 }
 
 /// Internal error: a code plus details, rendered to `JSONataError` once position and token are known.
+/// Kept to one reference in size: with typed throws every call site reserves room for the
+/// error, and evaluation recurses deeply.
 struct EvaluationFailure: Error {
-    var code: String
-    var position: Int?
-    var details: ErrorDetails
-    /// A message given verbatim (errors raised by host functions or `$error`).
-    var fixedMessage: String?
+    private final class Storage: @unchecked Sendable {
+        // Mutated only through the copy-on-write accessors below.
+        var code: String
+        var position: Int?
+        var details: ErrorDetails
+        var fixedMessage: String?
+
+        init(code: String, position: Int?, details: ErrorDetails, fixedMessage: String?) {
+            self.code = code
+            self.position = position
+            self.details = details
+            self.fixedMessage = fixedMessage
+        }
+
+        func copy() -> Storage {
+            Storage(code: code, position: position, details: details, fixedMessage: fixedMessage)
+        }
+    }
+
+    private var storage: Storage
 
     init(_ code: String, position: Int? = nil, token: String? = nil, value: Value?? = nil,
          value2: Value?? = nil, index: Int? = nil, type: String? = nil, extra: String? = nil) {
-        self.code = code
-        self.position = position
-        self.details = ErrorDetails(token: token, value: value.map(RenderedValue.init), value2: value2.map(RenderedValue.init),
-                                    index: index, type: type, extra: extra)
+        let details = ErrorDetails(token: token, value: value.map(RenderedValue.init), value2: value2.map(RenderedValue.init),
+                                   index: index, type: type, extra: extra)
+        storage = Storage(code: code, position: position, details: details, fixedMessage: nil)
+    }
+
+    private mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    var code: String { storage.code }
+
+    var position: Int? {
+        get { storage.position }
+        set { uniqueStorage().position = newValue }
+    }
+
+    var details: ErrorDetails {
+        get { storage.details }
+        set { uniqueStorage().details = newValue }
+    }
+
+    /// A message given verbatim (errors raised by host functions or `$error`).
+    var fixedMessage: String? {
+        get { storage.fixedMessage }
+        set { uniqueStorage().fixedMessage = newValue }
     }
 
     var publicError: JSONataError {

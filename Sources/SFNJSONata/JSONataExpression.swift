@@ -9,7 +9,7 @@ public struct JSONataExpression: Sendable {
     public init(_ source: String) throws(JSONataError) {
         self.source = source
         do throws(EvaluationFailure) {
-            root = try Compiler.compile(try Parser.parse(source))
+            root = try Compiler.compileRoot(try Parser.parse(source))
         } catch {
             throw error.publicError
         }
@@ -23,7 +23,7 @@ public struct JSONataExpression: Sendable {
         do throws(EvaluationFailure) {
             var subject = input.map(Value.init)
             evaluator.rootFrame.bind("$", subject)
-            for (name, value) in bindings { evaluator.rootFrame.bind(name, Value(value)) }
+            evaluator.pendingBindings = bindings
             if case .array(var seq)? = subject {
                 seq = Sequence([.array(seq)], isSequence: true)
                 seq.outerWrapper = true

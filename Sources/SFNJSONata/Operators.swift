@@ -113,8 +113,8 @@ extension Evaluator {
             end = exact
         }
         guard let start, let end, start <= end else { return nil }
-        let size = end - start + 1
-        if size > 10_000_000 { throw EvaluationFailure("D2014", value: .some(.number(Double(size)))) }
+        let size = Double(end) - Double(start) + 1
+        if size > 10_000_000 { throw EvaluationFailure("D2014", value: .some(.number(size))) }
         return .array(.sequence((start...end).map { .number(Double($0)) }))
     }
 

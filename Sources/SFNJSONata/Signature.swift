@@ -85,7 +85,8 @@ struct Signature: Sendable {
         }
     }
 
-    var arity: Int { parameters.count }
+    /// The declared arity higher-order functions use: parameters not marked optional with `?`.
+    var arity: Int { parameters.filter { !$0.optional || $0.usesContext }.count }
 
     static func symbol(of value: Value?) -> Character {
         guard let value else { return "m" }

@@ -54,37 +54,73 @@ struct Sequence {
     static func sequence(_ items: [Value] = []) -> Sequence { Sequence(items, isSequence: true) }
 }
 
-/// A mutable, insertion-ordered object.
+/// A mutable, insertion-ordered object. An object read from JSON converts its members only
+/// when they are read, since expressions usually touch a small part of a large document.
 final class ObjectRef {
-    private(set) var keys: [String] = []
-    private(set) var storage: [String: Value] = [:]
+    private var orderedKeys: [String] = []
+    private var storage: [String: Value] = [:]
+    /// Members not yet converted; nil once the object is fully materialized.
+    private var source: JSONObject?
 
     init() {}
 
+    init(json: JSONObject) {
+        source = json
+    }
+
     init(keys: [String], storage: [String: Value]) {
-        self.keys = keys
+        self.orderedKeys = keys
         self.storage = storage
     }
 
-    var count: Int { keys.count }
-    var isEmpty: Bool { keys.isEmpty }
+    private func materialize() {
+        guard let pending = source else { return }
+        source = nil
+        orderedKeys.reserveCapacity(pending.count)
+        for (key, member) in pending {
+            orderedKeys.append(key)
+            if storage[key] == nil { storage[key] = Value(member) }
+        }
+    }
+
+    var keys: [String] {
+        if let source { return source.keys.map { $0 } }
+        return orderedKeys
+    }
+
+    /// The JSON this object was read from, while it is still exactly that (objects are only
+    /// modified when freshly built or deep-copied by a transform).
+    var unmodifiedSource: JSONObject? { source }
+
+    var count: Int { source?.count ?? orderedKeys.count }
+    var isEmpty: Bool { count == 0 }
 
     subscript(key: String) -> Value? {
-        get { storage[key] }
+        get {
+            if let found = storage[key] { return found }
+            guard let member = source?[key] else { return nil }
+            let converted = Value(member)
+            storage[key] = converted
+            return converted
+        }
         set {
+            materialize()
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+                if storage.updateValue(newValue, forKey: key) == nil { orderedKeys.append(key) }
             } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                orderedKeys.removeAll { $0 == key }
             }
         }
     }
 
     var entries: [(key: String, value: Value)] {
-        keys.compactMap { key in storage[key].map { (key, $0) } }
+        keys.compactMap { key in self[key].map { (key, $0) } }
     }
 
-    func copy() -> ObjectRef { ObjectRef(keys: keys, storage: storage) }
+    func copy() -> ObjectRef {
+        materialize()
+        return ObjectRef(keys: orderedKeys, storage: storage)
+    }
 }
 
 // MARK: - Conversion to and from JSON
@@ -99,9 +135,7 @@ extension Value {
         case .string(let string): self = .string(string)
         case .array(let elements): self = .array(Sequence(elements.map(Value.init)))
         case .object(let members):
-            let object = ObjectRef()
-            for (key, member) in members { object[key] = Value(member) }
-            self = .object(object)
+            self = .object(ObjectRef(json: members))
         }
     }
 
@@ -122,6 +156,7 @@ extension Value {
             }
             return .array(elements)
         case .object(let object):
+            if let original = object.unmodifiedSource { return .object(original) }
             var members = JSONObject()
             for (key, member) in object.entries {
                 if let converted = try member.toJSON() { members[key] = converted }
@@ -301,5 +336,15 @@ enum NumberText {
         }
         while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
         return (value.sign == .minus, digits, point)
+    }
+}
+
+extension Double {
+    /// The value as an Int, clamped to ±2^53 (NaN gives 0), so no input can trap the
+    /// conversion or overflow later index arithmetic.
+    func clampedInt(_ rule: FloatingPointRoundingRule = .towardZero) -> Int {
+        guard !isNaN else { return 0 }
+        let limit = 9_007_199_254_740_992.0
+        return Int(Swift.min(Swift.max(rounded(rule), -limit), limit))
     }
 }

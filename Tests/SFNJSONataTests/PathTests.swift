@@ -105,3 +105,19 @@ struct PathTests {
         #expect(run("1 + 2", nil) == "3")
     }
 }
+
+@Suite("Parent operator")
+struct ParentTests {
+    @Test func parentOfStepContext() {
+        #expect(run("Account.Order.Product.{'name': Name, 'order': %.OrderID}", orderDocument)
+            == #"[{"name":"Bowler Hat","order":"order103"},{"name":"Trilby hat","order":"order103"},{"name":"Bowler Hat","order":"order104"},{"name":"Cloak","order":"order104"}]"#)
+        #expect(run("Account.Order.Product[%.OrderID = 'order104'].Name", orderDocument) == #"["Bowler Hat","Cloak"]"#)
+        #expect(run("Phone.%.Surname") == #"["Smith","Smith","Smith","Smith"]"#)
+        #expect(run("Address.(City & ' ' & %.Surname)") == #""Winchester Smith""#)
+    }
+
+    @Test func parentWithoutAStepIsAnError() {
+        #expect(failure("%")?.code == "S0217")
+        #expect(failure("%.Surname")?.code == "S0217")
+    }
+}
