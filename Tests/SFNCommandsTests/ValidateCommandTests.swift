@@ -159,6 +159,17 @@ struct ValidateCommandTests {
         #expect(outcome.output.contains("\(file):1:"))
     }
 
+    @Test func readsStandardInputForADash() {
+        let valid = ValidationRun.perform(
+            files: ["-"], format: .text, stateMachine: nil, parameterAssignments: [], standardInput: { validDefinition })
+        #expect(valid.exitCode == 0)
+        #expect(valid.output.contains("-: valid"))
+        let broken = ValidationRun.perform(
+            files: ["-"], format: .text, stateMachine: nil, parameterAssignments: [], standardInput: { "StartAt: [" })
+        #expect(broken.exitCode == 1)
+        #expect(broken.output.contains("<stdin>:2:1: error[INVALID_JSON_DESCRIPTION] invalid YAML"))
+    }
+
     @Test func parsesItsCommandLine() throws {
         let command = try ValidateCommand.parse(["a.json", "b.yaml", "--format", "json", "--state-machine", "M", "--parameter", "K=V"])
         #expect(command.files == ["a.json", "b.yaml"])
