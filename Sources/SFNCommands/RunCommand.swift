@@ -1,15 +1,170 @@
 import ArgumentParser
+import Foundation
+import SFNJSON
+import SFNLanguage
+import SFNRuntime
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a workflow and print its output (or its error and cause)."
+        abstract: "Run a workflow and print its output (or its error and cause).",
+        discussion: """
+            Exit codes: 0 SUCCEEDED, 1 FAILED, 2 bad usage or invalid definition, 3 TIMED_OUT, 4 ABORTED.
+            """
     )
 
-    @Argument(help: "The definition file.")
+    enum ResultFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "The definition: ASL JSON or YAML, or a SAM/CloudFormation template.")
     var definition: String
 
+    @Option(help: "A file with the execution input ('-' for standard input).")
+    var input: String?
+
+    @Option(name: .customLong("input-json"), help: "The execution input as inline JSON.")
+    var inputJSON: String?
+
+    @Option(help: "How to print the result: 'text' (output on stdout, error on stderr) or 'json' ({status, output, error, cause}).")
+    var result: ResultFormat = .text
+
+    @Flag(help: "Print the execution history events (to stderr in text mode).")
+    var history = false
+
+    @Flag(name: .customLong("virtual-time"), help: "Use a virtual clock: Waits, retry back-offs and timeouts take no real time.")
+    var virtualTime = false
+
+    @Option(name: .customLong("state-machine"), help: "The state machine's logical id, for templates with several.")
+    var stateMachine: String?
+
+    @Option(help: "The execution name (default: a new UUID).")
+    var name: String?
+
+    @Option(name: .customLong("max-events"), help: "End the execution after this many history events.")
+    var maxEvents: Int = 25_000
+
     func run() async throws {
-        throw ValidationError("run is not implemented yet")
+        do {
+            try await execute()
+        } catch let failure as CommandFailure {
+            throw failure.exit(quiet: { if case .execution = failure { true } else { false } }())
+        }
+    }
+
+    private func execute() async throws(CommandFailure) {
+        let definitionJSON = try DefinitionFiles.load(definition, stateMachine: stateMachine)
+        let executionInput = try readInput()
+
+        var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: Self.nowMilliseconds()) : RuntimeConfiguration()
+        configuration.recordsHistory = history
+        configuration.maxHistoryEvents = maxEvents
+        let runtime: StateMachineRuntime
+        do {
+            runtime = try StateMachineRuntime(definition: definitionJSON, name: Self.machineName(definition), configuration: configuration)
+        } catch {
+            throw invalid(String(describing: error))
+        }
+        let execution = runtime.start(input: executionInput, name: name)
+        let progress = ProgressDisplay.startIfTerminal(for: execution, enabled: result == .text)
+        let outcome = await execution.result()
+        progress?.finish()
+
+        if history {
+            let events = JSON.array(execution.history.map(\.json))
+            if result == .json {
+                Terminal.printError(events.prettyText)
+            } else {
+                Terminal.printError(events.prettyText)
+            }
+        }
+        switch result {
+        case .json:
+            Terminal.write(outcome.json.compactText + "\n")
+        case .text:
+            if outcome.status == .succeeded {
+                Terminal.write((outcome.output ?? .null).prettyText + "\n")
+            } else {
+                var lines = ["\(outcome.status.rawValue)"]
+                if let error = outcome.error { lines.append("error: \(error)") }
+                if let cause = outcome.cause { lines.append("cause: \(cause)") }
+                Terminal.printError(lines.joined(separator: "\n"))
+            }
+        }
+        if outcome.status != .succeeded { throw .execution(status: outcome.status.rawValue) }
+    }
+
+    private func invalid(_ message: String) -> CommandFailure {
+        if result == .json {
+            let report: JSON = [
+                "status": "INVALID_DEFINITION", "output": nil, "error": "States.InvalidDefinition", "cause": .string(message),
+            ]
+            Terminal.write(report.compactText + "\n")
+            return .invalidDefinition("")
+        }
+        return .invalidDefinition("invalid definition '\(definition)':\n\(message)")
+    }
+
+    private func readInput() throws(CommandFailure) -> JSON {
+        if input != nil && inputJSON != nil { throw .usage("give either --input or --input-json, not both") }
+        if let inputJSON {
+            do {
+                return try JSON(parsing: inputJSON)
+            } catch {
+                throw .usage("--input-json is not valid JSON: \(error)")
+            }
+        }
+        if let input { return try InputFiles.json(input, what: "input") }
+        return .emptyObject
+    }
+
+    static func machineName(_ path: String) -> String {
+        var name = URL(fileURLWithPath: path).lastPathComponent
+        for suffix in [".json", ".yaml", ".yml", ".asl"] where name.hasSuffix(suffix) { name = String(name.dropLast(suffix.count)) }
+        let allowed = name.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        return allowed.isEmpty ? "StateMachine" : String(allowed.prefix(80))
+    }
+
+    static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
+
+/// Shows which state is running on a terminal, on stderr, so stdout stays clean.
+final class ProgressDisplay: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entered = 0
+    private var current = ""
+    private var lastDraw = Date.distantPast
+    private var drew = false
+
+    static func startIfTerminal(for execution: Execution, enabled: Bool) -> ProgressDisplay? {
+        guard enabled, Terminal.standardErrorIsTerminal else { return nil }
+        let display = ProgressDisplay()
+        execution.observe { event in display.handle(event) }
+        return display
+    }
+
+    private func handle(_ event: HistoryEvent) {
+        guard event.type.hasSuffix("StateEntered") else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        entered += 1
+        current = event.details?["name"]?.stringValue ?? current
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = now
+        drew = true
+        Terminal.printErrorInline("\r\u{1B}[K▸ \(entered) states entered · now in \(current)")
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drew { Terminal.printErrorInline("\r\u{1B}[K") }
+    }
+}
+
+extension Terminal {
+    static func printErrorInline(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

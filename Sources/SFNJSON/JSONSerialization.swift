@@ -121,10 +121,12 @@ public enum JSONNumberFormat {
     public static func text(for value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+        let magnitude = abs(value)
+        // In this range Swift's shortest form is already Java's spelling ("1.5", "100.0", "0.001").
+        if magnitude >= 1e-3 && magnitude < 1e7 { return value.description }
         let (negative, digits, exponent) = decompose(value)
         // value = 0.d1d2d3... × 10^exponent
         var result = negative ? "-" : ""
-        let magnitude = abs(value)
         if magnitude >= 1e-3 && magnitude < 1e7 {
             if exponent <= 0 {
                 result += "0." + String(repeating: "0", count: -exponent) + digits

@@ -1,0 +1,304 @@
+import Foundation
+import SFNJSON
+import SFNLanguage
+import SFNRuntime
+
+/// `sfn-bench [--json] [--workflows DIR] [NAME...]`: measures the engine on fixed workloads and
+/// prints one line per workload (rate and peak memory), or JSON for tools.
+@main
+struct Bench {
+    struct Measurement: Sendable {
+        var name: String
+        var rate: Double
+        var unit: String
+        var detail: String
+        var peakMemoryKiB: Int
+    }
+
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var asJSON = false
+        var folder = defaultWorkflowFolder()
+        var selected: [String] = []
+        while !arguments.isEmpty {
+            let argument = arguments.removeFirst()
+            switch argument {
+            case "--json": asJSON = true
+            case "--workflows":
+                guard !arguments.isEmpty else { fail("--workflows needs a folder") }
+                folder = arguments.removeFirst()
+            case "--help", "-h":
+                print("usage: sfn-bench [--json] [--workflows DIR] [\(workloads.map(\.name).joined(separator: "|"))...]")
+                return
+            default: selected.append(argument)
+            }
+        }
+        let chosen = selected.isEmpty ? workloads : workloads.filter { selected.contains($0.name) }
+        if chosen.isEmpty { fail("unknown workload; choose from \(workloads.map(\.name).joined(separator: ", "))") }
+        var results: [Measurement] = []
+        for workload in chosen {
+            do {
+                let measurement = try await workload.run(folder)
+                results.append(measurement)
+                if !asJSON {
+                    let rate = formatRate(measurement.rate)
+                    print("\(measurement.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(rate) \(measurement.unit)   peak \(measurement.peakMemoryKiB / 1024) MiB   \(measurement.detail)")
+                }
+            } catch {
+                fail("\(workload.name): \(error)")
+            }
+        }
+        if asJSON {
+            let json = JSON.array(results.map { m in
+                ["name": .string(m.name), "rate": .double(m.rate), "unit": .string(m.unit), "detail": .string(m.detail), "peakMemoryKiB": .int(m.peakMemoryKiB)]
+            })
+            print(json.prettyText)
+        }
+    }
+
+    struct Workload: Sendable {
+        var name: String
+        var run: @Sendable (String) async throws -> Measurement
+    }
+
+    static let workloads: [Workload] = [
+        Workload(name: "pass-chain", run: { try await passChain($0, history: false) }),
+        Workload(name: "pass-chain-history", run: { try await passChain($0, history: true) }),
+        Workload(name: "choice-loop", run: choiceLoop),
+        Workload(name: "map-fanout", run: mapFanout),
+        Workload(name: "parallel-wide", run: parallelWide),
+        Workload(name: "templates", run: templates),
+        Workload(name: "json", run: jsonThroughput),
+        Workload(name: "parked", run: parked),
+        Workload(name: "startup", run: startup),
+    ]
+
+    // MARK: Workloads
+
+    static func passChain(_ folder: String, history: Bool) async throws -> Measurement {
+        let runtime = try loadRuntime(folder, "pass-chain", history: history)
+        let input = try loadInput(folder, "pass-chain")
+        _ = await runtime.run(input: input)
+        let runs = history ? 100 : 400
+        let seconds = try await timed {
+            for _ in 0..<runs {
+                let result = await runtime.run(input: input)
+                guard result.status == .succeeded else { throw BenchError("pass-chain ended \(result.status)") }
+            }
+        }
+        let transitions = Double(runs * 1000)
+        return Measurement(
+            name: history ? "pass-chain-history" : "pass-chain", rate: transitions / seconds, unit: "transitions/s",
+            detail: "\(runs) runs × 1,000 states, history \(history ? "on" : "off")", peakMemoryKiB: peakMemoryKiB())
+    }
+
+    static func choiceLoop(_ folder: String) async throws -> Measurement {
+        let runtime = try loadRuntime(folder, "choice-loop", history: false)
+        let input = try loadInput(folder, "choice-loop")
+        var result: ExecutionResult?
+        let seconds = try await timed { result = await runtime.run(input: input) }
+        guard result?.output?["count"] == .int(10_000) else { throw BenchError("choice-loop gave \(String(describing: result))") }
+        return Measurement(
+            name: "choice-loop", rate: 20_000 / seconds, unit: "transitions/s",
+            detail: "10,000 iterations in \(formatSeconds(seconds))", peakMemoryKiB: peakMemoryKiB())
+    }
+
+    static func mapFanout(_ folder: String) async throws -> Measurement {
+        let runtime = try loadRuntime(folder, "map-fanout", history: false)
+        let input: JSON = ["items": .array((0..<100_000).map { JSON.int($0) })]
+        var result: ExecutionResult?
+        let seconds = try await timed { result = await runtime.run(input: input) }
+        guard result?.output?.arrayValue?.count == 100_000 else { throw BenchError("map-fanout gave \(String(describing: result?.status))") }
+        return Measurement(
+            name: "map-fanout", rate: 100_000 / seconds, unit: "items/s",
+            detail: "100,000 items × 3 states in \(formatSeconds(seconds))", peakMemoryKiB: peakMemoryKiB())
+    }
+
+    static func parallelWide(_ folder: String) async throws -> Measurement {
+        let runtime = try loadRuntime(folder, "parallel-wide", history: false)
+        let input = try loadInput(folder, "parallel-wide")
+        let runs = 200
+        let seconds = try await timed {
+            for _ in 0..<runs {
+                let result = await runtime.run(input: input)
+                guard result.output?.arrayValue?.count == 50 else { throw BenchError("parallel-wide ended \(result.status)") }
+            }
+        }
+        return Measurement(
+            name: "parallel-wide", rate: Double(runs * 501) / seconds, unit: "transitions/s",
+            detail: "\(runs) runs × 50 branches × 10 states", peakMemoryKiB: peakMemoryKiB())
+    }
+
+    static func templates(_ folder: String) async throws -> Measurement {
+        let runtime = try loadRuntime(folder, "templates", history: false)
+        let input = try loadInput(folder, "templates")
+        let runs = 500
+        let seconds = try await timed {
+            for _ in 0..<runs {
+                let result = await runtime.run(input: input)
+                guard result.status == .succeeded else { throw BenchError("templates ended \(result.status): \(result.cause ?? "")") }
+            }
+        }
+        // The template alone, without the state machinery around it.
+        let template = try PayloadTemplate(compiling: try JSON(parsing: #"{"id.$":"$.order.id","customer.$":"$.order.customer.name","first.$":"$.order.items[0].sku","label.$":"States.Format('order {} for {}', $.order.id, $.order.customer.name)"}"#))
+        let scope = ExpressionScope(input: input)
+        let evaluations = 200_000
+        var sink = 0
+        let templateSeconds = try await timed {
+            for _ in 0..<evaluations { sink &+= try template.evaluate(scope).objectValue?.count ?? 0 }
+        }
+        return Measurement(
+            name: "templates", rate: Double(evaluations) / templateSeconds, unit: "evaluations/s",
+            detail: "3 JSONPaths + States.Format; in states: \(formatRate(Double(runs * 100) / seconds)) states/s (sink \(sink % 7))",
+            peakMemoryKiB: peakMemoryKiB())
+    }
+
+    static func jsonThroughput(_ folder: String) async throws -> Measurement {
+        var records: [JSON] = []
+        var size = 0
+        var index = 0
+        while size < 1 << 20 {
+            let record: JSON = [
+                "id": .int(index), "name": .string("customer \(index) — ünïcode"), "score": .double(Double(index) * 1.25),
+                "active": .bool(index % 2 == 0), "tags": ["a", "b", .string("tag\(index % 13)")], "address": ["city": "Paris", "zip": "75001"],
+            ]
+            size += record.compactByteCount + 1
+            records.append(record)
+            index += 1
+        }
+        let text = JSON.array(records).compactText
+        let bytes = Double(text.utf8.count)
+        let rounds = 20
+        var parsed: JSON = .null
+        let parseSeconds = try await timed { for _ in 0..<rounds { parsed = try JSON(parsing: text) } }
+        var written = 0
+        let writeSeconds = try await timed { for _ in 0..<rounds { written &+= parsed.compactText.utf8.count } }
+        let megabytes = bytes * Double(rounds) / 1_048_576
+        return Measurement(
+            name: "json", rate: megabytes / parseSeconds, unit: "MB/s parse",
+            detail: String(format: "%.1f MB/s serialize, %.2f MiB document", megabytes / writeSeconds, bytes / 1_048_576),
+            peakMemoryKiB: peakMemoryKiB())
+    }
+
+    static func parked(_ folder: String) async throws -> Measurement {
+        let count = Int(ProcessInfo.processInfo.environment["SFN_BENCH_PARKED"] ?? "") ?? 100_000
+        let collector = TokenCollector()
+        var configuration = RuntimeConfiguration()
+        configuration.recordsHistory = false
+        let resource = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+        configuration.executors.register(resource, ClosureExecutor { request in
+            if let token = request.taskToken { collector.add(token) }
+            return .null
+        })
+        let runtime = try StateMachineRuntime(
+            definition: try JSON(parsing: #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"\#(resource)","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#),
+            configuration: configuration)
+        let before = currentMemoryKiB()
+
+        var executions: [Execution] = []
+        executions.reserveCapacity(count)
+        let input: JSON = ["n": 1]
+        for _ in 0..<count { executions.append(runtime.start(input: input)) }
+        while collector.count < count || configuration.tokens.parkedCount < count { try await Task.sleep(nanoseconds: 20_000_000) }
+        let parkedMemory = currentMemoryKiB() - before
+
+        let tokens = collector.all
+        let seconds = try await timed {
+            for token in tokens { try configuration.tokens.complete(token, with: .success(["done": true])) }
+            for execution in executions { _ = await execution.result() }
+        }
+        let perExecution = Double(parkedMemory) * 1024 / Double(count)
+        return Measurement(
+            name: "parked", rate: Double(count) / seconds, unit: "resumed/s",
+            detail: String(format: "%.0f bytes per parked execution (%d parked)", perExecution, count), peakMemoryKiB: peakMemoryKiB())
+    }
+
+    static func startup(_ folder: String) async throws -> Measurement {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sfn").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else { throw BenchError("no sfn executable beside sfn-bench") }
+        let definition = folder + "/one-state.asl.json"
+        var samples: [Double] = []
+        for _ in 0..<20 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["run", definition, "--input-json", "{}"]
+            process.standardOutput = FileHandle.nullDevice
+            let started = Date()
+            try process.run()
+            process.waitUntilExit()
+            samples.append(Date().timeIntervalSince(started))
+        }
+        samples.sort()
+        let median = samples[samples.count / 2]
+        return Measurement(
+            name: "startup", rate: median * 1000, unit: "ms (median of 20 `sfn run`)",
+            detail: String(format: "min %.1f ms, max %.1f ms", samples[0] * 1000, samples[samples.count - 1] * 1000), peakMemoryKiB: peakMemoryKiB())
+    }
+
+    // MARK: Support
+
+    static func defaultWorkflowFolder() -> String {
+        let local = "Benchmarks/workflows"
+        if FileManager.default.fileExists(atPath: local) { return local }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("workflows").path
+    }
+
+    static func loadRuntime(_ folder: String, _ name: String, history: Bool) throws -> StateMachineRuntime {
+        guard let data = FileManager.default.contents(atPath: "\(folder)/\(name).asl.json") else { throw BenchError("missing \(folder)/\(name).asl.json") }
+        var configuration = RuntimeConfiguration.virtualTime()
+        configuration.recordsHistory = history
+        configuration.maxHistoryEvents = Int.max
+        configuration.maxPayloadBytes = Int.max
+        return try StateMachineRuntime(definition: try JSON(parsing: data), name: name, configuration: configuration)
+    }
+
+    static func loadInput(_ folder: String, _ name: String) throws -> JSON {
+        guard let data = FileManager.default.contents(atPath: "\(folder)/\(name).input.json") else { return .emptyObject }
+        return try JSON(parsing: data)
+    }
+
+    static func timed(_ body: () async throws -> Void) async throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func statusField(_ field: String) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
+        }
+        return 0
+    }
+
+    static func peakMemoryKiB() -> Int { statusField("VmHWM") }
+    static func currentMemoryKiB() -> Int { statusField("VmRSS") }
+
+    static func formatRate(_ value: Double) -> String {
+        if value >= 1_000_000 { return String(format: "%.2fM", value / 1_000_000) }
+        if value >= 1000 { return String(format: "%.1fk", value / 1000) }
+        return String(format: "%.1f", value)
+    }
+
+    static func formatSeconds(_ value: Double) -> String { String(format: "%.3f s", value) }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data(("sfn-bench: " + message + "\n").utf8))
+        exit(2)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+final class TokenCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tokens: [String] = []
+
+    func add(_ token: String) { lock.withLock { tokens.append(token) } }
+    var count: Int { lock.withLock { tokens.count } }
+    var all: [String] { lock.withLock { tokens } }
+}

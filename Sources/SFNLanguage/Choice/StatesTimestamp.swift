@@ -1,0 +1,118 @@
+/// An instant written as AWS accepts timestamps in Choice rules (and Wait states): the RFC 3339
+/// profile of ISO 8601 with an uppercase `T` between date and time and either an uppercase `Z`
+/// or a numeric offset, e.g. `2016-03-14T01:59:00Z`, `2016-03-14T01:59:00.123-05:00`.
+/// Compared as instants, so the same moment written with different offsets is equal.
+public struct StatesTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public let epochSeconds: Int64
+    /// Fraction of the second, in nanoseconds (0 ..< 1_000_000_000).
+    public let nanoseconds: Int32
+    public let text: String
+
+    public var description: String { text }
+
+    public init?(_ text: String) {
+        guard let parsed = Self.parse(Array(text.utf8)) else { return nil }
+        self.epochSeconds = parsed.seconds
+        self.nanoseconds = parsed.nanoseconds
+        self.text = text
+    }
+
+    public static func == (lhs: StatesTimestamp, rhs: StatesTimestamp) -> Bool {
+        lhs.epochSeconds == rhs.epochSeconds && lhs.nanoseconds == rhs.nanoseconds
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(epochSeconds)
+        hasher.combine(nanoseconds)
+    }
+
+    public static func < (lhs: StatesTimestamp, rhs: StatesTimestamp) -> Bool {
+        (lhs.epochSeconds, lhs.nanoseconds) < (rhs.epochSeconds, rhs.nanoseconds)
+    }
+
+    private static func parse(_ bytes: [UInt8]) -> (seconds: Int64, nanoseconds: Int32)? {
+        var position = 0
+        func digits(_ count: Int) -> Int? {
+            guard position + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[position..<(position + count)] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            position += count
+            return value
+        }
+        func expect(_ character: Unicode.Scalar) -> Bool {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
+            position += 1
+            return true
+        }
+
+        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
+              expect("T"), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
+              let second = digits(2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(month, year: year),
+              hour <= 23, minute <= 59, second <= 59
+        else { return nil }
+
+        var nanoseconds = 0
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            var count = 0
+            while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+                guard count < 9 else { return nil }
+                nanoseconds = nanoseconds * 10 + Int(bytes[position] - UInt8(ascii: "0"))
+                count += 1
+                position += 1
+            }
+            guard count > 0 else { return nil }
+            for _ in count..<9 { nanoseconds *= 10 }
+        }
+
+        var offsetSeconds = 0
+        guard position < bytes.count else { return nil }
+        switch bytes[position] {
+        case UInt8(ascii: "Z"):
+            position += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign = bytes[position] == UInt8(ascii: "-") ? -1 : 1
+            position += 1
+            guard let offsetHours = digits(2), expect(":"), let offsetMinutes = digits(2),
+                  offsetHours <= 18, offsetMinutes <= 59, offsetHours * 60 + offsetMinutes <= 18 * 60
+            else { return nil }
+            offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
+        default:
+            return nil
+        }
+        guard position == bytes.count else { return nil }
+
+        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        return (seconds, Int32(nanoseconds))
+    }
+
+    private static func isLeapYear(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    private static func daysInMonth(_ month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let monthIndex = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -1,0 +1,205 @@
+import SFNJSON
+import SFNJSONata
+import SFNLanguage
+
+// The input/output pipeline, in one place.
+//
+// JSONPath states:  InputPath → Parameters → (work) → ResultSelector → ResultPath → OutputPath
+// JSONata states:   Arguments → (work) → Output            (with `$states.input/result/errorOutput`)
+// Assign is evaluated with the variables as they were when the state was entered, alongside the
+// output, and its values become visible from the next state on.
+
+extension Interpreter {
+    /// The scope JSONPath expressions of a state see.
+    func scope(_ input: JSON, context: JSON, path: PathContext) -> ExpressionScope {
+        let variables = path.variables
+        return ExpressionScope(
+            input: input, context: context, variable: { variables.value(named: $0) }, random: run.configuration.random)
+    }
+
+    func context(for entry: StateEntry, retryCount: Int? = nil, taskToken: String? = nil) -> JSON {
+        guard entry.state.readsContext || taskToken != nil else { return .emptyObject }
+        return run.context(
+            stateName: entry.state.name, enteredTime: entry.enteredAt, retryCount: retryCount, taskToken: taskToken)
+    }
+
+    /// `$states` and the variables for a JSONata state.
+    func jsonataBindings(
+        _ entry: StateEntry, context: JSON, result: JSON? = nil, errorOutput: JSON? = nil, path: PathContext
+    ) -> JSONataBindings {
+        var states: JSONObject = ["input": entry.input]
+        if let result { states["result"] = result }
+        if let errorOutput { states["errorOutput"] = errorOutput }
+        states["context"] = context.objectValue == nil || context == .emptyObject
+            ? run.context(stateName: entry.state.name, enteredTime: entry.enteredAt) : context
+        var bindings = path.variables.isEmpty ? [:] : path.variables.visible
+        bindings["states"] = .object(states)
+        return JSONataBindings(input: entry.input, bindings: bindings, environment: run.jsonataEnvironment)
+    }
+
+    // MARK: JSONPath steps
+
+    func select(_ selection: PathSelection, from value: JSON, field: String, scope: @autoclosure () -> ExpressionScope) throws(StatesError) -> JSON {
+        switch selection {
+        case .whole: return value
+        case .discard: return .emptyObject
+        case .path(let path):
+            var pathScope = scope()
+            pathScope.input = value
+            switch path.evaluateExplained(pathScope) {
+            case .success(let selected): return selected
+            case .failure(let miss): throw StatesError.runtime("Invalid path '\(path.text)' : \(miss)")
+            }
+        }
+    }
+
+    func place(_ result: JSON, into input: JSON, _ placement: ResultPlacement) throws(StatesError) -> JSON {
+        switch placement {
+        case .replace: return result
+        case .discard: return input
+        case .at(let reference): return try reference.setting(result, in: input)
+        }
+    }
+
+    /// InputPath then Parameters: the effective input of a JSONPath state.
+    func effectiveInput(_ flow: JSONPathFlow, _ entry: StateEntry, context: JSON, path: PathContext) throws(StatesError) -> JSON {
+        do {
+            let selected = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+            guard let parameters = flow.parameters else { return selected }
+            return try parameters.evaluate(scope(selected, context: context, path: path))
+        } catch {
+            throw stateFailure(error, entry)
+        }
+    }
+
+    /// ResultSelector, ResultPath, OutputPath for a JSONPath state's result; returns the state
+    /// output and the selected result (what Assign sees as `$`).
+    func jsonPathOutput(
+        _ flow: JSONPathFlow, result: JSON, _ entry: StateEntry, context: JSON, path: PathContext
+    ) throws(StatesError) -> (output: JSON, result: JSON) {
+        do {
+            var selectedResult = result
+            if let selector = flow.resultSelector {
+                selectedResult = try selector.evaluate(scope(result, context: context, path: path))
+            }
+            let placed = try place(selectedResult, into: entry.input, flow.resultPath)
+            let output = try select(flow.outputPath, from: placed, field: "OutputPath", scope: scope(placed, context: context, path: path))
+            return (output, selectedResult)
+        } catch {
+            throw stateFailure(error, entry)
+        }
+    }
+
+    /// Evaluates an Assign block (not yet applied).
+    func assignments(
+        _ plan: AssignmentPlan?, _ entry: StateEntry, value: JSON, context: JSON, result: JSON? = nil, errorOutput: JSON? = nil,
+        path: PathContext
+    ) throws(StatesError) -> JSONObject? {
+        guard let plan else { return nil }
+        do {
+            switch plan {
+            case .jsonPath(let template):
+                return try template.evaluate(scope(value, context: context, path: path)).objectValue
+            case .jsonata(let template):
+                let bindings = jsonataBindings(entry, context: context, result: result, errorOutput: errorOutput, path: path)
+                return try template.evaluate(bindings).objectValue
+            }
+        } catch {
+            throw stateFailure(error, entry)
+        }
+    }
+
+    /// Arguments of a JSONata state (the effective input; the raw input when absent).
+    func jsonataArguments(_ flow: JSONataFlow, _ entry: StateEntry, context: JSON, path: PathContext) throws(StatesError) -> JSON {
+        guard let arguments = flow.arguments else { return entry.input }
+        do {
+            return try arguments.evaluate(jsonataBindings(entry, context: context, path: path))
+        } catch {
+            throw stateFailure(error, entry)
+        }
+    }
+
+    /// Output of a JSONata state (the result, or the input when the state has none, when absent).
+    func jsonataOutput(
+        _ template: JSONataTemplate?, _ entry: StateEntry, context: JSON, result: JSON?, errorOutput: JSON? = nil, path: PathContext
+    ) throws(StatesError) -> JSON {
+        guard let template else { return errorOutput ?? result ?? entry.input }
+        do {
+            return try template.evaluate(
+                jsonataBindings(entry, context: context, result: result, errorOutput: errorOutput, path: path))
+        } catch {
+            throw stateFailure(error, entry)
+        }
+    }
+
+    /// The whole pipeline after the work for states that produce a result (Pass, Task, Parallel,
+    /// Map): output, assignments evaluated against the old variables, then applied.
+    func finish(_ entry: StateEntry, result: JSON, context: JSON, path: inout PathContext) throws(StatesError) -> StepOutcome {
+        let output: JSON
+        let assigned: JSONObject?
+        switch entry.state.flow {
+        case .jsonPath(let flow):
+            let shaped = try jsonPathOutput(flow, result: result, entry, context: context, path: path)
+            assigned = try assignments(entry.state.assign, entry, value: shaped.result, context: context, path: path)
+            output = shaped.output
+        case .jsonata(let flow):
+            assigned = try assignments(entry.state.assign, entry, value: result, context: context, result: result, path: path)
+            output = try jsonataOutput(flow.output, entry, context: context, result: result, path: path)
+        }
+        if let assigned { path.variables.assign(assigned) }
+        return StepOutcome(next: nextIndex(entry.state), output: output)
+    }
+
+    /// Output for states without a result (Choice, Wait, Succeed): InputPath then OutputPath.
+    func passThrough(_ entry: StateEntry, context: JSON, path: PathContext, output template: JSONataTemplate? = nil) throws(StatesError) -> JSON {
+        switch entry.state.flow {
+        case .jsonPath(let flow):
+            do {
+                let selected = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+                return try select(flow.outputPath, from: selected, field: "OutputPath", scope: scope(selected, context: context, path: path))
+            } catch {
+                throw stateFailure(error, entry)
+            }
+        case .jsonata(let flow):
+            return try jsonataOutput(template ?? flow.output, entry, context: context, result: nil, path: path)
+        }
+    }
+
+    func nextIndex(_ state: StatePlan) -> Int? {
+        if case .next(let index) = state.transition { return index }
+        return nil
+    }
+
+    /// The state output after a Catcher took the error.
+    func applyCatch(_ catcher: CatcherPlan, _ failure: StatesError, _ entry: StateEntry, path: inout PathContext) throws(StatesError) -> StepOutcome {
+        let errorOutput = failure.errorOutput
+        let context = self.context(for: entry)
+        let output: JSON
+        let assigned: JSONObject?
+        if entry.state.isJSONata {
+            assigned = try assignments(catcher.assign, entry, value: errorOutput, context: context, errorOutput: errorOutput, path: path)
+            output = try jsonataOutput(catcher.output, entry, context: context, result: nil, errorOutput: errorOutput, path: path)
+        } else {
+            assigned = try assignments(catcher.assign, entry, value: errorOutput, context: context, path: path)
+            do {
+                output = try place(errorOutput, into: entry.input, catcher.resultPath)
+            } catch {
+                throw stateFailure(error, entry)
+            }
+        }
+        if let assigned { path.variables.assign(assigned) }
+        return StepOutcome(next: catcher.next, output: output)
+    }
+
+    /// Reads a literal / path / JSONata value (TimeoutSeconds, Error, MaxConcurrency, ...).
+    func resolve(_ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> JSON? {
+        switch source {
+        case .literal(let value):
+            return value
+        case .path(let expression, _):
+            return expression.evaluate(scope(input, context: context, path: path))
+        case .jsonata(let template, _):
+            return try template.evaluateAllowingUndefined(jsonataBindings(entry, context: context, path: path))
+        }
+    }
+}

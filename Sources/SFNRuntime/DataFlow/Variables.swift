@@ -1,0 +1,39 @@
+import SFNJSON
+
+/// Workflow variables visible to one path of an execution.
+///
+/// Map iterations and Parallel branches get a child scope: they read the variables of the scopes
+/// around them, and what they assign stays inside them. Only one path writes a scope at a time (a
+/// parent waits while its children run), so plain storage is enough.
+public final class VariableScope: @unchecked Sendable {
+    public let parent: VariableScope?
+    private var values: [String: JSON] = [:]
+
+    public init(parent: VariableScope? = nil) {
+        self.parent = parent
+    }
+
+    public func value(named name: String) -> JSON? {
+        var scope: VariableScope? = self
+        while let current = scope {
+            if let value = current.values[name] { return value }
+            scope = current.parent
+        }
+        return nil
+    }
+
+    public func assign(_ assignments: JSONObject) {
+        for (name, value) in assignments { values[name] = value }
+    }
+
+    public func child() -> VariableScope { VariableScope(parent: self) }
+
+    /// Every visible variable, inner scopes winning (for JSONata bindings).
+    public var visible: [String: JSON] {
+        var result = parent?.visible ?? [:]
+        for (name, value) in values { result[name] = value }
+        return result
+    }
+
+    public var isEmpty: Bool { values.isEmpty && (parent?.isEmpty ?? true) }
+}

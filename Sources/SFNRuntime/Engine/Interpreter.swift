@@ -1,0 +1,219 @@
+import SFNJSON
+import SFNJSONata
+import SFNLanguage
+
+/// What running one state decided: where to go and with what.
+struct StepOutcome {
+    /// nil: the path ends here (End, Succeed).
+    var next: Int?
+    var output: JSON
+}
+
+/// Runs plans: the state loop, retries and catches, history. Each state type's work lives in
+/// `States/`, the input/output pipeline in `DataFlow/`.
+struct Interpreter: Sendable {
+    let run: ExecutionRun
+
+    var history: HistoryRecorder { run.history }
+
+    /// Runs a machine (the top level, a Parallel branch or a Map iteration) to its end.
+    func execute(_ plan: MachinePlan, input: JSON, path: inout PathContext) async throws(StatesError) -> JSON {
+        var index = plan.startIndex
+        var value = input
+        while true {
+            let entry = try enter(plan.states[index], input: value, path: &path)
+            let outcome = try await perform(entry, path: &path)
+            try leave(entry, outcome, path: &path)
+            guard let next = outcome.next else { return outcome.output }
+            index = next
+            value = outcome.output
+        }
+    }
+
+    private func enter(_ state: StatePlan, input value: JSON, path: inout PathContext) throws(StatesError) -> StateEntry {
+        if history.eventCount >= run.configuration.maxHistoryEvents {
+            throw StatesError(
+                ErrorName.runtime,
+                cause: "The execution reached the maximum number of history events (\(run.configuration.maxHistoryEvents)).")
+        }
+        if run.aborted { throw StatesError("States.Aborted") }
+        let enteredAt = path.timeline.now
+        let enteredId = history.record(
+            state.typeName + "StateEntered", previous: path.previousEventId, at: enteredAt,
+            detailsKey: "stateEnteredEventDetails",
+            details: history.wantsDetails
+                ? ["name": .string(state.name), "input": HistoryPayload.text(value), "inputDetails": HistoryPayload.notTruncated]
+                : nil)
+        path.previousEventId = enteredId
+        return StateEntry(state: state, input: value, enteredAt: enteredAt, enteredId: enteredId)
+    }
+
+    private func leave(_ entry: StateEntry, _ outcome: StepOutcome, path: inout PathContext) throws(StatesError) {
+        try checkSize(outcome.output, of: entry.state)
+        path.previousEventId = history.record(
+            entry.state.typeName + "StateExited", previous: path.previousEventId, at: path.timeline.now,
+            detailsKey: "stateExitedEventDetails",
+            details: history.wantsDetails
+                ? ["name": .string(entry.state.name), "output": HistoryPayload.text(outcome.output), "outputDetails": HistoryPayload.notTruncated]
+                : nil)
+    }
+
+    private func perform(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        switch entry.state.kind {
+        case .pass(let result): return try runPass(entry, result: result, path: &path)
+        case .succeed: return try runSucceed(entry, path: &path)
+        case .fail(let plan): return try runFail(entry, plan, path: &path)
+        case .choice(let plan): return try runChoice(entry, plan, path: &path)
+        case .wait(let plan): return try await runWait(entry, plan, path: &path)
+        case .task, .parallel, .map: return try await withRetryAndCatch(entry, path: &path)
+        }
+    }
+
+    /// One attempt at a state that can be retried.
+    private func attempt(_ entry: StateEntry, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        switch entry.state.kind {
+        case .task(let plan): return try await runTask(entry, plan, retryCount: retryCount, path: &path)
+        case .parallel(let branches): return try await runParallel(entry, branches, path: &path)
+        case .map(let plan): return try await runMap(entry, plan, path: &path)
+        default: throw StatesError(ErrorName.runtime, cause: "State '\(entry.state.name)' cannot be retried.")
+        }
+    }
+
+    /// Runs a Task, Parallel or Map state under its Retry and Catch rules.
+    private func withRetryAndCatch(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        var attemptsByRetrier = [Int](repeating: 0, count: entry.state.retriers.count)
+        var retryCount = 0
+        while true {
+            let failure: StatesError
+            do {
+                return try await attempt(entry, retryCount: retryCount, path: &path)
+            } catch {
+                failure = error
+            }
+            switch try recover(from: failure, entry, attemptsByRetrier: &attemptsByRetrier, path: &path) {
+            case .retry(let delay):
+                retryCount += 1
+                try await sleep(milliseconds: delay, path: &path)
+            case .caught(let outcome):
+                return outcome
+            }
+        }
+    }
+
+    private enum Recovery {
+        case retry(after: Int64)
+        case caught(StepOutcome)
+    }
+
+    /// What Retry and Catch make of a failure; rethrows it when neither applies.
+    private func recover(
+        from failure: StatesError, _ entry: StateEntry, attemptsByRetrier: inout [Int], path: inout PathContext
+    ) throws(StatesError) -> Recovery {
+        let state = entry.state
+        if run.timedOut || run.aborted || ErrorMatching.isTerminal(failure) { throw failure }
+        if let retrierIndex = state.retriers.firstIndex(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
+            let retrier = state.retriers[retrierIndex]
+            if attemptsByRetrier[retrierIndex] < retrier.maxAttempts {
+                let delay = retryDelay(retrier, attempt: attemptsByRetrier[retrierIndex])
+                attemptsByRetrier[retrierIndex] += 1
+                return .retry(after: delay)
+            }
+        }
+        if let catcher = state.catchers.first(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
+            return .caught(try applyCatch(catcher, failure, entry, path: &path))
+        }
+        throw failure
+    }
+
+    func retryDelay(_ retrier: RetrierPlan, attempt: Int) -> Int64 {
+        var seconds = retrier.intervalSeconds
+        for _ in 0..<attempt { seconds *= retrier.backoffRate }
+        if let cap = retrier.maxDelaySeconds { seconds = min(seconds, cap) }
+        if retrier.fullJitter {
+            let fraction = Double(run.configuration.random() >> 11) / Double(1 << 53)
+            seconds *= fraction
+        }
+        guard seconds.isFinite else { return Int64.max / 4 }
+        return Int64((seconds * 1000).rounded())
+    }
+
+    /// Waits on the path's timeline; under virtual time a wait past the execution's deadline ends
+    /// the execution as timed out.
+    func sleep(milliseconds: Int64, path: inout PathContext) async throws(StatesError) {
+        if path.timeline.isVirtual, let deadline = run.deadline, path.timeline.now + milliseconds > deadline {
+            path.timeline.advance(to: deadline)
+            run.markTimedOut()
+            throw StatesError(ErrorName.timeout)
+        }
+        do {
+            try await path.timeline.sleep(milliseconds: milliseconds)
+        } catch {
+            throw cancellationFailure()
+        }
+    }
+
+    /// The failure a cancelled path reports.
+    func cancellationFailure() -> StatesError {
+        if run.timedOut { return StatesError(ErrorName.timeout) }
+        if run.aborted { return StatesError("States.Aborted") }
+        return StatesError("States.Cancelled")
+    }
+
+    /// AWS's prefix for failures the state machinery itself raises (paths, templates, intrinsics).
+    func stateFailure(_ error: StatesError, _ entry: StateEntry) -> StatesError {
+        let prefix = "An error occurred while executing the state '\(entry.state.name)' (entered at the event id #\(entry.enteredId))."
+        var prefixed = error
+        if let cause = error.cause, !cause.isEmpty {
+            prefixed.cause = prefix + " " + cause
+        } else {
+            prefixed.cause = prefix
+        }
+        return prefixed
+    }
+
+    private func checkSize(_ output: JSON, of state: StatePlan) throws(StatesError) {
+        if PayloadSize.exceeds(output, limit: run.configuration.maxPayloadBytes) {
+            throw StatesError(
+                "States.DataLimitExceeded",
+                cause: "The state/task '\(state.name)' returned a result with a size exceeding the maximum number of bytes service limit.")
+        }
+    }
+}
+
+/// One entry into a state.
+struct StateEntry {
+    let state: StatePlan
+    let input: JSON
+    let enteredAt: EpochMilliseconds
+    let enteredId: Int
+}
+
+/// Payload size checks that stop counting as soon as the limit is passed.
+enum PayloadSize {
+    /// Numbers are over-counted in the quick pass; only a value that seems too big is measured exactly.
+    static func exceeds(_ value: JSON, limit: Int) -> Bool {
+        var remaining = limit
+        if fits(value, &remaining) { return false }
+        return value.compactByteCount > limit
+    }
+
+    private static func fits(_ value: JSON, _ remaining: inout Int) -> Bool {
+        switch value {
+        case .null, .bool: remaining -= 5
+        case .int, .double: remaining -= 25
+        case .string(let text): remaining -= text.utf8.count + 2
+        case .array(let elements):
+            remaining -= 2 + elements.count
+            for element in elements where remaining >= 0 {
+                if !fits(element, &remaining) { return false }
+            }
+        case .object(let members):
+            remaining -= 2 + members.count
+            for (key, member) in members where remaining >= 0 {
+                remaining -= key.utf8.count + 3
+                if !fits(member, &remaining) { return false }
+            }
+        }
+        return remaining >= 0
+    }
+}

@@ -1,0 +1,54 @@
+import SFNJSON
+
+/// How executions run: time, limits, identity and who does Task work.
+public struct RuntimeConfiguration: Sendable {
+    public var clock: ClockMode = .real
+    /// Keep history events (GetExecutionHistory, `--history`). Event ids are counted either way.
+    public var recordsHistory = true
+    /// AWS ends an execution at 25,000 history events; a runaway loop ends here with a clear error.
+    public var maxHistoryEvents = 25_000
+    /// AWS's payload limit for inputs, outputs and results.
+    public var maxPayloadBytes = 256 * 1024
+    public var region = "us-east-1"
+    public var accountId = "111111111111"
+    public var roleArn = "arn:aws:iam::111111111111:role/sfn-local"
+    public var executors = ExecutorRegistry()
+    public var tokens = TaskTokenRegistry()
+    /// Entropy for names, tokens, UUIDs, jitter; injected so runs can be repeatable.
+    public var random: @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
+
+    public init() {}
+
+    public static func virtualTime(startingAt start: EpochMilliseconds = 1_700_000_000_000) -> RuntimeConfiguration {
+        var configuration = RuntimeConfiguration()
+        configuration.clock = .virtual(start: start)
+        return configuration
+    }
+}
+
+public enum ExecutionStatus: String, Sendable, Codable {
+    case running = "RUNNING"
+    case succeeded = "SUCCEEDED"
+    case failed = "FAILED"
+    case timedOut = "TIMED_OUT"
+    case aborted = "ABORTED"
+}
+
+/// How an execution ended.
+public struct ExecutionResult: Sendable, Equatable {
+    public var status: ExecutionStatus
+    public var output: JSON?
+    public var error: String?
+    public var cause: String?
+    public var startDate: EpochMilliseconds
+    public var stopDate: EpochMilliseconds
+
+    /// `{"status","output","error","cause"}` as `sfn run --result json` prints it.
+    public var json: JSON {
+        var members: JSONObject = ["status": .string(status.rawValue)]
+        members["output"] = output ?? .null
+        members["error"] = error.map(JSON.string) ?? .null
+        members["cause"] = cause.map(JSON.string) ?? .null
+        return .object(members)
+    }
+}

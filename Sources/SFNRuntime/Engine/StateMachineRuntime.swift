@@ -1,0 +1,227 @@
+import Foundation
+import SFNJSON
+import SFNLanguage
+
+/// A loaded state machine, ready to run any number of executions concurrently.
+///
+/// ```swift
+/// let machine = try StateMachineRuntime(definition: definitionJSON, configuration: .virtualTime())
+/// let result = await machine.run(input: ["orderId": "42"])
+/// ```
+public final class StateMachineRuntime: Sendable {
+    public let name: String
+    public let configuration: RuntimeConfiguration
+    let plan: MachinePlan
+
+    /// Compiles a definition (every path, template and expression once) into a runnable machine.
+    public init(definition: JSON, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws(PlanError) {
+        self.name = name
+        self.configuration = configuration
+        plan = try PlanBuilder.build(definition)
+    }
+
+    /// Starts an execution and returns at once.
+    public func start(input: JSON = .emptyObject, name executionName: String? = nil) -> Execution {
+        let timeline = Timeline(mode: configuration.clock)
+        let run = ExecutionRun(
+            configuration: configuration, executionName: executionName ?? Self.newName(configuration.random),
+            stateMachineName: name, input: input, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
+        return Execution(run: run, plan: plan, timeline: timeline)
+    }
+
+    /// Runs an execution to its end.
+    public func run(input: JSON = .emptyObject, name executionName: String? = nil) async -> ExecutionResult {
+        await start(input: input, name: executionName).result()
+    }
+
+    static func newName(_ random: @Sendable () -> UInt64) -> String {
+        UUIDText.make(high: random(), low: random())
+    }
+}
+
+/// One execution: await its result, read its history, stop it.
+public final class Execution: @unchecked Sendable {
+    let run: ExecutionRun
+    private let lock = NSLock()
+    /// Held only while running: a finished task would keep its memory alive with it.
+    private var task: Task<Void, Never>?
+    private var outcome: ExecutionResult?
+    private var waiters: [CheckedContinuation<ExecutionResult, Never>] = []
+
+    public var name: String { run.executionName }
+    public var arn: String { run.executionArn }
+    public var stateMachineArn: String { run.stateMachineArn }
+    public var input: JSON { run.input }
+    public var startDate: EpochMilliseconds { run.startTime }
+
+    init(run: ExecutionRun, plan: MachinePlan, timeline: Timeline) {
+        self.run = run
+        let interpreter = Interpreter(run: run)
+        lock.withLock {
+            task = Task { [self] in
+                let result = await Execution.drive(interpreter, plan: plan, timeline: timeline)
+                self.finish(result)
+            }
+        }
+    }
+
+    private func finish(_ result: ExecutionResult) {
+        let waiting = lock.withLock { () -> [CheckedContinuation<ExecutionResult, Never>] in
+            outcome = result
+            task = nil
+            let waiting = waiters
+            waiters = []
+            return waiting
+        }
+        for waiter in waiting { waiter.resume(returning: result) }
+    }
+
+    /// The result if the execution has ended.
+    public var currentResult: ExecutionResult? { lock.withLock { outcome } }
+
+    /// Waits for the execution to end.
+    public func result() async -> ExecutionResult {
+        await withCheckedContinuation { continuation in
+            let ready = lock.withLock { () -> ExecutionResult? in
+                if let outcome { return outcome }
+                waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// The history events so far (empty when history recording is off).
+    public var history: [HistoryEvent] { run.history.snapshot }
+
+    /// Calls `observer` for every event from now on (progress, streaming).
+    public func observe(_ observer: @escaping @Sendable (HistoryEvent) -> Void) {
+        run.history.observe(observer)
+    }
+
+    /// StopExecution: the execution ends as ABORTED.
+    public func stop() {
+        run.markAborted()
+        let task = lock.withLock { self.task }
+        task?.cancel()
+    }
+
+    private static func drive(_ interpreter: Interpreter, plan: MachinePlan, timeline: Timeline) async -> ExecutionResult {
+        var path = begin(interpreter.run, timeline: timeline)
+        let outcome = await runToEnd(interpreter, plan: plan, path: &path)
+        return conclude(interpreter.run, outcome: outcome, path: path)
+    }
+
+    private static func begin(_ run: ExecutionRun, timeline: Timeline) -> PathContext {
+        let history = run.history
+        history.record(
+            "ExecutionStarted", previous: 0, at: run.startTime, detailsKey: "executionStartedEventDetails",
+            details: history.wantsDetails
+                ? ["input": HistoryPayload.text(run.input), "inputDetails": HistoryPayload.notTruncated, "roleArn": .string(run.configuration.roleArn)]
+                : nil)
+        return PathContext(timeline: timeline, previousEventId: 0, variables: VariableScope())
+    }
+
+    private static func runToEnd(_ interpreter: Interpreter, plan: MachinePlan, path: inout PathContext) async -> Result<JSON, StatesError> {
+        let run = interpreter.run
+        if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes) {
+            return .failure(StatesError("States.DataLimitExceeded", cause: "The execution input exceeds the maximum number of bytes service limit."))
+        }
+        if case .real = path.timeline.mode, let timeout = plan.timeoutSeconds {
+            let startPath = path
+            return await withRealDeadline(seconds: timeout, run: run) {
+                var innerPath = startPath
+                do throws(StatesError) {
+                    return .success(try await interpreter.execute(plan, input: run.input, path: &innerPath))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        do throws(StatesError) {
+            return .success(try await interpreter.execute(plan, input: run.input, path: &path))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func conclude(_ run: ExecutionRun, outcome: Result<JSON, StatesError>, path: PathContext) -> ExecutionResult {
+        let history = run.history
+        let stop = max(path.timeline.now, run.startTime)
+        let previous = history.eventCount
+        switch outcome {
+        case .success(let output):
+            history.record(
+                "ExecutionSucceeded", previous: previous, at: stop, detailsKey: "executionSucceededEventDetails",
+                details: history.wantsDetails ? ["output": HistoryPayload.text(output), "outputDetails": HistoryPayload.notTruncated] : nil)
+            return ExecutionResult(status: .succeeded, output: output, startDate: run.startTime, stopDate: stop)
+        case .failure(let failure):
+            if run.aborted {
+                history.record("ExecutionAborted", previous: previous, at: stop)
+                return ExecutionResult(status: .aborted, startDate: run.startTime, stopDate: stop)
+            }
+            if run.timedOut {
+                history.record("ExecutionTimedOut", previous: previous, at: stop)
+                return ExecutionResult(status: .timedOut, startDate: run.startTime, stopDate: stop)
+            }
+            let error = failure.error.isEmpty ? nil : failure.error
+            history.record(
+                "ExecutionFailed", previous: previous, at: stop, detailsKey: "executionFailedEventDetails",
+                details: history.wantsDetails ? StatesError(error ?? "", cause: failure.cause).historyDetailsOmittingEmpty : nil)
+            return ExecutionResult(status: .failed, error: error, cause: failure.cause, startDate: run.startTime, stopDate: stop)
+        }
+    }
+
+    /// Races the execution against its TimeoutSeconds in real time.
+    private static func withRealDeadline(
+        seconds: Int, run: ExecutionRun, _ body: @escaping @Sendable () async -> Result<JSON, StatesError>
+    ) async -> Result<JSON, StatesError> {
+        await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
+            group.addTask { await body() }
+            group.addTask {
+                do {
+                    try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
+                } catch {
+                    return nil
+                }
+                run.markTimedOut()
+                return .failure(StatesError(ErrorName.timeout))
+            }
+            var outcome: Result<JSON, StatesError> = .failure(StatesError(ErrorName.timeout))
+            while let next = await group.next() {
+                if let next {
+                    outcome = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return outcome
+        }
+    }
+}
+
+extension StatesError {
+    var historyDetailsOmittingEmpty: JSON {
+        var members: JSONObject = [:]
+        if !error.isEmpty { members["error"] = .string(error) }
+        if let cause { members["cause"] = .string(cause) }
+        return .object(members)
+    }
+}
+
+/// Version-4 UUID text from 128 random bits.
+enum UUIDText {
+    static func make(high: UInt64, low: UInt64) -> String {
+        var bytes: [UInt8] = []
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: high >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: low >> UInt64(shift))) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { byte -> String in
+            let text = String(byte, radix: 16)
+            return text.count == 1 ? "0" + text : text
+        }
+        return hex[0..<4].joined() + "-" + hex[4..<6].joined() + "-" + hex[6..<8].joined() + "-" + hex[8..<10].joined() + "-"
+            + hex[10..<16].joined()
+    }
+}

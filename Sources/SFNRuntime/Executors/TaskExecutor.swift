@@ -1,0 +1,127 @@
+import SFNJSON
+import SFNLanguage
+
+/// Everything an executor gets to do one Task state's work.
+public struct TaskRequest: Sendable {
+    /// The state's `Resource`, e.g. `arn:aws:lambda:us-east-1:123456789012:function:order`.
+    public var resource: String
+    /// The effective input: after InputPath and Parameters (JSONPath) or Arguments (JSONata).
+    public var input: JSON
+    public var stateName: String
+    /// The context object (`$$`) as the state sees it.
+    public var context: JSON
+    /// Set for `.waitForTaskToken` resources: the token the callback must present.
+    public var taskToken: String?
+    public var timeoutSeconds: Int?
+    public var heartbeatSeconds: Int?
+    public var credentials: JSON?
+
+    public init(
+        resource: String, input: JSON, stateName: String, context: JSON = .emptyObject, taskToken: String? = nil,
+        timeoutSeconds: Int? = nil, heartbeatSeconds: Int? = nil, credentials: JSON? = nil
+    ) {
+        self.resource = resource
+        self.input = input
+        self.stateName = stateName
+        self.context = context
+        self.taskToken = taskToken
+        self.timeoutSeconds = timeoutSeconds
+        self.heartbeatSeconds = heartbeatSeconds
+        self.credentials = credentials
+    }
+}
+
+/// Something that does a Task state's work: a Swift closure, a local program, a Lambda endpoint, a
+/// mock. A failure is thrown as a `StatesError` carrying the error name and cause AWS would report.
+public protocol TaskExecutor: Sendable {
+    func execute(_ request: TaskRequest) async throws(StatesError) -> JSON
+}
+
+/// An executor backed by an async Swift closure.
+public struct ClosureExecutor: TaskExecutor {
+    public typealias Body = @Sendable (TaskRequest) async throws -> JSON
+    private let body: Body
+
+    public init(_ body: @escaping Body) {
+        self.body = body
+    }
+
+    /// A closure that only needs the input.
+    public init(input body: @escaping @Sendable (JSON) async throws -> JSON) {
+        self.body = { request in try await body(request.input) }
+    }
+
+    public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
+        do {
+            return try await body(request)
+        } catch let error as StatesError {
+            throw error
+        } catch is CancellationError {
+            throw StatesError(ErrorName.timeout, cause: "The task was cancelled.")
+        } catch {
+            throw StatesError(String(describing: type(of: error)), cause: String(describing: error))
+        }
+    }
+}
+
+/// Routes a Task state's Resource to an executor: exact ARNs first, then glob patterns (`*` matches
+/// any run of characters, `?` one character) in the order they were added.
+public struct ExecutorRegistry: Sendable {
+    private var exact: [String: any TaskExecutor] = [:]
+    private var patterns: [(pattern: ResourcePattern, executor: any TaskExecutor)] = []
+
+    public init() {}
+
+    public mutating func register(_ resource: String, _ executor: any TaskExecutor) {
+        if resource.contains("*") || resource.contains("?") {
+            patterns.append((ResourcePattern(resource), executor))
+        } else {
+            exact[resource] = executor
+        }
+    }
+
+    public func executor(for resource: String) -> (any TaskExecutor)? {
+        if let executor = exact[resource] { return executor }
+        for entry in patterns where entry.pattern.matches(resource) { return entry.executor }
+        return nil
+    }
+
+    public var isEmpty: Bool { exact.isEmpty && patterns.isEmpty }
+}
+
+/// A glob over Resource ARNs.
+public struct ResourcePattern: Sendable, Hashable {
+    public let text: String
+    private let characters: [Character]
+
+    public init(_ text: String) {
+        self.text = text
+        characters = Array(text)
+    }
+
+    public func matches(_ resource: String) -> Bool {
+        let target = Array(resource)
+        var patternIndex = 0, targetIndex = 0
+        var starIndex = -1, starTarget = 0
+        while targetIndex < target.count {
+            if patternIndex < characters.count,
+                characters[patternIndex] == "?" || characters[patternIndex] == target[targetIndex]
+            {
+                patternIndex += 1
+                targetIndex += 1
+            } else if patternIndex < characters.count, characters[patternIndex] == "*" {
+                starIndex = patternIndex
+                starTarget = targetIndex
+                patternIndex += 1
+            } else if starIndex >= 0 {
+                patternIndex = starIndex + 1
+                starTarget += 1
+                targetIndex = starTarget
+            } else {
+                return false
+            }
+        }
+        while patternIndex < characters.count, characters[patternIndex] == "*" { patternIndex += 1 }
+        return patternIndex == characters.count
+    }
+}

@@ -1,0 +1,82 @@
+import SFNJSON
+import SFNLanguage
+
+extension Interpreter {
+    /// Choice: the first rule that holds decides the next state; else Default; else
+    /// States.NoChoiceMatched.
+    func runChoice(_ entry: StateEntry, _ plan: ChoicePlan, path: inout PathContext) throws(StatesError) -> StepOutcome {
+        let context = self.context(for: entry)
+        switch entry.state.flow {
+        case .jsonPath(let flow):
+            let selected: JSON
+            do {
+                selected = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+            } catch {
+                throw stateFailure(error, entry)
+            }
+            let ruleScope = scope(selected, context: context, path: path)
+            for branch in plan.branches {
+                guard case .rule(let rule) = branch.condition else { continue }
+                let holds: Bool
+                do {
+                    holds = try rule.evaluate(ruleScope)
+                } catch {
+                    throw stateFailure(error, entry)
+                }
+                if holds {
+                    return try leaveChoice(entry, to: branch.next, assign: branch.assign, value: selected, context: context, path: &path)
+                }
+            }
+            guard let defaultNext = plan.defaultNext else { throw noChoiceMatched(entry) }
+            return try leaveChoice(entry, to: defaultNext, assign: entry.state.assign, value: selected, context: context, path: &path)
+        case .jsonata(let flow):
+            let bindings = jsonataBindings(entry, context: context, path: path)
+            for branch in plan.branches {
+                guard case .jsonata(let condition) = branch.condition else { continue }
+                let value = try condition.evaluateAllowingUndefined(bindings)
+                let holds: Bool
+                switch value {
+                case .bool(let flag)?: holds = flag
+                default:
+                    throw stateFailure(
+                        StatesError.queryEvaluation(
+                            "The JSONata expression '\(condition.wholeExpressionSource ?? "")' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")"),
+                        entry)
+                }
+                if holds {
+                    let assigned = try assignments(branch.assign, entry, value: entry.input, context: context, path: path)
+                    let output = try jsonataOutput(branch.output ?? flow.output, entry, context: context, result: nil, path: path)
+                    if let assigned { path.variables.assign(assigned) }
+                    return StepOutcome(next: branch.next, output: output)
+                }
+            }
+            guard let defaultNext = plan.defaultNext else { throw noChoiceMatched(entry) }
+            let assigned = try assignments(entry.state.assign, entry, value: entry.input, context: context, path: path)
+            let output = try jsonataOutput(flow.output, entry, context: context, result: nil, path: path)
+            if let assigned { path.variables.assign(assigned) }
+            return StepOutcome(next: defaultNext, output: output)
+        }
+    }
+
+    private func leaveChoice(
+        _ entry: StateEntry, to next: Int, assign: AssignmentPlan?, value: JSON, context: JSON, path: inout PathContext
+    ) throws(StatesError) -> StepOutcome {
+        let assigned = try assignments(assign, entry, value: value, context: context, path: path)
+        let output: JSON
+        if case .jsonPath(let flow) = entry.state.flow {
+            do {
+                output = try select(flow.outputPath, from: value, field: "OutputPath", scope: scope(value, context: context, path: path))
+            } catch {
+                throw stateFailure(error, entry)
+            }
+        } else {
+            output = value
+        }
+        if let assigned { path.variables.assign(assigned) }
+        return StepOutcome(next: next, output: output)
+    }
+
+    private func noChoiceMatched(_ entry: StateEntry) -> StatesError {
+        stateFailure(StatesError(ErrorName.noChoiceMatched, cause: "No Matches!"), entry)
+    }
+}

@@ -1,0 +1,233 @@
+import SFNJSON
+import SFNLanguage
+
+extension Interpreter {
+    /// Map: runs the item processor once per item; the result is the outputs in item order.
+    func runMap(_ entry: StateEntry, _ plan: MapPlan, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        let context = self.context(for: entry)
+        let (effective, items) = try mapItems(entry, plan, context: context, path: path)
+        let maxConcurrency = try mapMaxConcurrency(entry, plan, input: effective, context: context, path: path)
+        let tolerance = try mapTolerance(entry, plan, input: effective, context: context, path: path)
+
+        path.previousEventId = history.record(
+            "MapStateStarted", previous: path.previousEventId, at: path.timeline.now, detailsKey: "mapStateStartedEventDetails",
+            details: history.wantsDetails ? ["length": .int(items.count)] : nil)
+        let startedId = path.previousEventId
+        let base = path
+        let stateName = entry.state.name
+        let inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
+        let processor = plan.processor
+        let outcomes = await runConcurrently(
+            count: inputs.count, maxConcurrency: maxConcurrency, inline: processor.isPurelyComputational,
+            stopOnFailure: tolerance == nil
+        ) { index in
+            var iterationPath = base.branch()
+            iterationPath.previousEventId = self.history.record(
+                "MapIterationStarted", previous: startedId, at: iterationPath.timeline.now, detailsKey: "mapIterationStartedEventDetails",
+                details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
+            do throws(StatesError) {
+                let output = try await self.execute(processor, input: inputs[index], path: &iterationPath)
+                self.history.record(
+                    "MapIterationSucceeded", previous: iterationPath.previousEventId, at: iterationPath.timeline.now,
+                    detailsKey: "mapIterationSucceededEventDetails",
+                    details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
+                return (.success(output), iterationPath.timeline)
+            } catch {
+                self.history.record(
+                    "MapIterationFailed", previous: iterationPath.previousEventId, at: iterationPath.timeline.now,
+                    detailsKey: "mapIterationFailedEventDetails",
+                    details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
+                return (.failure(error), iterationPath.timeline)
+            }
+        }
+        path.timeline.join(outcomes.map { $0.timeline })
+        var results: [JSON] = []
+        results.reserveCapacity(inputs.count)
+        var failures = 0
+        for outcome in outcomes {
+            switch outcome.result {
+            case .success(let value):
+                results.append(value)
+            case .failure(let error) where tolerance != nil && !ErrorMatching.isTerminal(error):
+                // A tolerated iteration's output is its error.
+                failures += 1
+                results.append(error.errorOutput)
+            case .failure(let error):
+                path.previousEventId = history.record(
+                    "MapStateFailed", previous: path.previousEventId, at: path.timeline.now)
+                throw error
+            }
+        }
+        if let tolerance, failures > 0, tolerance.isExceeded(failures: failures, total: inputs.count) {
+            path.previousEventId = history.record("MapStateFailed", previous: path.previousEventId, at: path.timeline.now)
+            throw StatesError(
+                ErrorName.exceedToleratedFailureThreshold,
+                cause: "The specified tolerated failure threshold was exceeded")
+        }
+        path.previousEventId = history.record("MapStateSucceeded", previous: path.previousEventId, at: path.timeline.now)
+        return try finish(entry, result: .array(results), context: context, path: &path)
+    }
+
+    /// The Map's effective input and the items to iterate over.
+    private func mapItems(_ entry: StateEntry, _ plan: MapPlan, context: JSON, path: PathContext) throws(StatesError) -> (JSON, [JSON]) {
+        switch entry.state.flow {
+        case .jsonPath(let flow):
+            let effective: JSON
+            let selected: JSON
+            do {
+                effective = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+                selected = try select(plan.itemsPath, from: effective, field: "ItemsPath", scope: scope(effective, context: context, path: path))
+            } catch {
+                throw stateFailure(error, entry)
+            }
+            guard case .array(let items) = selected else {
+                throw stateFailure(
+                    StatesError.runtime("Map state input must be an array but was: \(selected.compactText)"), entry)
+            }
+            return (effective, items)
+        case .jsonata:
+            guard let template = plan.items else {
+                guard case .array(let items) = entry.input else {
+                    throw stateFailure(
+                        StatesError.queryEvaluation("Map state input must be an array but was: \(entry.input.compactText)"), entry)
+                }
+                return (entry.input, items)
+            }
+            let value = try template.evaluateAllowingUndefined(jsonataBindings(entry, context: context, path: path))
+            guard case .array(let items)? = value else {
+                let source = template.wholeExpressionSource ?? ""
+                if let value {
+                    throw stateFailure(
+                        StatesError.queryEvaluation(
+                            "The JSONata expression '\(source)' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '\(value.typeName)' for value: \(value.compactText)"),
+                        entry)
+                }
+                throw stateFailure(
+                    StatesError.queryEvaluation(
+                        "The JSONata expression '\(source)' specified for the field 'Items' returned nothing (undefined)."),
+                    entry)
+            }
+            return (entry.input, items)
+        }
+    }
+
+    /// Each iteration's input: the item, or ItemSelector applied with `$$.Map.Item`.
+    private func iterationInputs(
+        _ entry: StateEntry, _ plan: MapPlan, items: [JSON], effective: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> [JSON] {
+        var inputs: [JSON] = []
+        if let batchSize = try mapBatchSize(entry, plan, input: effective, context: context, path: path) {
+            var index = 0
+            while index < items.count {
+                let batch = Array(items[index..<min(index + batchSize, items.count)])
+                var members: JSONObject = [:]
+                if let batchInput = plan.batchInput { members["BatchInput"] = batchInput }
+                members["Items"] = .array(batch)
+                inputs.append(.object(members))
+                index += batchSize
+            }
+            return inputs
+        }
+        guard let selector = plan.itemSelector else { return items }
+        inputs.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            let itemContext = run.context(
+                stateName: entry.state.name, enteredTime: entry.enteredAt, mapItem: (index, item))
+            do {
+                switch selector {
+                case .jsonPath(let template):
+                    inputs.append(try template.evaluate(scope(effective, context: itemContext, path: path)))
+                case .jsonata(let template):
+                    inputs.append(try template.evaluate(jsonataBindings(entry, context: itemContext, path: path)))
+                }
+            } catch {
+                throw stateFailure(error, entry)
+            }
+        }
+        return inputs
+    }
+
+    private func mapBatchSize(_ entry: StateEntry, _ plan: MapPlan, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int? {
+        guard let source = plan.maxItemsPerBatch else { return nil }
+        let value = try mapNumber(source, entry, input: input, context: context, path: path)
+        guard let size = value?.intValue, size > 0 else { return nil }
+        return size
+    }
+
+    private func mapMaxConcurrency(_ entry: StateEntry, _ plan: MapPlan, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int {
+        guard let source = plan.maxConcurrency else { return 0 }
+        let value = try mapNumber(source, entry, input: input, context: context, path: path)
+        guard let value, let limit = value.intValue, limit >= 0 else {
+            if case .path(let expression, let field) = source {
+                throw stateFailure(
+                    StatesError.runtime(
+                        "The \(field) field refers to value \"\(value.map(Self.plain) ?? "null")\" which is not a valid integer: \(expression.text)"),
+                    entry)
+            }
+            throw stateFailure(StatesError.runtime("MaxConcurrency must be a non-negative integer."), entry)
+        }
+        return limit
+    }
+
+    private func mapTolerance(_ entry: StateEntry, _ plan: MapPlan, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> FailureTolerance? {
+        var tolerance = FailureTolerance()
+        var any = false
+        if let source = plan.toleratedFailureCount {
+            let value = try mapNumber(source, entry, input: input, context: context, path: path)
+            guard let value, let count = value.intValue else {
+                if case .path(let expression, let field) = source {
+                    throw stateFailure(
+                        StatesError.runtime(
+                            "The \(field) field refers to value \"\(value.map(Self.plain) ?? "null")\" which is not a valid integer: \(expression.text)"),
+                        entry)
+                }
+                throw stateFailure(StatesError.runtime("ToleratedFailureCount must be an integer."), entry)
+            }
+            guard count >= 0 else { throw stateFailure(StatesError.runtime("ToleratedFailureCount cannot be negative."), entry) }
+            tolerance.count = count
+            any = true
+        }
+        if let source = plan.toleratedFailurePercentage {
+            let value = try mapNumber(source, entry, input: input, context: context, path: path)
+            guard let value, let percentage = value.doubleValue else {
+                if case .path(let expression, let field) = source {
+                    throw stateFailure(
+                        StatesError.runtime(
+                            "The \(field) field refers to value \"\(value.map(Self.plain) ?? "null")\" which is not a valid float: \(expression.text)"),
+                        entry)
+                }
+                throw stateFailure(StatesError.runtime("ToleratedFailurePercentage must be between 0 and 100."), entry)
+            }
+            guard percentage >= 0, percentage <= 100 else {
+                throw stateFailure(StatesError.runtime("ToleratedFailurePercentage must be between 0 and 100."), entry)
+            }
+            tolerance.percentage = percentage
+            any = true
+        }
+        return any ? tolerance : nil
+    }
+
+    private func mapNumber(_ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> JSON? {
+        do {
+            return try resolve(source, entry, input: input, context: context, path: path)
+        } catch {
+            throw stateFailure(error, entry)
+        }
+    }
+}
+
+/// ToleratedFailureCount / ToleratedFailurePercentage of a Map.
+struct FailureTolerance {
+    var count: Int?
+    var percentage: Double?
+
+    func isExceeded(failures: Int, total: Int) -> Bool {
+        if let count, failures > count {
+            if let percentage { return Double(failures) * 100 / Double(max(total, 1)) > percentage }
+            return true
+        }
+        if let percentage, count == nil { return Double(failures) * 100 / Double(max(total, 1)) > percentage }
+        return false
+    }
+}
+

@@ -1,0 +1,26 @@
+import SFNJSON
+import SFNLanguage
+
+extension Interpreter {
+    /// Pass: its Result (or its effective input) becomes the result.
+    func runPass(_ entry: StateEntry, result: JSON?, path: inout PathContext) throws(StatesError) -> StepOutcome {
+        let context = self.context(for: entry)
+        switch entry.state.flow {
+        case .jsonPath(let flow):
+            let effective = try effectiveInput(flow, entry, context: context, path: path)
+            return try finish(entry, result: result ?? effective, context: context, path: &path)
+        case .jsonata:
+            // A JSONata Pass has no result of its own: Output defaults to the input and Assign sees
+            // `$states.input`.
+            let output: JSON
+            let assigned = try assignments(entry.state.assign, entry, value: entry.input, context: context, path: path)
+            if case .jsonata(let flow) = entry.state.flow {
+                output = try jsonataOutput(flow.output, entry, context: context, result: nil, path: path)
+            } else {
+                output = entry.input
+            }
+            if let assigned { path.variables.assign(assigned) }
+            return StepOutcome(next: nextIndex(entry.state), output: output)
+        }
+    }
+}

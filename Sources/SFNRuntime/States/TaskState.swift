@@ -1,0 +1,259 @@
+import Foundation
+import SFNJSON
+import SFNLanguage
+
+/// How a Task's Resource asks to be run.
+enum IntegrationPattern: Sendable, Equatable {
+    case requestResponse
+    case sync
+    case waitForTaskToken
+
+    init(resource: String) {
+        if resource.hasSuffix(".waitForTaskToken") {
+            self = .waitForTaskToken
+        } else if resource.hasSuffix(".sync") || resource.hasSuffix(".sync:2") {
+            self = .sync
+        } else {
+            self = .requestResponse
+        }
+    }
+}
+
+extension Interpreter {
+    /// Task: hands the effective input to the executor routed for the Resource.
+    ///
+    /// The async part is kept to the call itself: everything before and after runs in plain
+    /// functions, so a task parked on a callback holds a small async frame.
+    func runTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        let prepared = try prepareTask(entry, plan, retryCount: retryCount, path: &path)
+        let outcome = await invoke(prepared.request, pattern: prepared.pattern)
+        return try completeTask(entry, prepared, outcome: outcome, path: &path)
+    }
+
+    struct PreparedTask {
+        var request: TaskRequest
+        var pattern: IntegrationPattern
+        var resourceType: String
+        var resourceName: String
+    }
+
+    private func prepareTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) throws(StatesError) -> PreparedTask {
+        let pattern = IntegrationPattern(resource: plan.resource)
+        let token = pattern == .waitForTaskToken ? run.configuration.tokens.issue() : nil
+        let context = run.context(
+            stateName: entry.state.name, enteredTime: entry.enteredAt, retryCount: retryCount, taskToken: token)
+        let effective: JSON
+        switch entry.state.flow {
+        case .jsonPath(let flow): effective = try effectiveInput(flow, entry, context: context, path: path)
+        case .jsonata(let flow): effective = try jsonataArguments(flow, entry, context: context, path: path)
+        }
+        let timeoutSeconds = try seconds(plan.timeoutSeconds, field: "TimeoutSeconds", entry, input: entry.input, context: context, path: path)
+        let heartbeatSeconds = try seconds(plan.heartbeatSeconds, field: "HeartbeatSeconds", entry, input: entry.input, context: context, path: path)
+
+        let (resourceType, resourceName) = Self.describe(resource: plan.resource)
+        if history.wantsDetails {
+            var scheduled: JSONObject = [
+                "resourceType": .string(resourceType), "resource": .string(resourceName),
+                "region": .string(run.configuration.region), "parameters": .string(effective.compactText),
+            ]
+            if let timeoutSeconds { scheduled["timeoutInSeconds"] = .int(timeoutSeconds) }
+            if let heartbeatSeconds { scheduled["heartbeatInSeconds"] = .int(heartbeatSeconds) }
+            path.previousEventId = history.record(
+                "TaskScheduled", previous: path.previousEventId, at: path.timeline.now, detailsKey: "taskScheduledEventDetails",
+                details: .object(scheduled))
+        } else {
+            path.previousEventId = history.record("TaskScheduled", previous: path.previousEventId, at: path.timeline.now)
+        }
+        path.previousEventId = history.record(
+            "TaskStarted", previous: path.previousEventId, at: path.timeline.now, detailsKey: "taskStartedEventDetails",
+            details: history.wantsDetails ? ["resourceType": .string(resourceType), "resource": .string(resourceName)] : nil)
+
+        let request = TaskRequest(
+            resource: plan.resource, input: effective, stateName: entry.state.name, context: context, taskToken: token,
+            timeoutSeconds: timeoutSeconds, heartbeatSeconds: heartbeatSeconds, credentials: plan.credentials)
+        return PreparedTask(request: request, pattern: pattern, resourceType: resourceType, resourceName: resourceName)
+    }
+
+    private func completeTask(
+        _ entry: StateEntry, _ prepared: PreparedTask, outcome: Result<JSON, StatesError>, path: inout PathContext
+    ) throws(StatesError) -> StepOutcome {
+        let resourceType = prepared.resourceType
+        let resourceName = prepared.resourceName
+        let result: JSON
+        switch outcome {
+        case .success(let value):
+            result = value
+            path.previousEventId = history.record(
+                "TaskSucceeded", previous: path.previousEventId, at: path.timeline.now, detailsKey: "taskSucceededEventDetails",
+                details: history.wantsDetails
+                    ? ["resourceType": .string(resourceType), "resource": .string(resourceName), "output": HistoryPayload.text(value),
+                       "outputDetails": HistoryPayload.notTruncated]
+                    : nil)
+        case .failure(let failure):
+            let timedOut = failure.error == ErrorName.timeout || failure.error == ErrorName.heartbeatTimeout
+            var details: JSONObject = ["resourceType": .string(resourceType), "resource": .string(resourceName)]
+            details["error"] = .string(failure.error)
+            if let cause = failure.cause { details["cause"] = .string(cause) }
+            path.previousEventId = history.record(
+                timedOut ? "TaskTimedOut" : "TaskFailed", previous: path.previousEventId, at: path.timeline.now,
+                detailsKey: timedOut ? "taskTimedOutEventDetails" : "taskFailedEventDetails",
+                details: history.wantsDetails ? .object(details) : nil)
+            if run.timedOut || run.aborted { throw cancellationFailure() }
+            throw failure
+        }
+        return try finish(entry, result: result, context: prepared.request.context, path: &path)
+    }
+
+    private func seconds(
+        _ source: ValueSource?, field: String, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> Int? {
+        guard let source else { return nil }
+        let value: JSON?
+        do {
+            value = try resolve(source, entry, input: input, context: context, path: path)
+        } catch {
+            throw stateFailure(error, entry)
+        }
+        guard let value, let seconds = value.intValue, seconds > 0 else {
+            switch source {
+            case .path(let expression, let pathField):
+                throw stateFailure(
+                    StatesError.runtime(
+                        "The \(pathField) field refers to value \"\(value.map(Self.plain) ?? "null")\" which is not a valid positive integer: \(expression.text)"),
+                    entry)
+            case .jsonata(let template, _):
+                throw stateFailure(
+                    StatesError.queryEvaluation(
+                        "The JSONata expression '\(template.wholeExpressionSource ?? "")' specified for the field '\(field)' returned an unexpected result type. Expected 'integer', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")"),
+                    entry)
+            case .literal:
+                return nil
+            }
+        }
+        return seconds
+    }
+
+    /// Runs the executor (and, for callbacks, waits for the token) under the task's timeouts.
+    private func invoke(_ request: TaskRequest, pattern: IntegrationPattern) async -> Result<JSON, StatesError> {
+        let executor = run.configuration.executors.executor(for: request.resource)
+        let tokens = run.configuration.tokens
+        let heartbeatLimit = pattern == .waitForTaskToken ? request.heartbeatSeconds : nil
+        if request.timeoutSeconds == nil && heartbeatLimit == nil {
+            return await Self.work(request, pattern: pattern, executor: executor, tokens: tokens)
+        }
+        return await Self.workWithDeadlines(request, pattern: pattern, executor: executor, tokens: tokens, heartbeatLimit: heartbeatLimit)
+    }
+
+    private static func work(
+        _ request: TaskRequest, pattern: IntegrationPattern, executor: (any TaskExecutor)?, tokens: TaskTokenRegistry
+    ) async -> Result<JSON, StatesError> {
+        if pattern == .waitForTaskToken, let token = request.taskToken {
+            if let executor {
+                do throws(StatesError) {
+                    _ = try await executor.execute(request)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return await waitForCallback(token, tokens: tokens)
+        }
+        guard let executor else { return .failure(unrouted(request.resource)) }
+        do throws(StatesError) {
+            return .success(try await executor.execute(request))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func waitForCallback(_ token: String, tokens: TaskTokenRegistry) async -> Result<JSON, StatesError> {
+        switch await tokens.wait(for: token) {
+        case .success(let value)?: .success(value)
+        case .failure(let error)?: .failure(error)
+        case nil: .failure(StatesError(ErrorName.timeout))
+        }
+    }
+
+    private static func unrouted(_ resource: String) -> StatesError {
+        StatesError(
+            ErrorName.taskFailed,
+            cause: "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry.")
+    }
+
+    private static func workWithDeadlines(
+        _ request: TaskRequest, pattern: IntegrationPattern, executor: (any TaskExecutor)?, tokens: TaskTokenRegistry, heartbeatLimit: Int?
+    ) async -> Result<JSON, StatesError> {
+        await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
+            group.addTask { await work(request, pattern: pattern, executor: executor, tokens: tokens) }
+            if let timeoutSeconds = request.timeoutSeconds {
+                group.addTask {
+                    do {
+                        try await Task.sleep(nanoseconds: UInt64(timeoutSeconds) * 1_000_000_000)
+                    } catch {
+                        return nil
+                    }
+                    return .failure(StatesError(ErrorName.timeout, cause: "The task did not finish within \(timeoutSeconds) seconds."))
+                }
+            }
+            if let heartbeatLimit, let token = request.taskToken {
+                group.addTask {
+                    await watchHeartbeat(token: token, tokens: tokens, seconds: heartbeatLimit)
+                }
+            }
+            var outcome: Result<JSON, StatesError> = .failure(StatesError(ErrorName.timeout))
+            while let next = await group.next() {
+                if let result = next {
+                    outcome = result
+                    break
+                }
+            }
+            group.cancelAll()
+            return outcome
+        }
+    }
+
+    /// Fails the task when no heartbeat arrives for `seconds`.
+    private static func watchHeartbeat(token: String, tokens: TaskTokenRegistry, seconds: Int) async -> Result<JSON, StatesError>? {
+        let clock = HeartbeatClock()
+        tokens.onHeartbeat(token) { clock.beat() }
+        while true {
+            let waitFor = clock.remaining(limitSeconds: seconds)
+            if waitFor <= 0 {
+                return .failure(StatesError(ErrorName.heartbeatTimeout))
+            }
+            do {
+                try await Task.sleep(nanoseconds: UInt64(waitFor) * 1_000_000)
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    /// AWS's resourceType / resource split for history events.
+    static func describe(resource: String) -> (type: String, name: String) {
+        let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
+        if resource.hasPrefix("arn:aws:states:::"), parts.count >= 7 {
+            return (String(parts[5]), parts[6...].joined(separator: ":"))
+        }
+        if parts.count >= 3 { return (String(parts[2]), resource) }
+        return ("unknown", resource)
+    }
+}
+
+/// When the last heartbeat (or the start) happened, in real milliseconds.
+final class HeartbeatClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = Date()
+
+    func beat() {
+        lock.lock()
+        last = Date()
+        lock.unlock()
+    }
+
+    func remaining(limitSeconds: Int) -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        let elapsed = Date().timeIntervalSince(last)
+        return Int64((Double(limitSeconds) - elapsed) * 1000)
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+import SFNJSON
+@testable import SFNRuntime
+
+@Suite struct PassAndFlowTests {
+    @Test func passResultWithResultPathMergesIntoInput() async throws {
+        let result = try await runWorkflow(
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"x":1},"ResultPath":"$.r.s","End":true}}}"#,
+            input: ["keep": true])
+        #expect(result.status == .succeeded)
+        #expect(result.output == ["keep": true, "r": ["s": ["x": 1]]])
+    }
+
+    @Test func nullPathsDiscard() async throws {
+        let result = try await runWorkflow(
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","InputPath":null,"ResultPath":null,"OutputPath":"$.keep","End":true}}}"#,
+            input: ["keep": [1, 2]])
+        #expect(result.output == [1, 2])
+        let discarded = try await runWorkflow(
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","OutputPath":null,"End":true}}}"#, input: ["a": 1])
+        #expect(discarded.output == .emptyObject)
+    }
+
+    @Test func missingInputPathFailsWithAWSCause() async throws {
+        let result = try await runWorkflow(
+            #"{"StartAt":"pass","States":{"pass":{"Type":"Pass","InputPath":"$.NoSuchInputPath","End":true}}}"#)
+        #expect(result.status == .failed)
+        #expect(result.error == "States.Runtime")
+        #expect(
+            result.cause
+                == "An error occurred while executing the state 'pass' (entered at the event id #2). Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']")
+    }
+
+    @Test func parametersUseContextAndIntrinsics() async throws {
+        let result = try await runWorkflow(
+            #"""
+            {"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"name.$":"$$.State.Name","sum.$":"States.MathAdd($.n, 2)","const":"c"},"End":true}}}
+            """#, input: ["n": 40])
+        #expect(result.output == ["name": "A", "sum": 42, "const": "c"])
+    }
+
+    @Test func failStateReportsErrorAndCause() async throws {
+        let result = try await runWorkflow(#"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E","Cause":"C"}}}"#)
+        #expect(result.status == .failed)
+        #expect(result.error == "E")
+        #expect(result.cause == "C")
+        let bare = try await runWorkflow(#"{"StartAt":"F","States":{"F":{"Type":"Fail"}}}"#)
+        #expect(bare.status == .failed)
+        #expect(bare.error == nil)
+        #expect(bare.cause == nil)
+    }
+
+    @Test func variablesAreVisibleFromTheNextStateOn() async throws {
+        let result = try await runWorkflow(
+            #"""
+            {"StartAt":"S0","States":{
+              "S0":{"Type":"Pass","Result":{"q":"?"},"Assign":{"answer":42},"Next":"S1"},
+              "S1":{"Type":"Pass","InputPath":"$answer","ResultPath":"$.theAnswer","OutputPath":"$answer","Assign":{"answer":"later"},"Next":"S2"},
+              "S2":{"Type":"Pass","Parameters":{"now.$":"$answer"},"End":true}}}
+            """#)
+        #expect(result.output == ["now": "later"])
+    }
+
+    @Test func historyLimitStopsRunawayLoops() async throws {
+        let result = try await runWorkflow(
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}"#, configure: { $0.maxHistoryEvents = 500 })
+        #expect(result.status == .failed)
+        #expect(result.error == "States.Runtime")
+    }
+
+    @Test func payloadLimitIsEnforced() async throws {
+        let result = try await runWorkflow(
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a.$":"$.s","b.$":"$.s"},"End":true}}}"#,
+            input: ["s": .string(String(repeating: "y", count: 100)) ], configure: { $0.maxPayloadBytes = 150 })
+        #expect(result.status == .failed)
+        #expect(result.error == "States.DataLimitExceeded")
+    }
+}
