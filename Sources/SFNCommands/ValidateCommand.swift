@@ -239,10 +239,18 @@ enum ValidationRun {
     }
 }
 
-/// Checks a loaded definition's content.
+/// Checks a loaded definition's content with the language's validator, placing each problem in
+/// the file the definition was written in.
 enum DefinitionCheck {
     static func diagnostics(for loaded: LoadedDefinition) -> [ReportedDiagnostic] {
-        // The definition model and validator are wired in here when they land.
-        []
+        StateMachine.validate(loaded.definition).diagnostics.map { diagnostic in
+            ReportedDiagnostic(
+                severity: diagnostic.severity == .error ? .error : .warning,
+                code: diagnostic.code.rawValue,
+                message: diagnostic.message,
+                location: diagnostic.location,
+                file: loaded.sourceMap.file,
+                position: loaded.sourceMap.position(of: diagnostic.pointer))
+        }
     }
 }
