@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,9 +38,16 @@ let package = Package(
         ),
         .target(name: "SFNRuntime", dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage"]),
         .target(
-            name: "SFNCommands",
+            name: "SFNServer",
             dependencies: [
                 "SFNJSON", "SFNLanguage", "SFNRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "SFNCommands",
+            dependencies: [
+                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +61,10 @@ let package = Package(
         .testTarget(name: "SFNJSONataTests", dependencies: ["SFNJSON", "SFNJSONata"]),
         .testTarget(name: "SFNLanguageTests", dependencies: ["SFNJSON", "SFNLanguage"]),
         .testTarget(name: "SFNRuntimeTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"]),
+        .testTarget(
+            name: "SFNServerTests",
+            dependencies: ["SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(
             name: "SFNCommandsTests",
             dependencies: ["SFNCommands", "SFNRuntime", "SFNLanguage", "SFNJSON"]

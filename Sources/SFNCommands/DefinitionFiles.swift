@@ -2,9 +2,13 @@ import Foundation
 import SFNJSON
 import SFNLanguage
 
-/// Reads a definition file into definition JSON.
+/// Reads a definition file (ASL JSON or YAML, or a SAM/CloudFormation template) into definition JSON.
 enum DefinitionFiles {
-    static func load(_ path: String, stateMachine: String?) throws(CommandFailure) -> JSON {
-        try InputFiles.json(path, what: "definition")
+    static func load(_ path: String, stateMachine: String?) throws(CommandFailure) -> LoadedDefinition {
+        do {
+            return try DefinitionLoader.load(contentsOf: path, stateMachine: stateMachine)
+        } catch {
+            throw .usage(error.description)
+        }
     }
 }

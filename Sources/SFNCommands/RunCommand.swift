@@ -53,7 +53,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws(CommandFailure) {
-        let definitionJSON = try DefinitionFiles.load(definition, stateMachine: stateMachine)
+        let loaded = try DefinitionFiles.load(definition, stateMachine: stateMachine)
+        let definitionJSON = loaded.definition
         let executionInput = try readInput()
 
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: Self.nowMilliseconds()) : RuntimeConfiguration()
@@ -61,9 +62,9 @@ struct RunCommand: AsyncParsableCommand {
         configuration.maxHistoryEvents = maxEvents
         let runtime: StateMachineRuntime
         do {
-            runtime = try StateMachineRuntime(definition: definitionJSON, name: Self.machineName(definition), configuration: configuration)
+            runtime = try StateMachineRuntime(definition: definitionJSON, name: loaded.stateMachine ?? Self.machineName(definition), configuration: configuration)
         } catch {
-            throw invalid(String(describing: error))
+            throw invalid(describe(error, in: loaded))
         }
         let execution = runtime.start(input: executionInput, name: name)
         let progress = ProgressDisplay.startIfTerminal(for: execution, enabled: result == .text)
@@ -92,6 +93,10 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if outcome.status != .succeeded { throw .execution(status: outcome.status.rawValue) }
+    }
+
+    private func describe(_ error: PlanError, in loaded: LoadedDefinition) -> String {
+        "\(loaded.describeLocation(of: error.pointer)): \(error.message) (at \(error.pointer.description.isEmpty ? "/" : error.pointer.description))"
     }
 
     private func invalid(_ message: String) -> CommandFailure {

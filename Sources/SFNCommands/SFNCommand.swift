@@ -8,7 +8,7 @@ public struct SFNCommand: AsyncParsableCommand {
         commandName: "sfn",
         abstract: "Run Amazon States Language workflows locally, faithfully and fast.",
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self]
     )
 
     public init() {}

@@ -85,6 +85,15 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try evaluate("States.StringSplit('Hello\nWorld', '\n')") == ["Hello", "World"])
     }
 
+    /// AWS documents a backslash before anything but ' { } \\ as an error when the call runs.
+    @Test func unknownEscapeFailsWhenEvaluated() throws {
+        let call = try IntrinsicFunctionCall(parsing: #"States.Format('a\nb')"#)
+        #expect(throws: StatesError.self) { try call.evaluate(ExpressionScope(input: .emptyObject)) }
+        let error = try failure(#"States.Array('x\q')"#)
+        #expect(error?.error == ErrorName.intrinsicFailure)
+        #expect(error?.cause?.contains(#"x\q"#) == true)
+    }
+
     @Test func pathArgumentsMayHoldCommasAndParentheses() throws {
         let input: JSON = ["a, b": ["c)": 5]]
         #expect(try evaluate("States.Array($['a, b']['c)'], 1)", input: input) == [5, 1])
@@ -125,7 +134,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         ([["1": 2, "2": []]], [], false),
         ([["1": 2, "2": []]], ["2": [], "1": 2], true),
         ([true, false], false, true),
-        ([1, 2], 2.0, true),
+        ([1, 2], 2, true),
+        ([1, 2], 2.0, false),
+        ([1.5, 2.0], 2.0, true),
         (["a", nil], nil, true),
     ] as [(JSON, JSON, Bool)])
     func contains(array: JSON, value: JSON, expected: Bool) throws {
@@ -180,6 +191,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
                                   ["a": 1, "b": 2], ["b": 2, "a": 1], ["a": 1, "b": 1]]]
         #expect(try evaluate("States.ArrayUnique($.a)", input: input)
             == [nil, true, false, 1, 1.1, 0, "x", [], [nil], ["a": 1, "b": 2], ["a": 1, "b": 1]])
+        // Integers and reals stay distinct, as Java's Integer and Double do.
+        let mixed = try evaluate("States.ArrayUnique($.a)", input: ["a": [1, 1.0, 1, [1], [1.0], 2.5, 2.5]])
+        #expect(mixed.compactText == "[1,1.0,[1],[1.0],2.5]")
         #expect(try evaluate("States.ArrayLength($.a)", input: input) == 18)
     }
 }
@@ -206,6 +220,11 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
 
     @Test func base64DecodeAcceptsMissingPadding() throws {
         #expect(try evaluate("States.Base64Decode('YQ')") == "a")
+    }
+
+    @Test func base64DecodeReplacesBytesThatAreNotUTF8() throws {
+        // "/w==" is the single byte 0xFF.
+        #expect(try evaluate("States.Base64Decode('/w==')") == "\u{FFFD}")
     }
 
     @Test func base64LimitsInputSize() throws {
@@ -247,7 +266,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     @Test func stringToJsonRejectsInvalidJSON() throws {
         #expect(try failure("States.StringToJson($.v)", input: ["v": "{nope"])?.error == ErrorName.intrinsicFailure)
         #expect(try failure("States.StringToJson($.v)", input: ["v": 1])?.error == ErrorName.intrinsicFailure)
-        #expect(try evaluate(#"States.StringToJson('{"text":"An \"escaped\" quote"}')"#) == ["text": "An \"escaped\" quote"])
+        #expect(try evaluate(#"States.StringToJson('{"text":"A \\\\ backslash"}')"#) == ["text": "A \\ backslash"])
+        // A JSON escape such as \" is not an intrinsic escape: AWS rejects it when the call runs.
+        #expect(try failure(#"States.StringToJson('{"text":"An \"escaped\" quote"}')"#)?.error == ErrorName.intrinsicFailure)
     }
 
     @Test(arguments: [
@@ -423,6 +444,13 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try evaluate("States.MathAdd(States.MathAdd(States.MathAdd($y, $x), $z), $bias)",
                              variables: ["x": 1, "y": 2, "z": 3, "bias": 4]) == 10)
         #expect(try evaluate("States.JsonToString($)", input: ["a": 1]) == #"{"a":1}"#)
+    }
+
+    @Test func jsonPathFeaturesInsideArguments() throws {
+        let input: JSON = ["items": [["id": 1, "tag": "x, y"], ["id": 2, "tag": "z"]]]
+        #expect(try evaluate("States.ArrayLength($.items[*].id)", input: input) == 2)
+        #expect(try evaluate("States.Array($.items[?(@.tag == 'x, y')].id, 3)", input: input) == [[1], 3])
+        #expect(try evaluate("States.JsonToString($list[1].name)", variables: ["list": [["name": "a"], ["name": "b"]]]) == "\"b\"")
     }
 
     @Test func missingPathFailsWithAWSMessage() throws {

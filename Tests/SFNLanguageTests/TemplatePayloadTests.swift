@@ -32,6 +32,16 @@ private func render(
         #expect(output == ["greeting": "Hello Ann, welcome to Oz!", "sum": 7, "id": 3])
     }
 
+    @Test func indefinitePathsAndMapContext() throws {
+        let output = try render(
+            #"{"ids.$": "$.items[*].id", "item.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index", "first.$": "$pick[0]"}"#,
+            input: ["items": [["id": 1], ["id": 2]]],
+            context: ["Map": ["Item": ["Value": ["n": "v"], "Index": 3]]],
+            variables: ["pick": ["p", "q"]]
+        )
+        #expect(output == ["ids": [1, 2], "item": ["n": "v"], "index": 3, "first": "p"])
+    }
+
     @Test func constantTemplatesAreRecognisedAndReturnedAsIs() throws {
         let text = #"{"a": [1, {"b": "$.not_a_path"}], "c": {"d": null}}"#
         let template = try PayloadTemplate(compiling: JSON(parsing: text))

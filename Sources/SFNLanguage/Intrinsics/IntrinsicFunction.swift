@@ -75,7 +75,7 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
         case .arrayContains:
             let array = try requireArray(context.value(of: arguments[0]), position: "first")
             let wanted = try context.value(of: arguments[1])
-            return .bool(array.contains(wanted))
+            return .bool(array.contains { JavaValueKey.equal($0, wanted) })
         case .arrayRange:
             return try arrayRange(context.value(of: arguments[0]), context.value(of: arguments[1]), context.value(of: arguments[2]))
         case .arrayGetItem: return try arrayGetItem(context.value(of: arguments[0]), context.value(of: arguments[1]))
@@ -227,10 +227,10 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
     }
 
     private func unique(_ elements: [JSON]) -> [JSON] {
-        var seen = Set<JSON>()
+        var seen = Set<JavaValueKey>()
         var result: [JSON] = []
         result.reserveCapacity(elements.count)
-        for element in elements where seen.insert(element).inserted {
+        for element in elements where seen.insert(JavaValueKey(value: element)).inserted {
             result.append(element)
         }
         return result
@@ -252,10 +252,8 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
             throw failure("the input must not exceed \(Self.maximumEncodeLength) characters")
         }
         guard let bytes = Base64.decode(text) else { throw failure("the input is not valid Base64: \(text)") }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw failure("the decoded data is not valid UTF-8 text")
-        }
-        return .string(decoded)
+        // Bytes that are not UTF-8 become U+FFFD, as Java's String(bytes, UTF_8) reads them.
+        return .string(String(decoding: bytes, as: UTF8.self))
     }
 
     private func hash(_ dataValue: JSON, _ algorithmValue: JSON) throws(StatesError) -> JSON {

@@ -53,6 +53,9 @@ indirect enum IntrinsicArgument: Sendable, Hashable {
     case string(String, format: FormatTemplate)
     case path(PathExpression)
     case call(IntrinsicFunctionCall)
+    /// A string literal with a backslash that escapes nothing AWS reserves (`'`, `{`, `}`,
+    /// `\\`): AWS documents this as an error raised when the call runs, not when it loads.
+    case invalidEscape(String)
 }
 
 /// What evaluation needs besides the arguments: the scope and the field for messages.
@@ -68,6 +71,8 @@ struct IntrinsicEvaluationContext {
             guard let value = path.evaluate(scope) else { throw pathNotFound(path) }
             return value
         case .call(let call): return try call.function.apply(to: call.arguments, in: self)
+        case .invalidEscape(let literal):
+            throw .intrinsicFailure("Invalid escape sequence in the string literal '\(literal)': only \\', \\{, \\} and \\\\ may follow a backslash")
         }
     }
 
@@ -194,13 +199,18 @@ struct IntrinsicParser {
 
     private mutating func parseStringLiteral() throws(ExpressionSyntaxError) -> IntrinsicArgument {
         position += 1  // opening quote
+        let start = position
         var value = ""
         var pieces = FormatTemplate.Builder()
+        var hasInvalidEscape = false
         while true {
             guard let scalar = current else { throw failure("Unterminated string literal") }
             position += 1
             switch scalar {
             case "'":
+                if hasInvalidEscape {
+                    return .invalidEscape(String(String.UnicodeScalarView(scalars[start..<position - 1])))
+                }
                 return .string(value, format: pieces.finish())
             case "\\":
                 guard let escaped = current else { throw failure("Unterminated string literal") }
@@ -210,11 +220,7 @@ struct IntrinsicParser {
                     value.unicodeScalars.append(escaped)
                     pieces.appendLiteral(escaped)
                 default:
-                    // Other backslashes are kept as written.
-                    value.unicodeScalars.append("\\")
-                    value.unicodeScalars.append(escaped)
-                    pieces.appendLiteral("\\")
-                    pieces.appendLiteral(escaped)
+                    hasInvalidEscape = true
                 }
             case "{" where current == "}":
                 position += 1

@@ -183,3 +183,57 @@ enum UUIDv4 {
             + String(scalars[16..<20]) + "-" + String(scalars[20..<32])
     }
 }
+
+/// Equality as AWS's Java runtime compares decoded values for States.ArrayContains and
+/// States.ArrayUnique: an integer never equals a real (`1` vs `1.0`, like Integer vs Double),
+/// object key order does not matter, arrays compare element by element.
+struct JavaValueKey: Hashable {
+    let value: JSON
+
+    static func == (lhs: JavaValueKey, rhs: JavaValueKey) -> Bool { equal(lhs.value, rhs.value) }
+
+    func hash(into hasher: inout Hasher) { Self.hash(value, into: &hasher) }
+
+    static func equal(_ lhs: JSON, _ rhs: JSON) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { equal($0, $1) }
+        case (.object(let a), .object(let b)):
+            guard a.count == b.count else { return false }
+            for (key, value) in a {
+                guard let other = b[key], equal(value, other) else { return false }
+            }
+            return true
+        default: return false
+        }
+    }
+
+    private static func hash(_ value: JSON, into hasher: inout Hasher) {
+        switch value {
+        case .null: hasher.combine(0)
+        case .bool(let flag): hasher.combine(1); hasher.combine(flag)
+        case .int(let integer): hasher.combine(2); hasher.combine(integer)
+        case .double(let real): hasher.combine(3); hasher.combine(real)
+        case .string(let text): hasher.combine(4); hasher.combine(text)
+        case .array(let elements):
+            hasher.combine(5)
+            hasher.combine(elements.count)
+            for element in elements { hash(element, into: &hasher) }
+        case .object(let members):
+            hasher.combine(6)
+            var combined = 0
+            for (key, member) in members {
+                var entry = Hasher()
+                entry.combine(key)
+                hash(member, into: &entry)
+                combined = combined &+ entry.finalize()
+            }
+            hasher.combine(combined)
+        }
+    }
+}

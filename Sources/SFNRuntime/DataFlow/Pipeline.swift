@@ -198,6 +198,8 @@ extension Interpreter {
             return value
         case .path(let expression, _):
             return expression.evaluate(scope(input, context: context, path: path))
+        case .intrinsic(let call, let field):
+            return try call.evaluate(scope(input, context: context, path: path), field: field)
         case .jsonata(let template, _):
             return try template.evaluateAllowingUndefined(jsonataBindings(entry, context: context, path: path))
         }

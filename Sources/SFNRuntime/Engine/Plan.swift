@@ -124,6 +124,8 @@ enum AssignmentPlan: Sendable {
 enum ValueSource: Sendable {
     case literal(JSON)
     case path(PathExpression, field: String)
+    /// ErrorPath and CausePath also take an intrinsic function call.
+    case intrinsic(IntrinsicFunctionCall, field: String)
     case jsonata(JSONataTemplate, field: String)
 }
 

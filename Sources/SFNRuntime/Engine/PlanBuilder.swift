@@ -200,8 +200,15 @@ enum PlanBuilder {
         }
 
         /// A literal number, a `...Path` twin, or a JSONata string.
-        func valueSource(_ field: String, pathField: String? = nil) throws(PlanError) -> ValueSource? {
+        func valueSource(_ field: String, pathField: String? = nil, allowsIntrinsic: Bool = false) throws(PlanError) -> ValueSource? {
             if let pathField, case .string(let text)? = fields[pathField] {
+                if allowsIntrinsic, IntrinsicFunctionCall.looksLikeCall(text) {
+                    do {
+                        return .intrinsic(try IntrinsicFunctionCall(parsing: text), field: pathField)
+                    } catch {
+                        throw PlanError(message: error.message, pointer: pointer / pathField)
+                    }
+                }
                 return .path(try pathExpression(text, at: pointer / pathField), field: pathField)
             }
             guard let value = fields[field] else { return nil }
@@ -213,8 +220,8 @@ enum PlanBuilder {
 
         func failPlan() throws(PlanError) -> FailPlan {
             FailPlan(
-                error: try valueSource("Error", pathField: "ErrorPath"),
-                cause: try valueSource("Cause", pathField: "CausePath"))
+                error: try valueSource("Error", pathField: "ErrorPath", allowsIntrinsic: true),
+                cause: try valueSource("Cause", pathField: "CausePath", allowsIntrinsic: true))
         }
 
         func waitPlan() throws(PlanError) -> WaitPlan {

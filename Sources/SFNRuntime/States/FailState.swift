@@ -37,8 +37,8 @@ extension Interpreter {
                 StatesError.queryEvaluation(
                     "The JSONata expression '\(template.wholeExpressionSource ?? "")' specified for the field '\(field)' returned an unexpected result type. Expected 'string', but was '\(other?.typeName ?? "undefined")' for value: \(other?.compactText ?? "undefined")"),
                 entry)
-        case (.literal, let other):
-            return other?.compactText
+        case (.literal, let other), (.intrinsic, let other):
+            return other.map(Self.plain)
         }
     }
 }

@@ -126,7 +126,7 @@ extension Interpreter {
                     StatesError.queryEvaluation(
                         "The JSONata expression '\(template.wholeExpressionSource ?? "")' specified for the field '\(field)' returned an unexpected result type. Expected 'integer', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")"),
                     entry)
-            case .literal:
+            case .literal, .intrinsic:
                 return nil
             }
         }

@@ -66,7 +66,7 @@ extension Interpreter {
                     entry)
             }
             return Int64(seconds)
-        case .literal:
+        case .literal, .intrinsic:
             return Int64(max(value?.intValue ?? 0, 0))
         }
     }
@@ -85,7 +85,7 @@ extension Interpreter {
                     entry)
             }
             return instant
-        case .jsonata, .literal:
+        case .jsonata, .literal, .intrinsic:
             guard case .string(let text)? = value, let instant = Timestamps.parse(text) else {
                 let shown = value.map(Self.plain) ?? "undefined"
                 let failure = "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: \(shown)"

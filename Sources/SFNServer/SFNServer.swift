@@ -1,0 +1,1 @@
+// The AWS Step Functions API over HTTP (sfn serve).

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import SFNJSON
+import SFNLanguage
+@testable import SFNRuntime
+
+/// Runs every example under `workflows/` with local stand-ins for the Lambda functions its README
+/// describes.
+@Suite struct ExampleWorkflowTests {
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("workflows")
+
+    static var names: [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return files.filter { $0.hasSuffix(".asl.json") }.map { String($0.dropLast(".asl.json".count)) }.sorted()
+    }
+
+    static func load(_ name: String, _ suffix: String) throws -> JSON {
+        let data = try Data(contentsOf: folder.appendingPathComponent(name + suffix))
+        return try JSON(parsing: data)
+    }
+
+    /// ChargeCard and EnrichCustomer as `workflows/README.md` describes them.
+    static func register(_ configuration: inout RuntimeConfiguration) {
+        configuration.executors.register(
+            "arn:aws:lambda:us-east-1:123456789012:function:ChargeCard",
+            ClosureExecutor(input: { input in
+                ["transactionId": .string("tx-" + (input["orderId"]?.stringValue ?? "0")), "status": "CAPTURED"]
+            }))
+        configuration.executors.register(
+            "arn:aws:states:::lambda:invoke",
+            ClosureExecutor(input: { input in
+                let customers = input["Payload"]?["customers"]?.arrayValue ?? []
+                let enriched = customers.map { customer -> JSON in
+                    guard case .object(var members) = customer else { return customer }
+                    members["segment"] = "consumer"
+                    return .object(members)
+                }
+                return ["Payload": ["customers": .array(enriched), "source": "crm"], "StatusCode": 200]
+            }))
+    }
+
+    @Test func thereAreAtLeastTenExamples() {
+        #expect(Self.names.count >= 10)
+    }
+
+    @Test(arguments: names)
+    func exampleSucceeds(name: String) async throws {
+        let definition = try Self.load(name, ".asl.json")
+        let input = try Self.load(name, ".input.json")
+        var configuration = RuntimeConfiguration.virtualTime()
+        Self.register(&configuration)
+        let runtime = try StateMachineRuntime(definition: definition, name: name, configuration: configuration)
+        let result = await runtime.run(input: input)
+        #expect(result.status == .succeeded, "\(name): \(result.error ?? "") \(result.cause ?? "")")
+        #expect(result.output != nil)
+    }
+}
