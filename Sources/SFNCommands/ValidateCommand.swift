@@ -146,8 +146,9 @@ enum ValidationRun {
         }
         var diagnostics = loaded.warnings.map { warning in
             ReportedDiagnostic(
-                severity: .warning, code: "UNRESOLVED_SUBSTITUTION", message: warning, location: nil,
-                file: loaded.file, position: nil)
+                severity: .warning, code: "UNRESOLVED_SUBSTITUTION", message: warning.message,
+                location: Diagnostic.awsLocation(of: warning.pointer), file: loaded.sourceMap.file,
+                position: loaded.sourceMap.position(of: warning.pointer))
         }
         diagnostics += DefinitionCheck.diagnostics(for: loaded)
         return FileValidation(file: file, stateMachine: loaded.stateMachine, diagnostics: diagnostics)

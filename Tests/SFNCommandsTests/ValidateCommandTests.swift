@@ -218,7 +218,8 @@ struct ValidateCommandTests {
         let file = try folder.write("template.yaml", Self.template)
         let outcome = run([file], stateMachine: "Second")
         #expect(outcome.exitCode == 0)
-        #expect(outcome.output.contains("warning[UNRESOLVED_SUBSTITUTION]"))
+        #expect(outcome.output.contains("\(file):16:27: warning[UNRESOLVED_SUBSTITUTION]"))
+        #expect(outcome.output.contains("(at /States/B/Result)"))
         #expect(outcome.output.contains("${Unknown}"))
         #expect(outcome.output.contains("(Second): valid, 0 errors, 1 warning"))
     }

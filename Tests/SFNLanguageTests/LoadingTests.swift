@@ -280,7 +280,8 @@ struct LoadingTemplateTests {
         #expect(work?["Resource"] == "arn:aws:lambda:us-east-1:123456789012:function:order-worker")
         #expect(work?["Comment"] == "writes to orders in ${Unknown}")
         #expect(loaded.warnings.count == 1)
-        #expect(loaded.warnings.first?.contains("${Unknown}") == true)
+        #expect(loaded.warnings.first?.message.contains("${Unknown}") == true)
+        #expect(loaded.warnings.first?.pointer == JSONPointer.root / "States" / "Work" / "Comment")
         #expect(location(loaded.sourceMap, "/States/Work/Resource") == SourcePosition(line: 18, column: 13))
         #expect(location(loaded.sourceMap, "") == SourcePosition(line: 14, column: 9))
     }
