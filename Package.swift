@@ -62,6 +62,12 @@ let package = Package(
         .testTarget(name: "SFNLanguageTests", dependencies: ["SFNJSON", "SFNLanguage"]),
         .testTarget(name: "SFNRuntimeTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"]),
         .testTarget(
+            name: "OrderWorkflowTests",
+            dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"],
+            path: "examples/swift-tests/Tests/OrderWorkflowTests",
+            resources: [.copy("order.asl.json")]
+        ),
+        .testTarget(
             name: "SFNServerTests",
             dependencies: ["SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),

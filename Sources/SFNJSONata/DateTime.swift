@@ -1,0 +1,5 @@
+import Foundation
+
+enum DateTimeFunctions {
+    static let functions: [NativeFunction] = []
+}

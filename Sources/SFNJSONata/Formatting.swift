@@ -1,0 +1,3 @@
+enum FormattingFunctions {
+    static let functions: [NativeFunction] = []
+}
