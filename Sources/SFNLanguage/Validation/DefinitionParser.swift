@@ -100,7 +100,6 @@ struct DefinitionParser {
         }
 
         var states: [State] = []
-        var statesAreValid = true
         if let statesValue = fields["States"] {
             let statesPointer = pointer / "States"
             if case .object(let members) = statesValue {
@@ -110,28 +109,19 @@ struct DefinitionParser {
                     checkStateName(name, at: statePointer)
                     if let state = state(name, value, at: statePointer, inherited: language, depth: depth) {
                         states.append(state)
-                    } else {
-                        statesAreValid = false
                     }
                 }
             } else {
                 report(.wrongType("States", expected: "an object", at: statesPointer))
-                statesAreValid = false
             }
-        } else {
-            statesAreValid = false
         }
 
         let model = StateMachine(
             comment: comment, startAt: startAt ?? "", states: states, timeoutSeconds: timeoutSeconds,
             version: version, queryLanguage: language, pointer: pointer)
-        if let startAt {
-            let declared = Set(fields["States"]?.objectValue?.keys.map { $0 } ?? [])
+        if let startAt, case .object(let members)? = fields["States"], !members.isEmpty {
             var found: [Diagnostic] = []
-            GraphCheck.check(
-                model, startAt: startAt, startPointer: pointer / "StartAt", declaredNames: declared,
-                allStatesParsed: statesAreValid
-            ) { found.append($0) }
+            GraphCheck.check(members, startAt: startAt, machinePointer: pointer) { found.append($0) }
             diagnostics += found
         }
         return model
@@ -509,6 +499,8 @@ struct DefinitionParser {
                     .valueNotAllowed(
                         "ExecutionType", value: executionType, allowed: ["STANDARD", "EXPRESS"], at: pointer / "ExecutionType"))
             }
+        } else if config.mode == .distributed {
+            report(.requiredFields(["ExecutionType"], at: pointer))
         }
         return config
     }

@@ -1,58 +1,73 @@
 import SFNJSON
 
 /// Checks one machine's transitions: every target exists, every state can be reached from
-/// `StartAt`, and some state ends the machine.
+/// `StartAt`, and some state ends the machine. Works on the definition JSON rather than the
+/// model, so a state with other problems still contributes its transitions.
 enum GraphCheck {
-    /// `declaredNames` holds every state written in `States`, including ones that failed to
-    /// parse, so a broken state is not reported a second time as a missing target.
-    /// Reachability and terminal states are judged only when every state parsed (a broken
-    /// state's transitions are unknown).
-    static func check(
-        _ machine: StateMachine, startAt: String, startPointer: JSONPointer, declaredNames: Set<String>,
-        allStatesParsed: Bool, report: (Diagnostic) -> Void
-    ) {
-        if !declaredNames.contains(startAt) {
-            report(.missingStartTarget(startAt, at: startPointer))
+    static func check(_ states: JSONObject, startAt: String, machinePointer: JSONPointer, report: (Diagnostic) -> Void) {
+        let statesPointer = machinePointer / "States"
+        if states[startAt] == nil {
+            report(.missingStartTarget(startAt, at: machinePointer / "StartAt"))
         }
-        for state in machine.states {
-            for (target, field, pointer) in targets(of: state) where !declaredNames.contains(target) {
-                report(.missingNextTarget(target, field: field, at: pointer))
+        var successors: [String: [String]] = [:]
+        for (name, state) in states {
+            let found = targets(of: state, at: statesPointer / name)
+            for target in found where states[target.name] == nil {
+                report(.missingNextTarget(target.name, field: target.field, at: target.pointer))
             }
+            successors[name] = found.map(\.name)
         }
-        guard allStatesParsed, machine.state(named: startAt) != nil else { return }
+        guard states[startAt] != nil else { return }
 
-        var reached = Set<String>([startAt])
+        var reached: Set<String> = [startAt]
         var pending = [startAt]
         while let name = pending.popLast() {
-            guard let state = machine.state(named: name) else { continue }
-            for (target, _, _) in targets(of: state) where reached.insert(target).inserted {
+            for target in successors[name] ?? [] where states[target] != nil && reached.insert(target).inserted {
                 pending.append(target)
             }
         }
-        for state in machine.states where !reached.contains(state.name) {
-            report(.unreachableState(state.name, at: state.pointer))
+        for name in states.keys where !reached.contains(name) {
+            report(.unreachableState(name, at: statesPointer / name))
         }
-        if !machine.states.contains(where: \.isTerminal) {
-            report(.noTerminalState(at: machine.pointer))
+        if !states.values.contains(where: isTerminal) {
+            report(.noTerminalState(at: machinePointer))
+        }
+    }
+
+    private static func isTerminal(_ state: JSON) -> Bool {
+        switch state["Type"] {
+        case .string("Succeed")?, .string("Fail")?: true
+        case .string("Choice")?: false
+        default: state["End"] == .bool(true)
         }
     }
 
     /// The states a state may go to, with the field naming each and where it is written.
-    static func targets(of state: State) -> [(name: String, field: String, pointer: JSONPointer)] {
+    private static func targets(of state: JSON, at pointer: JSONPointer) -> [(name: String, field: String, pointer: JSONPointer)] {
         var targets: [(name: String, field: String, pointer: JSONPointer)] = []
-        if case .next(let name) = state.transition {
-            targets.append((name, "Next", state.pointer / "Next"))
+        guard case .object(let fields) = state else { return targets }
+        let type = fields["Type"]?.stringValue
+        if type != "Choice", type != "Succeed", type != "Fail", case .string(let next)? = fields["Next"] {
+            targets.append((next, "Next", pointer / "Next"))
         }
-        if case .choice(let choice) = state.kind {
-            for (index, branch) in choice.choices.enumerated() {
-                targets.append((branch.next, "Next", state.pointer / "Choices" / index / "Next"))
+        if type == "Choice" {
+            if case .array(let rules)? = fields["Choices"] {
+                for (index, rule) in rules.enumerated() {
+                    if case .string(let next)? = rule["Next"] {
+                        targets.append((next, "Next", pointer / "Choices" / index / "Next"))
+                    }
+                }
             }
-            if let defaultNext = choice.defaultNext {
-                targets.append((defaultNext, "Default", state.pointer / "Default"))
+            if case .string(let defaultNext)? = fields["Default"] {
+                targets.append((defaultNext, "Default", pointer / "Default"))
             }
         }
-        for (index, catcher) in state.catch.enumerated() {
-            targets.append((catcher.next, "Next", state.pointer / "Catch" / index / "Next"))
+        if type == "Task" || type == "Parallel" || type == "Map", case .array(let catchers)? = fields["Catch"] {
+            for (index, catcher) in catchers.enumerated() {
+                if case .string(let next)? = catcher["Next"] {
+                    targets.append((next, "Next", pointer / "Catch" / index / "Next"))
+                }
+            }
         }
         return targets
     }
