@@ -58,7 +58,7 @@ struct LoadingJSONTests {
         let map = try DefinitionLoader.load(text: text, file: "machine.json").sourceMap
         #expect(location(map, "") == SourcePosition(line: 1, column: 1))
         #expect(location(map, "/StartAt") == SourcePosition(line: 2, column: 3))
-        #expect(map.valueLocation(of: pointer("/StartAt")) == SourcePosition(line: 2, column: 14))
+        #expect(map.valuePosition(of: pointer("/StartAt")) == SourcePosition(line: 2, column: 14))
         #expect(location(map, "/States/First/Next") == SourcePosition(line: 4, column: 32))
         #expect(location(map, "/States/Second/Result/1") == SourcePosition(line: 7, column: 21))
         #expect(location(map, "/States/Second/End") == SourcePosition(line: 8, column: 7))
@@ -75,7 +75,7 @@ struct LoadingJSONTests {
         let map = try DefinitionLoader.load(text: text, file: "machine.json").sourceMap
         let escapedKey = JSONPointer.root / "States" / "Second" / "Result" / 1 / "é/x"
         #expect(map.contains(escapedKey))
-        #expect(map.valueLocation(of: escapedKey) == SourcePosition(line: 7, column: 30))
+        #expect(map.valuePosition(of: escapedKey) == SourcePosition(line: 7, column: 30))
     }
 
     @Test func fallsBackToTheNearestRecordedAncestor() throws {
@@ -180,7 +180,7 @@ struct LoadingYAMLTests {
         let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: B\n  B:\n    Type: Succeed\n"
         let map = try DefinitionLoader.load(text: yaml, file: "m.yaml").sourceMap
         #expect(location(map, "/States/A/Next") == SourcePosition(line: 5, column: 5))
-        #expect(map.valueLocation(of: pointer("/States/A/Next")) == SourcePosition(line: 5, column: 11))
+        #expect(map.valuePosition(of: pointer("/States/A/Next")) == SourcePosition(line: 5, column: 11))
         #expect(location(map, "/States/B") == SourcePosition(line: 6, column: 3))
     }
 

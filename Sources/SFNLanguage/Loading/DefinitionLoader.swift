@@ -336,7 +336,7 @@ private struct TemplateLoader {
             unresolved.insert(name)
             return nil
         }
-        let stringLocation = sourceMap.valueLocation(of: pointer) ?? SourcePosition(line: 1, column: 1)
+        let stringLocation = sourceMap.valuePosition(of: pointer) ?? SourcePosition(line: 1, column: 1)
         let translate = positionTranslation(
             stringAt: stringLocation, isLiteral: raw.stringValue != nil, original: resolvedText, substituted: definitionText)
         let (definition, innerMap): (JSON, SourceMap)
