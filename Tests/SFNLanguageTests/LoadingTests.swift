@@ -203,6 +203,18 @@ struct LoadingYAMLTests {
         #expect(states?["B"]?["<<"] == nil)
     }
 
+    @Test func stopsAliasBombs() {
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for (name, previous) in zip(["b", "c", "d", "e", "f", "g"], ["a", "b", "c", "d", "e", "f"]) {
+            yaml += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        #expect {
+            try DefinitionLoader.load(text: yaml, file: "bomb.yaml")
+        } throws: { error in
+            (error as? DefinitionLoadError)?.message.contains("aliases repeated too often") == true
+        }
+    }
+
     @Test func turnsCloudFormationTagsIntoLongForm() throws {
         let yaml = """
             A: !Sub "${AWS::Region}-x"
