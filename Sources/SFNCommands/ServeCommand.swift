@@ -59,7 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server: RunningServer
         do {
             server = try await RunningServer.start(
-                router: StepFunctionsRoutes.router(service: service), host: host, port: port, stopsOnSignals: true)
+                router: StepFunctionsRoutes.router(service: service), host: host, port: port, stopsOnSignals: true,
+                onShutdown: { service.activities.releaseWaitingWorkers() })
         } catch {
             throw CommandFailure.usage("cannot listen on \(host):\(port): \(error)")
         }

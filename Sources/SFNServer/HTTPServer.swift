@@ -145,9 +145,11 @@ public final class RunningServer: Sendable {
     }
 
     /// Binds `host:port` (port 0: any free port) and serves `router` until stopped or, when
-    /// `stopsOnSignals`, until SIGINT or SIGTERM arrives.
+    /// `stopsOnSignals`, until SIGINT or SIGTERM arrives. `onShutdown` runs as shutdown begins,
+    /// before in-flight requests are awaited (to end long polls early).
     public static func start(
-        router: Router<BasicRequestContext>, host: String = "127.0.0.1", port: Int = 0, stopsOnSignals: Bool = false
+        router: Router<BasicRequestContext>, host: String = "127.0.0.1", port: Int = 0, stopsOnSignals: Bool = false,
+        onShutdown: (@Sendable () -> Void)? = nil
     ) async throws -> RunningServer {
         let shutdownSignals: [UnixSignal] = stopsOnSignals ? [.sigterm, .sigint] : []
         var logger = Logger(label: "sfn.server")
@@ -162,7 +164,9 @@ public final class RunningServer: Sendable {
             },
             logger: logger)
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: shutdownSignals, logger: logger))
+            configuration: ServiceGroupConfiguration(
+                // Services shut down last-first, so the hook runs before the server drains its requests.
+                services: [application, ShutdownHook(action: onShutdown ?? {})], gracefulShutdownSignals: shutdownSignals, logger: logger))
         let task = Task {
             defer { portReporter.finish() }
             try await group.run()
@@ -189,6 +193,16 @@ public final class RunningServer: Sendable {
     /// Whether `host` only accepts connections from this machine.
     public static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// Waits for graceful shutdown, then runs its action.
+private struct ShutdownHook: Service {
+    let action: @Sendable () -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        action()
     }
 }
 

@@ -176,3 +176,27 @@ import Testing
         #expect(await poll.value == nil)
     }
 }
+
+@Suite struct ShutdownTests {
+    @Test func stoppingReleasesLongPollingWorkers() async throws {
+        let service = StepFunctionsService(activityPollSeconds: 60)
+        let activity = try #require(try await call(service, "CreateActivity", ["name": "slow"])["activityArn"]?.stringValue)
+        let server = try await RunningServer.start(
+            router: StepFunctionsRoutes.router(service: service), onShutdown: { service.activities.releaseWaitingWorkers() })
+        let curl = try #require(findExecutable("curl"))
+        let poll = Task {
+            try await runProcess(
+                curl,
+                [
+                    "-s", "http://127.0.0.1:\(server.port)/", "-H", "X-Amz-Target: AWSStepFunctions.GetActivityTask", "-d",
+                    #"{"activityArn":"\#(activity)"}"#,
+                ])
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let started = Date()
+        await server.stop()
+        let answer = try await poll.value
+        #expect(answer.output == "{}")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}

@@ -101,6 +101,15 @@ public final class ActivityQueue: @unchecked Sendable {
         poller.continuation.resume(returning: nil)
     }
 
+    /// Answers every waiting worker with "no task" at once (the server is shutting down).
+    public func releaseWaitingWorkers() {
+        lock.lock()
+        let waiting = pollers.values.flatMap { $0 }
+        pollers = [:]
+        lock.unlock()
+        for poller in waiting { poller.continuation.resume(returning: nil) }
+    }
+
     /// Tasks not yet handed to a worker.
     public func pendingCount(for activityArn: String) -> Int {
         lock.withLock { pending[activityArn]?.count ?? 0 }
