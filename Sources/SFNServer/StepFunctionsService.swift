@@ -241,6 +241,7 @@ public final class StepFunctionsService: @unchecked Sendable {
             } ?? .emptyObject
         if let name { try ResourceName.check(name) }
         let machine = try existingMachine(machineArn)
+        let runtime = try runtimeForNewExecution(machine)
         return try locked { () throws(ServerError) -> (ExecutionRecord, reused: Bool) in
             if let name {
                 let arn = executionArn(machine: machine.name, name: name)
@@ -249,12 +250,25 @@ public final class StepFunctionsService: @unchecked Sendable {
                     throw ServerError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
                 }
             }
-            let execution = machine.runtime.start(input: input, name: name)
+            let execution = runtime.start(input: input, name: name)
             sequence += 1
             let record = ExecutionRecord(execution: execution, machine: machine, sequence: sequence)
             executions[execution.arn] = record
             executionsByMachine[machine.arn, default: []].append(execution.arn)
             return (record, false)
+        }
+    }
+
+    /// Under a virtual clock each execution's time starts now, not when its machine was created;
+    /// that needs a runtime of its own (a real clock shares the machine's).
+    private func runtimeForNewExecution(_ machine: StateMachineRecord) throws(ServerError) -> StateMachineRuntime {
+        guard case .virtual = configuration.clock else { return machine.runtime }
+        var startingNow = configuration
+        startingNow.clock = .virtual(start: Self.nowMilliseconds())
+        do {
+            return try StateMachineRuntime(definition: machine.definition, name: machine.name, configuration: startingNow)
+        } catch {
+            throw .invalidDefinition("SCHEMA_VALIDATION_FAILED: \(error.message)")
         }
     }
 

@@ -200,3 +200,18 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 10)
     }
 }
+
+@Suite struct VirtualTimeTests {
+    @Test func virtualClockExecutionsStartNowAndSkipWaits() async throws {
+        let service = StepFunctionsService(configuration: .virtualTime(startingAt: 1_000))
+        let machine = try await createMachine(service, "sleepy", Definitions.longWait)
+        let before = Date().timeIntervalSince1970
+        let execution = try await startExecution(service, machine)
+        let description = try await finished(service, execution)
+        #expect(description["status"] == "SUCCEEDED")
+        let start = try #require(description["startDate"]?.doubleValue)
+        let stop = try #require(description["stopDate"]?.doubleValue)
+        #expect(start >= before - 1)
+        #expect(stop - start == 3600)
+    }
+}
