@@ -1,0 +1,65 @@
+import SFNJSON
+
+/// A JSONata-mode field value: any JSON whose strings of the form `{% expression %}` are
+/// compiled JSONata expressions, evaluated in place when the state runs.
+public indirect enum JSONataValue: Sendable {
+    case constant(JSON)
+    case expression(JSONataSource)
+    case object([(key: String, value: JSONataValue)])
+    case array([JSONataValue])
+
+    /// The text between `{%` and `%}` when `text` is a JSONata expression string.
+    public static func expressionSource(_ text: String) -> Substring? {
+        guard text.hasPrefix("{%"), text.hasSuffix("%}"), text.utf8.count >= 4 else { return nil }
+        return text.dropFirst(2).dropLast(2)
+    }
+
+    /// Compiles every expression string inside `value`; constant subtrees stay JSON.
+    public init(compiling value: JSON) throws(ExpressionSyntaxError) {
+        self = try Self.compile(value, at: .root)
+    }
+
+    /// Whether the template has no expression anywhere (it evaluates to itself).
+    public var isConstant: Bool {
+        if case .constant = self { true } else { false }
+    }
+
+    private static func compile(_ value: JSON, at pointer: JSONPointer) throws(ExpressionSyntaxError) -> JSONataValue {
+        switch value {
+        case .string(let text):
+            guard let source = expressionSource(text) else { return .constant(value) }
+            if source.allSatisfy(\.isWhitespace) {
+                throw ExpressionSyntaxError("the JSONata expression is empty", pointer: pointer)
+            }
+            return .expression(JSONataSource(text: String(source)))
+        case .object(let members):
+            var compiled: [(key: String, value: JSONataValue)] = []
+            compiled.reserveCapacity(members.count)
+            var allConstant = true
+            for (key, member) in members {
+                let template = try compile(member, at: pointer / key)
+                if !template.isConstant { allConstant = false }
+                compiled.append((key, template))
+            }
+            return allConstant ? .constant(value) : .object(compiled)
+        case .array(let elements):
+            var compiled: [JSONataValue] = []
+            compiled.reserveCapacity(elements.count)
+            var allConstant = true
+            for (index, element) in elements.enumerated() {
+                let template = try compile(element, at: pointer / index)
+                if !template.isConstant { allConstant = false }
+                compiled.append(template)
+            }
+            return allConstant ? .constant(value) : .array(compiled)
+        default:
+            return .constant(value)
+        }
+    }
+}
+
+/// The text of one `{% %}` expression. Stands in for the compiled `JSONataExpression` until the
+/// JSONata engine lands; the runtime compiles `text` once per definition.
+public struct JSONataSource: Sendable, Hashable {
+    public var text: String
+}

@@ -1,0 +1,271 @@
+import SFNJSON
+
+/// A stable diagnostic code; AWS's own code wherever ValidateStateMachineDefinition has one.
+public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let invalidJSONDescription = DiagnosticCode(rawValue: "INVALID_JSON_DESCRIPTION")
+    public static let missingDescription = DiagnosticCode(rawValue: "MISSING_DESCRIPTION")
+    public static let schemaValidationFailed = DiagnosticCode(rawValue: "SCHEMA_VALIDATION_FAILED")
+    public static let invalidResource = DiagnosticCode(rawValue: "INVALID_RESOURCE")
+    public static let missingEndState = DiagnosticCode(rawValue: "MISSING_END_STATE")
+    public static let duplicateStateName = DiagnosticCode(rawValue: "DUPLICATE_STATE_NAME")
+    public static let invalidStateName = DiagnosticCode(rawValue: "INVALID_STATE_NAME")
+    public static let duplicateLabelName = DiagnosticCode(rawValue: "DUPLICATE_LABEL_NAME")
+    public static let invalidLabelName = DiagnosticCode(rawValue: "INVALID_LABEL_NAME")
+    public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
+    public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
+}
+
+/// One problem found in a definition, shaped like AWS's ValidateStateMachineDefinitionDiagnostic.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable {
+        case error = "ERROR"
+        case warning = "WARNING"
+    }
+
+    public var severity: Severity
+    public var code: DiagnosticCode
+    public var message: String
+    /// The offending value (or the object missing a field).
+    public var pointer: JSONPointer
+    /// Line and column in the source text, for problems found while reading the text itself.
+    public var line: Int?
+    public var column: Int?
+
+    public init(
+        _ code: DiagnosticCode, _ message: String, at pointer: JSONPointer, severity: Severity = .error,
+        line: Int? = nil, column: Int? = nil
+    ) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.pointer = pointer
+        self.line = line
+        self.column = column
+    }
+
+    /// The pointer in AWS's location style: array indexes in brackets
+    /// (`/States/Check/Choices[0]/Next`).
+    public var location: String { Self.awsLocation(of: pointer) }
+
+    /// `CODE: message at /location`, as AWS words a rejected definition.
+    public var description: String { "\(code.rawValue): \(message) at \(location.isEmpty ? "/" : location)" }
+
+    public static func awsLocation(of pointer: JSONPointer) -> String {
+        var text = ""
+        for token in pointer.tokens {
+            switch token {
+            case .key(let key): text += "/" + key
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+}
+
+/// Everything validation found; the definition is usable when there are no errors.
+public struct ValidationReport: Error, Sendable, Hashable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(diagnostics: [Diagnostic] = []) { self.diagnostics = diagnostics }
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+// MARK: - Catalogue
+
+/// Every diagnostic the parser and validator can produce, worded in one place.
+extension Diagnostic {
+    static func invalidJSON(_ error: JSONParseError) -> Diagnostic {
+        Diagnostic(
+            .invalidJSONDescription, "Invalid JSON: \(error.message) (line \(error.line), column \(error.column))",
+            at: .root, line: error.line, column: error.column)
+    }
+
+    static func emptyDefinition() -> Diagnostic {
+        Diagnostic(.missingDescription, "The definition is empty", at: .root)
+    }
+
+    static func requiredFields(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "These fields are required: [\(names.joined(separator: ", "))]", at: pointer)
+    }
+
+    static func unsupportedField(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Field '\(name)' is not supported", at: pointer)
+    }
+
+    static func fieldNotInLanguage(_ name: String, language: QueryLanguage, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "Field '\(name)' is not supported when QueryLanguage is \(language.rawValue)",
+            at: pointer)
+    }
+
+    static func wrongType(_ name: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Field '\(name)' must be \(expected)", at: pointer)
+    }
+
+    static func valueNotAllowed(_ name: String, value: JSON, allowed: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "Field '\(name)' has value \(value.compactText) which is not one of [\(allowed.joined(separator: ", "))]",
+            at: pointer)
+    }
+
+    static func outOfRange(_ name: String, requirement: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Field '\(name)' must be \(requirement)", at: pointer)
+    }
+
+    static func exclusiveFields(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "Only one of these fields may be given: [\(names.joined(separator: ", "))]",
+            at: pointer)
+    }
+
+    static func exactlyOneOf(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "Exactly one of these fields is required: [\(names.joined(separator: ", "))]",
+            at: pointer)
+    }
+
+    static func nextOrEnd(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "A state must have either 'Next' or \"End\": true, but not both", at: pointer)
+    }
+
+    static func endMustBeTrue(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Field 'End' must be true when given", at: pointer)
+    }
+
+    static func unknownStateType(_ value: JSON, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "Field 'Type' has value \(value.compactText), which is not a valid state type "
+                + "(Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map)",
+            at: pointer)
+    }
+
+    static func invalidPath(_ field: String, kind: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "The value for the field '\(field)' must be a valid \(kind): \(reason.message)",
+            at: pointer)
+    }
+
+    static func invalidTemplate(_ field: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
+        let key = pointer.tokens.last.flatMap { token -> String? in if case .key(let key) = token { key } else { nil } }
+        let name = key ?? field
+        return Diagnostic(
+            .schemaValidationFailed,
+            "The value for the field '\(name)' must be a valid JSONPath or a valid intrinsic function call: \(reason.message)",
+            at: pointer)
+    }
+
+    static func invalidChoiceRule(reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Invalid choice rule: \(reason.message)", at: pointer)
+    }
+
+    static func invalidJSONata(_ field: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "The value for the field '\(field)' must be a valid JSONata expression: \(reason.message)", at: pointer)
+    }
+
+    static func expectedJSONataExpression(_ field: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "Field '\(field)' must be \(expected) or a JSONata expression string '{% ... %}'",
+            at: pointer)
+    }
+
+    static func invalidTimestamp(_ text: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "Field 'Timestamp' has value '\(text)', which is not an RFC 3339 timestamp",
+            at: pointer)
+    }
+
+    static func emptyErrorEquals(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Field 'ErrorEquals' must name at least one error", at: pointer)
+    }
+
+    static func statesAllNotAlone(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Error name 'States.ALL' must appear alone in 'ErrorEquals'", at: pointer)
+    }
+
+    static func statesAllNotLast(field: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "The \(field) entry with 'States.ALL' must be the last one in '\(field)'", at: pointer)
+    }
+
+    static func emptyArray(_ field: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Field '\(field)' must not be empty", at: pointer)
+    }
+
+    static func emptyStates(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Field 'States' must contain at least one state", at: pointer)
+    }
+
+    static func invalidResource(_ resource: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.invalidResource, "Resource '\(resource)' is not a valid ARN", at: pointer)
+    }
+
+    static func heartbeatNotBelowTimeout(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'", at: pointer)
+    }
+
+    static func missingStartTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.missingTransitionTarget, "Missing 'StartAt' target: \(name)", at: pointer)
+    }
+
+    static func missingNextTarget(_ name: String, field: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.missingTransitionTarget, "Missing '\(field)' target: \(name)", at: pointer)
+    }
+
+    static func unreachableState(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.missingTransitionTarget, "State \"\(name)\" is not reachable.", at: pointer)
+    }
+
+    static func noTerminalState(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.missingEndState, "Workflow has no terminal state", at: pointer)
+    }
+
+    static func stateNameTooLong(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .invalidStateName, "State name '\(name)' is longer than \(StateNameRules.maximumLength) characters",
+            at: pointer)
+    }
+
+    static func stateNameInvalidCharacters(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.invalidStateName, "State name '\(name)' contains control characters", at: pointer)
+    }
+
+    static func emptyStateName(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.invalidStateName, "State names must not be empty", at: pointer)
+    }
+
+    static func duplicateStateName(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.duplicateStateName, "Duplicate State name: \(name)", at: pointer)
+    }
+
+    static func invalidLabel(_ label: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .invalidLabelName,
+            "Label '\(label)' must be 1 to \(StateNameRules.maximumLabelLength) characters without whitespace, "
+                + "brackets, wildcards, special or control characters",
+            at: pointer)
+    }
+
+    static func duplicateLabel(_ label: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.duplicateLabelName, "Duplicate Label name: \(label)", at: pointer)
+    }
+
+    static func tooDeeplyNested(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .tooDeeplyNested, "States are nested more than \(StateNameRules.maximumNesting) levels deep", at: pointer)
+    }
+}
+
+enum StateNameRules {
+    static let maximumLength = 80
+    static let maximumLabelLength = 40
+    static let maximumNesting = 100
+}

@@ -1,0 +1,165 @@
+import SFNJSON
+import Testing
+
+@testable import SFNLanguage
+
+@Suite struct DefinitionModelTests {
+    static let workflow = #"""
+        {
+          "Comment": "orders",
+          "StartAt": "Prepare",
+          "TimeoutSeconds": 300,
+          "Version": "1.0",
+          "States": {
+            "Prepare": {"Type": "Pass", "Result": {"n": 1}, "ResultPath": "$.prepared", "InputPath": null,
+                        "OutputPath": "$.prepared", "Next": "Route"},
+            "Route": {"Type": "Choice", "Comment": "pick",
+                      "Choices": [{"Variable": "$.n", "NumericGreaterThan": 0, "Next": "Call", "Assign": {"big": true}}],
+                      "Default": "Stop"},
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                     "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "ResultPath": null,
+                     "TimeoutSecondsPath": "$.timeout", "HeartbeatSeconds": 10,
+                     "Retry": [{"ErrorEquals": ["States.Timeout"]},
+                               {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 3, "MaxAttempts": 0,
+                                "BackoffRate": 1.5, "MaxDelaySeconds": 9, "JitterStrategy": "FULL"}],
+                     "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Stop"}],
+                     "Next": "Fan"},
+            "Fan": {"Type": "Parallel", "Branches": [
+                       {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 0, "End": true}}}],
+                    "Next": "Each"},
+            "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 4, "Label": "each",
+                     "Iterator": {"StartAt": "I", "States": {"I": {"Type": "Succeed"}}},
+                     "Parameters": {"value.$": "$$.Map.Item.Value"}, "End": true},
+            "Stop": {"Type": "Fail", "Error": "Stopped", "CausePath": "$.why"}
+          }
+        }
+        """#
+
+    @Test func parsesTheMachine() throws {
+        let machine = try StateMachine.parse(text: Self.workflow)
+        #expect(machine.comment == "orders")
+        #expect(machine.startAt == "Prepare")
+        #expect(machine.timeoutSeconds == 300)
+        #expect(machine.version == "1.0")
+        #expect(machine.queryLanguage == .jsonPath)
+        #expect(machine.states.map(\.name) == ["Prepare", "Route", "Call", "Fan", "Each", "Stop"])
+        #expect(machine.index(ofState: "Call") == 2)
+        #expect(machine.state(named: "Nope") == nil)
+        #expect(machine.startState?.name == "Prepare")
+    }
+
+    @Test func distinguishesNullFromAbsent() throws {
+        let machine = try StateMachine.parse(text: Self.workflow)
+        let prepare = try #require(machine.state(named: "Prepare"))
+        #expect(prepare.inputPath == .empty)
+        #expect(prepare.outputPath == .path(try PathExpression("$.prepared")))
+        #expect(prepare.resultPath == .path(try ReferencePath(resultPath: "$.prepared")))
+        #expect(prepare.transition == .next("Route"))
+        guard case .pass(let pass) = prepare.kind else { Issue.record("Prepare is \(prepare.typeName)"); return }
+        #expect(pass.result == .object(["n": .int(1)]))
+
+        let call = try #require(machine.state(named: "Call"))
+        #expect(call.resultPath == .discard)
+        #expect(call.inputPath == nil)
+        #expect(call.outputPath == nil)
+        #expect(call.parameters != nil)
+        #expect(call.resultSelector == nil)
+    }
+
+    @Test func readsTaskFieldsRetriersAndCatchers() throws {
+        let call = try #require(try StateMachine.parse(text: Self.workflow).state(named: "Call"))
+        guard case .task(let task) = call.kind else { Issue.record("Call is \(call.typeName)"); return }
+        #expect(task.resource == "arn:aws:states:::lambda:invoke")
+        guard case .path(let timeoutPath)? = task.timeoutSeconds else { Issue.record("no TimeoutSecondsPath"); return }
+        #expect(timeoutPath.text == "$.timeout")
+        #expect(task.heartbeatSeconds?.literalInt == 10)
+
+        #expect(call.retry.count == 2)
+        let defaults = call.retry[0]
+        #expect(defaults.errorEquals == ["States.Timeout"])
+        #expect(defaults.intervalSeconds == 1 && defaults.maxAttempts == 3 && defaults.backoffRate == 2.0)
+        #expect(defaults.maxDelaySeconds == nil && defaults.jitterStrategy == .none)
+        let tuned = call.retry[1]
+        #expect(tuned.intervalSeconds == 3 && tuned.maxAttempts == 0 && tuned.backoffRate == 1.5)
+        #expect(tuned.maxDelaySeconds == 9 && tuned.jitterStrategy == .full)
+
+        #expect(call.catch.count == 1)
+        #expect(call.catch[0].next == "Stop")
+        #expect(call.catch[0].resultPath == .path(try ReferencePath(resultPath: "$.error")))
+    }
+
+    @Test func readsChoiceParallelMapAndFail() throws {
+        let machine = try StateMachine.parse(text: Self.workflow)
+        let route = try #require(machine.state(named: "Route"))
+        #expect(route.transition == nil)
+        #expect(route.comment == "pick")
+        guard case .choice(let choice) = route.kind else { Issue.record("Route is \(route.typeName)"); return }
+        #expect(choice.defaultNext == "Stop")
+        #expect(choice.choices.count == 1)
+        #expect(choice.choices[0].next == "Call")
+        #expect(choice.choices[0].assign != nil)
+
+        let fan = try #require(machine.state(named: "Fan"))
+        guard case .parallel(let parallel) = fan.kind else { Issue.record("Fan is \(fan.typeName)"); return }
+        #expect(parallel.branches.count == 1)
+        let branchState = try #require(parallel.branches[0].state(named: "B"))
+        #expect(branchState.pointer.description == "/States/Fan/Branches/0/States/B")
+        #expect(branchState.isTerminal)
+
+        let each = try #require(machine.state(named: "Each"))
+        guard case .map(let map) = each.kind else { Issue.record("Each is \(each.typeName)"); return }
+        #expect(map.usesLegacyIterator)
+        #expect(map.processorConfig == ProcessorConfig(mode: .inline))
+        #expect(map.itemsPath?.text == "$.items")
+        #expect(map.maxConcurrency?.literalInt == 4)
+        #expect(map.label == "each")
+        guard case .jsonPath? = map.itemSelector else { Issue.record("legacy Parameters became no ItemSelector"); return }
+        #expect(each.parameters == nil)
+        #expect(map.itemProcessor.pointer.description == "/States/Each/Iterator")
+        #expect(map.itemProcessor.state(named: "I")?.isTerminal == true)
+
+        let stop = try #require(machine.state(named: "Stop"))
+        guard case .fail(let fail) = stop.kind else { Issue.record("Stop is \(stop.typeName)"); return }
+        guard case .literal("Stopped")? = fail.error else { Issue.record("Error not literal"); return }
+        guard case .path(let causePath)? = fail.cause else { Issue.record("CausePath not a path"); return }
+        #expect(causePath.text == "$.why")
+        #expect(stop.isTerminal)
+    }
+
+    @Test func inheritsAndOverridesTheQueryLanguage() throws {
+        let definition = #"""
+            {"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+              "A": {"Type": "Pass", "Output": {"x": "{% $states.input.x %}", "k": 1}, "Next": "B"},
+              "B": {"Type": "Pass", "QueryLanguage": "JSONPath", "InputPath": "$.x", "Next": "W"},
+              "W": {"Type": "Wait", "Timestamp": "{% $now() %}", "Next": "C"},
+              "C": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Next": "M"}], "Default": "M"},
+              "M": {"Type": "Map", "Items": [1, 2], "MaxConcurrency": "{% 1 %}",
+                    "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}
+            }}
+            """#
+        let machine = try StateMachine.parse(text: definition)
+        #expect(machine.queryLanguage == .jsonata)
+        let a = try #require(machine.state(named: "A"))
+        #expect(a.queryLanguage == .jsonata)
+        guard case .object(let members)? = a.output else { Issue.record("Output should hold an expression"); return }
+        #expect(members.map(\.key) == ["x", "k"])
+        guard case .expression(let source) = members[0].value else { Issue.record("x is not an expression"); return }
+        #expect(source.text == " $states.input.x ")
+        #expect(machine.state(named: "B")?.queryLanguage == .jsonPath)
+
+        let wait = try #require(machine.state(named: "W"))
+        guard case .wait(let waitState) = wait.kind, case .timestampExpression = waitState.duration else {
+            Issue.record("Timestamp should be an expression"); return
+        }
+        let choice = try #require(machine.state(named: "C"))
+        guard case .choice(let choiceState) = choice.kind, case .condition = choiceState.choices[0].rule else {
+            Issue.record("Condition should be compiled"); return
+        }
+        let map = try #require(machine.state(named: "M"))
+        guard case .map(let mapState) = map.kind else { Issue.record("M is \(map.typeName)"); return }
+        #expect(mapState.items?.isConstant == true)
+        guard case .expression? = mapState.maxConcurrency else { Issue.record("MaxConcurrency should be an expression"); return }
+        #expect(mapState.itemProcessor.queryLanguage == .jsonata)
+        #expect(mapState.itemProcessor.state(named: "I")?.queryLanguage == .jsonata)
+    }
+}
