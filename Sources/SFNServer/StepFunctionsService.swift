@@ -184,21 +184,23 @@ public final class StepFunctionsService: @unchecked Sendable {
 
     private func validateDefinition(_ fields: RequestFields) throws(ServerError) -> JSON {
         let text = try fields.string("definition")
-        var diagnostics: [JSON] = []
-        do {
-            let definition = try JSON(parsing: text)
-            do {
-                _ = try StateMachineRuntime(definition: definition, configuration: configuration)
-            } catch {
-                diagnostics.append([
-                    "severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": .string(error.message),
-                    "location": .string(error.pointer.description.isEmpty ? "/" : error.pointer.description),
-                ])
-            }
-        } catch {
-            diagnostics.append(["severity": "ERROR", "code": "INVALID_JSON_DESCRIPTION", "message": .string("\(error)")])
+        _ = try machineType(fields)
+        let maxResults = try fields.optionalInt("maxResults", range: 0...100) ?? 0
+        let report = StateMachine.validate(text: text)
+        let errors = report.errors
+        let limit = maxResults == 0 ? 100 : maxResults
+        let diagnostics = report.diagnostics.prefix(limit).map { diagnostic -> JSON in
+            var members: JSONObject = [
+                "severity": .string(diagnostic.severity.rawValue), "code": .string(diagnostic.code.rawValue),
+                "message": .string(diagnostic.message),
+            ]
+            if !diagnostic.location.isEmpty { members["location"] = .string(diagnostic.location) }
+            return .object(members)
         }
-        return ["result": diagnostics.isEmpty ? "OK" : "FAIL", "diagnostics": .array(diagnostics), "truncated": false]
+        return [
+            "result": errors.isEmpty ? "OK" : "FAIL", "diagnostics": .array(Array(diagnostics)),
+            "truncated": .bool(report.diagnostics.count > limit),
+        ]
     }
 
     // MARK: Executions
@@ -265,11 +267,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         guard case .virtual = configuration.clock else { return machine.runtime }
         var startingNow = configuration
         startingNow.clock = .virtual(start: Self.nowMilliseconds())
-        do {
-            return try StateMachineRuntime(definition: machine.definition, name: machine.name, configuration: startingNow)
-        } catch {
-            throw .invalidDefinition("SCHEMA_VALIDATION_FAILED: \(error.message)")
-        }
+        return try compile(machine.definition, name: machine.name, configuration: startingNow)
     }
 
     private func describeExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
@@ -434,21 +432,31 @@ public final class StepFunctionsService: @unchecked Sendable {
 
     // MARK: Definitions
 
+    /// Unreadable text is refused as AWS does: an INVALID_JSON_DESCRIPTION diagnostic.
     private func parseDefinition(_ text: String) throws(ServerError) -> JSON {
         do {
             return try JSON(parsing: text)
         } catch {
-            throw .invalidDefinition("INVALID_JSON_DESCRIPTION: \(error)")
+            throw Self.refusal(StateMachine.validate(text: text))
         }
     }
 
     private func compile(_ definition: JSON, name: String) throws(ServerError) -> StateMachineRuntime {
+        try compile(definition, name: name, configuration: configuration)
+    }
+
+    private func compile(_ definition: JSON, name: String, configuration: RuntimeConfiguration) throws(ServerError) -> StateMachineRuntime {
         do {
             return try StateMachineRuntime(definition: definition, name: name, configuration: configuration)
         } catch {
-            let location = error.pointer.description.isEmpty ? "/" : error.pointer.description
-            throw .invalidDefinition("SCHEMA_VALIDATION_FAILED: \(error.message) at \(location)")
+            throw Self.refusal(error)
         }
+    }
+
+    /// AWS lists every problem in one InvalidDefinition message: `CODE: message at /location, ...`.
+    static func refusal(_ report: ValidationReport) -> ServerError {
+        let problems = report.errors.isEmpty ? report.diagnostics : report.errors
+        return .invalidDefinition(problems.map(\.description).joined(separator: ", "))
     }
 
     private func machineType(_ fields: RequestFields) throws(ServerError) -> String {

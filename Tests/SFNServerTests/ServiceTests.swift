@@ -50,7 +50,7 @@ import Testing
 
     @Test(arguments: [
         ("{not json", "INVALID_JSON_DESCRIPTION"),
-        (#"{"StartAt":"Missing","States":{"P":{"Type":"Pass","End":true}}}"#, "SCHEMA_VALIDATION_FAILED"),
+        (#"{"StartAt":"Missing","States":{"P":{"Type":"Pass","End":true}}}"#, "MISSING_TRANSITION_TARGET"),
         (#"{"StartAt":"P","States":{"P":{"Type":"Teleport","End":true}}}"#, "SCHEMA_VALIDATION_FAILED"),
     ])
     func invalidDefinitionsAreRefused(definition: String, code: String) async throws {
@@ -63,6 +63,16 @@ import Testing
         let report = try await call(service, "ValidateStateMachineDefinition", ["definition": .string(definition)])
         #expect(report["result"] == "FAIL")
         #expect(report["diagnostics"]?[0]?["code"]?.stringValue == code)
+    }
+
+    @Test func everyProblemIsListedInAWSWording() async throws {
+        let definition = #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Gone"},"B":{"Type":"Wait","End":true}}}"#
+        let refusal = await failure(StepFunctionsService(), "CreateStateMachine", ["name": "two", "definition": .string(definition), "roleArn": "r"])
+        let message = try #require(refusal?.message)
+        #expect(message.hasPrefix("Invalid State Machine Definition: '"))
+        #expect(message.contains("MISSING_TRANSITION_TARGET"))
+        #expect(message.contains("at /States/A/Next"))
+        #expect(message.contains(", "))
     }
 
     @Test func validDefinitionValidates() async throws {
