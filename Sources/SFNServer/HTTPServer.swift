@@ -116,9 +116,10 @@ public enum StepFunctionsRoutes {
     static func respond(_ body: JSON, status: HTTPResponse.Status = .ok) -> Response {
         var buffer = ByteBuffer()
         buffer.writeString(body.compactText)
-        return Response(
-            status: status, headers: [.contentType: contentType, .contentLength: String(buffer.readableBytes)],
-            body: ResponseBody(byteBuffer: buffer))
+        var headers: HTTPFields = [.contentType: contentType, .contentLength: String(buffer.readableBytes)]
+        // SDKs surface this id in their response metadata and error reports.
+        if let requestId = HTTPField.Name("x-amzn-RequestId") { headers[requestId] = UUID().uuidString.lowercased() }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
     }
 
     static func respond(_ error: any Error) -> Response {
