@@ -215,3 +215,26 @@ import Testing
         #expect(stop - start == 3600)
     }
 }
+
+@Suite struct ConcurrencyTests {
+    @Test func longPollDoesNotBlockOtherClients() async throws {
+        let service = StepFunctionsService(activityPollSeconds: 3)
+        let activity = try #require(try await call(service, "CreateActivity", ["name": "patient"])["activityArn"]?.stringValue)
+        let server = try await RunningServer.start(router: StepFunctionsRoutes.router(service: service))
+        let curl = try #require(findExecutable("curl"))
+        let url = "http://127.0.0.1:\(server.port)/"
+        let polls = (0..<4).map { _ in
+            Task {
+                try await runProcess(
+                    curl, ["-s", url, "-H", "X-Amz-Target: AWSStepFunctions.GetActivityTask", "-d", #"{"activityArn":"\#(activity)"}"#])
+            }
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let started = Date()
+        let listed = try await runProcess(curl, ["-s", url, "-H", "X-Amz-Target: AWSStepFunctions.ListActivities", "-d", "{}"])
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(listed.output.contains(activity))
+        for poll in polls { #expect(try await poll.value.output == "{}") }
+        await server.stop()
+    }
+}
