@@ -141,6 +141,9 @@ import Testing
         let activity = try #require(try await call(service, "CreateActivity", ["name": "worker"])["activityArn"]?.stringValue)
         let machine = try await createMachine(service, "beats", Definitions.activityWithHeartbeat)
         let execution = try await startExecution(service, machine)
+        // Heartbeats are due only once a worker has the task: waiting in the queue is not late.
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        #expect(try await call(service, "DescribeExecution", ["executionArn": .string(execution)])["status"] == "RUNNING")
         let token = try #require(try await call(service, "GetActivityTask", ["activityArn": .string(activity)])["taskToken"]?.stringValue)
         let description = try await finished(service, execution)
         #expect(description["status"] == "FAILED")

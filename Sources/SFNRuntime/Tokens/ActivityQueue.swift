@@ -21,8 +21,13 @@ public final class ActivityQueue: @unchecked Sendable {
         var continuation: CheckedContinuation<ActivityTask?, Never>
     }
 
+    private struct Queued {
+        var task: ActivityTask
+        var onHandOut: (@Sendable () -> Void)?
+    }
+
     private let lock = NSLock()
-    private var pending: [String: [ActivityTask]] = [:]
+    private var pending: [String: [Queued]] = [:]
     private var pollers: [String: [Poller]] = [:]
     /// Polls that timed out or were cancelled before they parked, so they return at once when they do.
     private var abandoned: Set<UInt64> = []
@@ -30,17 +35,19 @@ public final class ActivityQueue: @unchecked Sendable {
 
     public init() {}
 
-    /// Offers a task to the longest-waiting worker, or keeps it until one polls.
-    public func enqueue(_ task: ActivityTask, for activityArn: String) {
+    /// Offers a task to the longest-waiting worker, or keeps it until one polls. `onHandOut` runs
+    /// when a worker receives it (the activity has started).
+    public func enqueue(_ task: ActivityTask, for activityArn: String, onHandOut: (@Sendable () -> Void)? = nil) {
         lock.lock()
         if var waiting = pollers[activityArn], !waiting.isEmpty {
             let poller = waiting.removeFirst()
             pollers[activityArn] = waiting.isEmpty ? nil : waiting
             lock.unlock()
+            onHandOut?()
             poller.continuation.resume(returning: task)
             return
         }
-        pending[activityArn, default: []].append(task)
+        pending[activityArn, default: []].append(Queued(task: task, onHandOut: onHandOut))
         lock.unlock()
     }
 
@@ -49,7 +56,7 @@ public final class ActivityQueue: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard var tasks = pending[activityArn] else { return }
-        tasks.removeAll { $0.taskToken == token }
+        tasks.removeAll { $0.task.taskToken == token }
         pending[activityArn] = tasks.isEmpty ? nil : tasks
     }
 
@@ -74,10 +81,11 @@ public final class ActivityQueue: @unchecked Sendable {
                     return
                 }
                 if var tasks = pending[activityArn], !tasks.isEmpty {
-                    let task = tasks.removeFirst()
+                    let queued = tasks.removeFirst()
                     pending[activityArn] = tasks.isEmpty ? nil : tasks
                     lock.unlock()
-                    continuation.resume(returning: task)
+                    queued.onHandOut?()
+                    continuation.resume(returning: queued.task)
                     return
                 }
                 pollers[activityArn, default: []].append(Poller(id: id, continuation: continuation))
@@ -132,9 +140,10 @@ public struct ActivityExecutor: TaskExecutor {
 
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         let token = tokens.issue()
-        queue.enqueue(ActivityTask(taskToken: token, input: request.input), for: request.resource)
+        let heartbeats = ActivityHeartbeats()
+        queue.enqueue(ActivityTask(taskToken: token, input: request.input), for: request.resource, onHandOut: { heartbeats.start() })
         let outcome = await withTaskCancellationHandler {
-            await Self.awaitWorker(token: token, tokens: tokens, heartbeatSeconds: request.heartbeatSeconds)
+            await Self.awaitWorker(token: token, tokens: tokens, heartbeatSeconds: request.heartbeatSeconds, clock: heartbeats)
         } onCancel: {
             queue.withdraw(token: token, from: request.resource)
         }
@@ -145,14 +154,23 @@ public struct ActivityExecutor: TaskExecutor {
         }
     }
 
-    private static func awaitWorker(token: String, tokens: TaskTokenRegistry, heartbeatSeconds: Int?) async -> Result<JSON, StatesError> {
+    /// Heartbeats are due from the moment a worker takes the task; until then it only waits.
+    private static func awaitWorker(
+        token: String, tokens: TaskTokenRegistry, heartbeatSeconds: Int?, clock: ActivityHeartbeats
+    ) async -> Result<JSON, StatesError> {
         guard let heartbeatSeconds else { return await callback(token, tokens: tokens) }
         return await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
-            let clock = HeartbeatClock()
             group.addTask { await callback(token, tokens: tokens, onHeartbeat: { clock.beat() }) }
             group.addTask {
                 while true {
-                    let remaining = clock.remaining(limitSeconds: heartbeatSeconds)
+                    guard let remaining = clock.remainingOnceStarted(limitSeconds: heartbeatSeconds) else {
+                        do {
+                            try await Task.sleep(nanoseconds: 50_000_000)
+                        } catch {
+                            return nil
+                        }
+                        continue
+                    }
                     if remaining <= 0 { return .failure(StatesError(ErrorName.heartbeatTimeout)) }
                     do {
                         try await Task.sleep(nanoseconds: UInt64(remaining) * 1_000_000)
@@ -180,6 +198,24 @@ public struct ActivityExecutor: TaskExecutor {
         case .success(let value)?: .success(value)
         case .failure(let error)?: .failure(error)
         case nil: .failure(StatesError(ErrorName.timeout))
+        }
+    }
+}
+
+/// When the last heartbeat of a started activity happened.
+final class ActivityHeartbeats: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: Date?
+
+    func start() { lock.withLock { last = Date() } }
+
+    func beat() { lock.withLock { last = Date() } }
+
+    /// Milliseconds left before the heartbeat is overdue; nil while no worker has the task.
+    func remainingOnceStarted(limitSeconds: Int) -> Int64? {
+        lock.withLock {
+            guard let last else { return nil }
+            return Int64((Double(limitSeconds) - Date().timeIntervalSince(last)) * 1000)
         }
     }
 }
