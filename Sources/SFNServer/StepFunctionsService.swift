@@ -206,8 +206,7 @@ public final class StepFunctionsService: @unchecked Sendable {
     // MARK: Executions
 
     private func startExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
-        let (record, reused) = try launch(fields)
-        _ = reused
+        let record = try launch(fields)
         return ["executionArn": .string(record.execution.arn), "startDate": Self.epochSeconds(record.execution.startDate)]
     }
 
@@ -216,7 +215,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         guard machine.type == "EXPRESS" else {
             throw ServerError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
         }
-        let (record, _) = try launch(fields)
+        let record = try launch(fields)
         let result = await record.execution.result()
         var response = executionSummary(record, result: result)
         response["input"] = .string(record.execution.input.compactText)
@@ -234,7 +233,7 @@ public final class StepFunctionsService: @unchecked Sendable {
     }
 
     /// Starts (or, for a repeated identical request, finds) an execution.
-    private func launch(_ fields: RequestFields) throws(ServerError) -> (ExecutionRecord, reused: Bool) {
+    private func launch(_ fields: RequestFields) throws(ServerError) -> ExecutionRecord {
         let machineArn = try fields.string("stateMachineArn")
         let name = try fields.optionalString("name")
         let input =
@@ -244,11 +243,11 @@ public final class StepFunctionsService: @unchecked Sendable {
         if let name { try ResourceName.check(name) }
         let machine = try existingMachine(machineArn)
         let runtime = try runtimeForNewExecution(machine)
-        return try locked { () throws(ServerError) -> (ExecutionRecord, reused: Bool) in
+        return try locked { () throws(ServerError) -> ExecutionRecord in
             if let name {
                 let arn = executionArn(machine: machine.name, name: name)
                 if let existing = executions[arn] {
-                    if existing.execution.currentResult == nil, existing.execution.input == input { return (existing, true) }
+                    if existing.execution.currentResult == nil, existing.execution.input == input { return existing }
                     throw ServerError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
                 }
             }
@@ -257,7 +256,7 @@ public final class StepFunctionsService: @unchecked Sendable {
             let record = ExecutionRecord(execution: execution, machine: machine, sequence: sequence)
             executions[execution.arn] = record
             executionsByMachine[machine.arn, default: []].append(execution.arn)
-            return (record, false)
+            return record
         }
     }
 

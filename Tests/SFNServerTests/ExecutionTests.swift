@@ -31,6 +31,8 @@ import Testing
         let machine = try await createMachine(service, "sleepy", Definitions.longWait)
         let sleeping = try await startExecution(service, machine, name: "sleeping")
         let stopped = try await startExecution(service, machine, name: "stopped")
+        // Repeating a start of a running execution (same name, same input) is idempotent.
+        #expect(try await startExecution(service, machine, name: "sleeping") == sleeping)
         let stop = try await call(service, "StopExecution", ["executionArn": .string(stopped), "error": "Manual", "cause": "test"])
         #expect(stop["stopDate"]?.doubleValue != nil)
         #expect(try await finished(service, stopped)["status"] == "ABORTED")
