@@ -4,11 +4,18 @@ extension StateMachine {
     /// Parses and validates a definition. Throws a report holding every problem found (not only
     /// the first); returns the compiled model when there is none.
     public static func parse(_ definition: JSON) throws(ValidationReport) -> StateMachine {
+        let (machine, report) = check(definition)
+        guard let machine else { throw report }
+        return machine
+    }
+
+    /// The model (when the definition has no errors) together with every diagnostic, warnings
+    /// included.
+    public static func check(_ definition: JSON) -> (machine: StateMachine?, report: ValidationReport) {
         var parser = DefinitionParser()
         let machine = parser.topLevel(definition)
         let report = ValidationReport(diagnostics: parser.diagnostics)
-        guard report.isValid, let machine else { throw report }
-        return machine
+        return (report.isValid ? machine : nil, report)
     }
 
     /// Parses definition text: unreadable JSON is reported as `INVALID_JSON_DESCRIPTION` with the
@@ -59,6 +66,10 @@ struct DefinitionParser {
     }
 
     private mutating func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
+    private func hasErrors(since start: Int) -> Bool {
+        diagnostics[start...].contains { $0.severity == .error }
+    }
 
     mutating func topLevel(_ definition: JSON) -> StateMachine? {
         guard case .object(let fields) = definition else {
@@ -181,7 +192,13 @@ struct DefinitionParser {
         let transition = self.transition(type: type, reader: reader)
         let kind: StateKind?
         switch type {
-        case "Pass": kind = .pass(PassState(result: usable["Result"]))
+        case "Pass":
+            if let result = usable["Result"] {
+                var warnings: [Diagnostic] = []
+                LiteralPathWarnings.checkPassResult(result, at: pointer / "Result") { warnings.append($0) }
+                diagnostics += warnings
+            }
+            kind = .pass(PassState(result: usable["Result"]))
         case "Succeed": kind = .succeed
         case "Task": kind = task(&reader)
         case "Choice": kind = choice(&reader)
@@ -205,7 +222,7 @@ struct DefinitionParser {
         state.retry = retriers(usable["Retry"], at: pointer / "Retry")
         state.catch = catchers(usable["Catch"], at: pointer / "Catch", language: language)
         diagnostics += reader.diagnostics
-        guard kind != nil, diagnostics.count == before else { return nil }
+        guard kind != nil, !hasErrors(since: before) else { return nil }
         return state
     }
 
@@ -346,7 +363,7 @@ struct DefinitionParser {
             diagnostics += reader.diagnostics
         }
         let assign = assignment(fields["Assign"], at: pointer / "Assign", language: language)
-        guard diagnostics.count == before, let rule, let next else { return nil }
+        guard !hasErrors(since: before), let rule, let next else { return nil }
         return ChoiceBranch(rule: rule, next: next, assign: assign, output: output, comment: comment)
     }
 
@@ -384,6 +401,13 @@ struct DefinitionParser {
     }
 
     private mutating func fail(_ reader: inout FieldReader) -> StateKind? {
+        if reader.language == .jsonPath {
+            var warnings: [Diagnostic] = []
+            for field in ["Error", "Cause"] {
+                LiteralPathWarnings.checkPlainField(field, reader.fields[field], at: reader.pointer) { warnings.append($0) }
+            }
+            diagnostics += warnings
+        }
         let error = reader.failText("Error", pathField: "ErrorPath")
         let cause = reader.failText("Cause", pathField: "CausePath")
         return .fail(FailState(error: error, cause: cause))
@@ -729,7 +753,11 @@ struct DefinitionParser {
 
     private mutating func payloadTemplate(_ value: JSON, field: String, at pointer: JSONPointer) -> PayloadTemplate? {
         do {
-            return try PayloadTemplate(compiling: value)
+            let template = try PayloadTemplate(compiling: value)
+            var warnings: [Diagnostic] = []
+            LiteralPathWarnings.checkTemplate(value, at: pointer) { warnings.append($0) }
+            diagnostics += warnings
+            return template
         } catch {
             report(.invalidTemplate(field, reason: error, at: JSONPointer(pointer.tokens + error.pointer.tokens)))
             return nil

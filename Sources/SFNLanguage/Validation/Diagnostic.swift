@@ -17,6 +17,11 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomString
     public static let invalidLabelName = DiagnosticCode(rawValue: "INVALID_LABEL_NAME")
     public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
     public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
+
+    // Warnings.
+    public static let noDollar = DiagnosticCode(rawValue: "NO_DOLLAR")
+    public static let noPath = DiagnosticCode(rawValue: "NO_PATH")
+    public static let passResultIsStatic = DiagnosticCode(rawValue: "PASS_RESULT_IS_STATIC")
 }
 
 /// One problem found in a definition, shaped like AWS's ValidateStateMachineDefinitionDiagnostic.
@@ -261,6 +266,34 @@ extension Diagnostic {
     static func tooDeeplyNested(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(
             .tooDeeplyNested, "States are nested more than \(StateNameRules.maximumNesting) levels deep", at: pointer)
+    }
+}
+
+// MARK: Warnings
+
+extension Diagnostic {
+    static func noDollar(_ key: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .noDollar,
+            "The value of field '\(key)' looks like a path or an intrinsic function, but the field name does not end "
+                + "with '.$', so it is used as literal text",
+            at: pointer, severity: .warning)
+    }
+
+    static func noPath(_ field: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .noPath,
+            "The value of field '\(field)' looks like a path, but the field name does not end with 'Path', so it is "
+                + "used as literal text",
+            at: pointer, severity: .warning)
+    }
+
+    static func passResultIsStatic(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .passResultIsStatic,
+            "A Pass state's 'Result' is used as written: paths and intrinsic functions in it are not evaluated "
+                + "(use 'Parameters' for that)",
+            at: pointer, severity: .warning)
     }
 }
 
