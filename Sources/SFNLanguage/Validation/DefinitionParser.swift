@@ -488,9 +488,15 @@ struct DefinitionParser {
             "ToleratedFailureCount", pathField: "ToleratedFailureCountPath", minimum: 0, maximum: Int.max)
         let toleratedPercentage = reader.percentage("ToleratedFailurePercentage", pathField: "ToleratedFailurePercentagePath")
         let label = self.label(fields["Label"], at: pointer / "Label")
-        let itemReader = object(fields, "ItemReader", at: pointer)
-        let itemBatcher = object(fields, "ItemBatcher", at: pointer)
-        let resultWriter = object(fields, "ResultWriter", at: pointer)
+        let itemReader = mapConfiguration(
+            fields, "ItemReader", allowed: FieldTable.itemReaderFields, required: ["Resource"], at: pointer,
+            language: reader.language)
+        let itemBatcher = mapConfiguration(
+            fields, "ItemBatcher", allowed: FieldTable.itemBatcherFields, required: [], at: pointer,
+            language: reader.language)
+        let resultWriter = mapConfiguration(
+            fields, "ResultWriter", allowed: FieldTable.resultWriterFields, required: [], at: pointer,
+            language: reader.language)
         guard let processor else { return nil }
         return .map(
             MapState(
@@ -498,6 +504,45 @@ struct DefinitionParser {
                 itemsPath: itemsPath, items: items, itemSelector: itemSelector, itemReader: itemReader,
                 itemBatcher: itemBatcher, resultWriter: resultWriter, maxConcurrency: maxConcurrency,
                 toleratedFailureCount: toleratedCount, toleratedFailurePercentage: toleratedPercentage, label: label))
+    }
+
+    /// ItemReader, ItemBatcher, ResultWriter: known fields only, a string `Resource`, and
+    /// compiled `Parameters` / `Arguments`. Kept as written in the model.
+    private mutating func mapConfiguration(
+        _ fields: JSONObject, _ field: String, allowed: Set<String>, required: [String], at statePointer: JSONPointer,
+        language: QueryLanguage
+    ) -> JSON? {
+        guard let value = object(fields, field, at: statePointer) else { return nil }
+        let pointer = statePointer / field
+        let members = value.objectValue ?? [:]
+        for key in members.keys {
+            if !allowed.contains(key) {
+                report(.unsupportedField(key, at: pointer))
+            } else if !FieldTable.belongs(key, to: language) {
+                report(.fieldNotInLanguage(key, language: language, at: pointer))
+            }
+        }
+        let missing = required.filter { members[$0] == nil }
+        if !missing.isEmpty { report(.requiredFields(missing, at: pointer)) }
+        if let resource = members["Resource"] {
+            if case .string(let text) = resource {
+                if !text.hasPrefix("arn:") { report(.invalidResource(text, at: pointer / "Resource")) }
+            } else {
+                report(.wrongType("Resource", expected: "a string", at: pointer / "Resource"))
+            }
+        }
+        for key in ["ReaderConfig", "WriterConfig", "BatchInput"] where members[key] != nil {
+            _ = object(members, key, at: pointer)
+        }
+        if language == .jsonPath, let parameters = members["Parameters"] {
+            _ = payloadTemplate(parameters, field: "Parameters", at: pointer / "Parameters")
+        }
+        if language == .jsonata, members["Arguments"] != nil {
+            var nested = FieldReader(fields: members, pointer: pointer, language: language)
+            _ = nested.jsonata("Arguments")
+            diagnostics += nested.diagnostics
+        }
+        return value
     }
 
     private mutating func processorConfig(_ value: JSON?, at pointer: JSONPointer) -> ProcessorConfig {
@@ -773,9 +818,13 @@ struct DefinitionParser {
 
     private mutating func assignment(_ value: JSON?, at pointer: JSONPointer, language: QueryLanguage) -> Assignment? {
         guard let value else { return nil }
-        guard case .object = value else {
+        guard case .object(let members) = value else {
             report(.wrongType("Assign", expected: "an object", at: pointer))
             return nil
+        }
+        for key in members.keys {
+            let name = language == .jsonPath && key.hasSuffix(".$") ? String(key.dropLast(2)) : key
+            if !VariableNameRules.isValid(name) { report(.invalidVariableName(name, at: pointer / key)) }
         }
         switch language {
         case .jsonPath:
@@ -911,5 +960,19 @@ struct FieldReader {
             return jsonata(field).map { .expression($0) }
         }
         return .literal(text)
+    }
+}
+
+/// What AWS accepts as a variable name in `Assign`.
+enum VariableNameRules {
+    static let maximumLength = 80
+    static let reserved: Set<String> = ["states"]
+
+    static func isValid(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.count <= maximumLength, !reserved.contains(name) else {
+            return false
+        }
+        guard first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 }

@@ -263,6 +263,14 @@ extension Diagnostic {
         Diagnostic(.duplicateLabelName, "Duplicate Label name: \(label)", at: pointer)
     }
 
+    static func invalidVariableName(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "'\(name)' is not a valid variable name: use up to \(VariableNameRules.maximumLength) letters, digits "
+                + "and underscores, starting with a letter or underscore ('states' is reserved)",
+            at: pointer)
+    }
+
     static func tooDeeplyNested(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(
             .tooDeeplyNested, "States are nested more than \(StateNameRules.maximumNesting) levels deep", at: pointer)
