@@ -73,6 +73,7 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("InputPath in JSONata mode", single(#"{"Type":"Pass","End":true,"InputPath":"$.a"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Parameters in a JSONata state", single(#"{"Type":"Pass","QueryLanguage":"JSONata","End":true,"Parameters":{}}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/Output"),
+    BrokenDefinition("JSONPath state in a JSONata machine", single(#"{"Type":"Pass","QueryLanguage":"JSONPath","End":true}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/QueryLanguage"),
     BrokenDefinition("bad state QueryLanguage", single(#"{"Type":"Pass","End":true,"QueryLanguage":"jsonata"}"#), .schemaValidationFailed, "/States/A/QueryLanguage"),
     BrokenDefinition("Task without Resource", single(#"{"Type":"Task","End":true}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .invalidResource, "/States/A/Resource"),

@@ -58,6 +58,8 @@ struct DefinitionParser {
     /// Every state name seen anywhere in the definition: AWS wants them unique machine-wide.
     private var stateNames: [String: JSONPointer] = [:]
     private var labels: Set<String> = []
+    /// A JSONata machine may not switch any state back to JSONPath.
+    private var topLevelLanguage = QueryLanguage.jsonPath
 
     enum Scope {
         case topLevel
@@ -80,6 +82,7 @@ struct DefinitionParser {
         if let value = fields["QueryLanguage"], let parsed = queryLanguage(value, at: .root / "QueryLanguage") {
             language = parsed
         }
+        topLevelLanguage = language
         return machine(fields, at: .root, language: language, scope: .topLevel, depth: 0)
     }
 
@@ -172,6 +175,9 @@ struct DefinitionParser {
         }
         var language = inherited
         if let value = fields["QueryLanguage"], let parsed = queryLanguage(value, at: pointer / "QueryLanguage") {
+            if parsed == .jsonPath, topLevelLanguage == .jsonata {
+                report(.jsonPathInsideJSONata(at: pointer / "QueryLanguage"))
+            }
             language = parsed
         }
 

@@ -110,6 +110,12 @@ extension Diagnostic {
             at: pointer)
     }
 
+    static func jsonPathInsideJSONata(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "A state cannot use QueryLanguage JSONPath when the state machine's QueryLanguage is JSONata", at: pointer)
+    }
+
     static func wrongType(_ name: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(.schemaValidationFailed, "Field '\(name)' must be \(expected)", at: pointer)
     }
