@@ -143,8 +143,8 @@ import Testing
         #expect(a.queryLanguage == .jsonata)
         guard case .object(let members)? = a.output else { Issue.record("Output should hold an expression"); return }
         #expect(members.map(\.key) == ["x", "k"])
-        guard case .expression(let source) = members[0].value else { Issue.record("x is not an expression"); return }
-        #expect(source.text == " $states.input.x ")
+        guard case .expression(let expression) = members[0].value else { Issue.record("x is not an expression"); return }
+        #expect(expression.source == " $states.input.x ")
         #expect(machine.state(named: "B")?.queryLanguage == .jsonata)
 
         let mixed = try StateMachine.parse(

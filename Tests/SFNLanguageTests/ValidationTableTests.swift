@@ -74,6 +74,8 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("Parameters in a JSONata state", single(#"{"Type":"Pass","QueryLanguage":"JSONata","End":true,"Parameters":{}}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/Output"),
     BrokenDefinition("JSONPath state in a JSONata machine", single(#"{"Type":"Pass","QueryLanguage":"JSONPath","End":true}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/QueryLanguage"),
+    BrokenDefinition("JSONata syntax error", single(#"{"Type":"Pass","End":true,"Output":{"a":["{% $states.input. %}"]}}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/Output/a[0]"),
+    BrokenDefinition("JSONata syntax error in Condition", #"{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% ( %}","Next":"D"}]},"D":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/States/C/Choices[0]/Condition"),
     BrokenDefinition("bad state QueryLanguage", single(#"{"Type":"Pass","End":true,"QueryLanguage":"jsonata"}"#), .schemaValidationFailed, "/States/A/QueryLanguage"),
     BrokenDefinition("Task without Resource", single(#"{"Type":"Task","End":true}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .invalidResource, "/States/A/Resource"),
