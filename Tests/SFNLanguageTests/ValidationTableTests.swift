@@ -49,6 +49,7 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("End false", single(#"{"Type":"Pass","End":false}"#), .schemaValidationFailed, "/States/A/End"),
     BrokenDefinition("Next not a string", single(#"{"Type":"Pass","Next":3}"#), .schemaValidationFailed, "/States/A/Next"),
     BrokenDefinition("dangling Next", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}"#, .missingTransitionTarget, "/States/A/Next"),
+    BrokenDefinition("dangling StartAt leaves every state unreachable", #"{"StartAt":"B","States":{"A":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/StartAt"),
     BrokenDefinition("unreachable state", #"{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/B"),
     BrokenDefinition("no terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#, .missingEndState, ""),
     BrokenDefinition("dangling Choice Next", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Gone"}],"Default":"D"},"D":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/C/Choices[0]/Next"),
@@ -72,10 +73,10 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("Arguments in JSONPath mode", single(#"{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:f","End":true,"Arguments":{}}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("InputPath in JSONata mode", single(#"{"Type":"Pass","End":true,"InputPath":"$.a"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Parameters in a JSONata state", single(#"{"Type":"Pass","QueryLanguage":"JSONata","End":true,"Parameters":{}}"#), .schemaValidationFailed, "/States/A"),
-    BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/Output"),
-    BrokenDefinition("JSONPath state in a JSONata machine", single(#"{"Type":"Pass","QueryLanguage":"JSONPath","End":true}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/QueryLanguage"),
-    BrokenDefinition("JSONata syntax error", single(#"{"Type":"Pass","End":true,"Output":{"a":["{% $states.input. %}"]}}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/Output/a[0]"),
-    BrokenDefinition("JSONata syntax error in Condition", #"{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% ( %}","Next":"D"}]},"D":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/States/C/Choices[0]/Condition"),
+    BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .invalidJSONataExpression, "/States/A/Output"),
+    BrokenDefinition("JSONPath state in a JSONata machine", single(#"{"Type":"Pass","QueryLanguage":"JSONPath","End":true}"#, language: "JSONata"), .schemaValidationFailed, "/States/A"),
+    BrokenDefinition("JSONata syntax error", single(#"{"Type":"Pass","End":true,"Output":{"a":["{% $states.input. %}"]}}"#, language: "JSONata"), .invalidJSONataExpression, "/States/A/Output/a[0]"),
+    BrokenDefinition("JSONata syntax error in Condition", #"{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% ( %}","Next":"D"}]},"D":{"Type":"Succeed"}}}"#, .invalidJSONataExpression, "/States/C/Choices[0]/Condition"),
     BrokenDefinition("bad state QueryLanguage", single(#"{"Type":"Pass","End":true,"QueryLanguage":"jsonata"}"#), .schemaValidationFailed, "/States/A/QueryLanguage"),
     BrokenDefinition("Task without Resource", single(#"{"Type":"Task","End":true}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .invalidResource, "/States/A/Resource"),
@@ -163,6 +164,22 @@ let brokenDefinitions: [BrokenDefinition] = [
         #expect(found == [
             "MISSING_TRANSITION_TARGET: Missing 'Next' target: Gone at /States/A/Next",
             "MISSING_TRANSITION_TARGET: State \"B\" is not reachable. at /States/B",
+        ])
+    }
+
+    @Test func noTerminalStateSuppressesReachability() {
+        let definition = #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"},"B":{"Type":"Pass","Next":"A"}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["MISSING_END_STATE: Workflow has no terminal state at null"])
+    }
+
+    @Test func danglingStartAtReportsEveryState() {
+        let definition = #"{"StartAt":"Z","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map { "\($0.code) \($0.location)" }
+        #expect(found == [
+            "MISSING_TRANSITION_TARGET /StartAt",
+            "MISSING_TRANSITION_TARGET /States/A",
+            "MISSING_TRANSITION_TARGET /States/B",
         ])
     }
 

@@ -176,7 +176,7 @@ struct DefinitionParser {
         var language = inherited
         if let value = fields["QueryLanguage"], let parsed = queryLanguage(value, at: pointer / "QueryLanguage") {
             if parsed == .jsonPath, topLevelLanguage == .jsonata {
-                report(.jsonPathInsideJSONata(at: pointer / "QueryLanguage"))
+                report(.jsonPathInsideJSONata(at: pointer))
             }
             language = parsed
         }

@@ -17,6 +17,7 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomString
     public static let invalidLabelName = DiagnosticCode(rawValue: "INVALID_LABEL_NAME")
     public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
     public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
+    public static let invalidJSONataExpression = DiagnosticCode(rawValue: "INVALID_JSONATA_EXPRESSION")
 
     // Warnings.
     public static let noDollar = DiagnosticCode(rawValue: "NO_DOLLAR")
@@ -56,8 +57,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// (`/States/Check/Choices[0]/Next`).
     public var location: String { Self.awsLocation(of: pointer) }
 
-    /// `CODE: message at /location`, as AWS words a rejected definition.
-    public var description: String { "\(code.rawValue): \(message) at \(location.isEmpty ? "/" : location)" }
+    /// `CODE: message at /location`, as AWS words a rejected definition (`at null` for the
+    /// definition as a whole).
+    public var description: String { "\(code.rawValue): \(message) at \(location.isEmpty ? "null" : location)" }
 
     public static func awsLocation(of pointer: JSONPointer) -> String {
         var text = ""
@@ -179,7 +181,9 @@ extension Diagnostic {
     }
 
     static func invalidJSONata(_ field: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.schemaValidationFailed, "The value for the field '\(field)' must be a valid JSONata expression: \(reason.message)", at: pointer)
+        Diagnostic(
+            .invalidJSONataExpression, "The value for the field '\(field)' must be a valid JSONata expression: \(reason.message)",
+            at: pointer)
     }
 
     static func expectedJSONataExpression(_ field: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -224,11 +228,12 @@ extension Diagnostic {
     }
 
     static func missingStartTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.missingTransitionTarget, "Missing 'StartAt' target: \(name)", at: pointer)
+        // AWS words every dangling target, StartAt and Default included, as a missing 'Next'.
+        Diagnostic(.missingTransitionTarget, "Missing 'Next' target: \(name)", at: pointer)
     }
 
-    static func missingNextTarget(_ name: String, field: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.missingTransitionTarget, "Missing '\(field)' target: \(name)", at: pointer)
+    static func missingNextTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.missingTransitionTarget, "Missing 'Next' target: \(name)", at: pointer)
     }
 
     static func unreachableState(_ name: String, at pointer: JSONPointer) -> Diagnostic {
