@@ -49,6 +49,7 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("End false", single(#"{"Type":"Pass","End":false}"#), .schemaValidationFailed, "/States/A/End"),
     BrokenDefinition("Next not a string", single(#"{"Type":"Pass","Next":3}"#), .schemaValidationFailed, "/States/A/Next"),
     BrokenDefinition("dangling Next", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}"#, .missingTransitionTarget, "/States/A/Next"),
+    BrokenDefinition("dangling StartAt leaves every state unreachable", #"{"StartAt":"B","States":{"A":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/StartAt"),
     BrokenDefinition("unreachable state", #"{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/B"),
     BrokenDefinition("no terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#, .missingEndState, ""),
     BrokenDefinition("dangling Choice Next", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Gone"}],"Default":"D"},"D":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/C/Choices[0]/Next"),
@@ -66,10 +67,16 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("bad template path", single(#"{"Type":"Pass","End":true,"Parameters":{"x":{"y.$":"nope"}}}"#), .schemaValidationFailed, "/States/A/Parameters/x/y.$"),
     BrokenDefinition("bad intrinsic", single(#"{"Type":"Pass","End":true,"Parameters":{"x.$":"States.NoSuch(1)"}}"#), .schemaValidationFailed, "/States/A/Parameters/x.$"),
     BrokenDefinition("Assign not an object", single(#"{"Type":"Pass","End":true,"Assign":[1]}"#), .schemaValidationFailed, "/States/A/Assign"),
+    BrokenDefinition("Assign variable starting with a digit", single(#"{"Type":"Pass","End":true,"Assign":{"1x":1}}"#), .schemaValidationFailed, "/States/A/Assign/1x"),
+    BrokenDefinition("Assign reserved variable", single(#"{"Type":"Pass","End":true,"Assign":{"states":"{% 1 %}"}}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/Assign/states"),
+    BrokenDefinition("Assign path variable with a dash", single(#"{"Type":"Pass","End":true,"Assign":{"my-var.$":"$.a"}}"#), .schemaValidationFailed, "/States/A/Assign/my-var.$"),
     BrokenDefinition("Arguments in JSONPath mode", single(#"{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:f","End":true,"Arguments":{}}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("InputPath in JSONata mode", single(#"{"Type":"Pass","End":true,"InputPath":"$.a"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Parameters in a JSONata state", single(#"{"Type":"Pass","QueryLanguage":"JSONata","End":true,"Parameters":{}}"#), .schemaValidationFailed, "/States/A"),
-    BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/Output"),
+    BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .invalidJSONataExpression, "/States/A/Output"),
+    BrokenDefinition("JSONPath state in a JSONata machine", single(#"{"Type":"Pass","QueryLanguage":"JSONPath","End":true}"#, language: "JSONata"), .schemaValidationFailed, "/States/A"),
+    BrokenDefinition("JSONata syntax error", single(#"{"Type":"Pass","End":true,"Output":{"a":["{% $states.input. %}"]}}"#, language: "JSONata"), .invalidJSONataExpression, "/States/A/Output/a[0]"),
+    BrokenDefinition("JSONata syntax error in Condition", #"{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% ( %}","Next":"D"}]},"D":{"Type":"Succeed"}}}"#, .invalidJSONataExpression, "/States/C/Choices[0]/Condition"),
     BrokenDefinition("bad state QueryLanguage", single(#"{"Type":"Pass","End":true,"QueryLanguage":"jsonata"}"#), .schemaValidationFailed, "/States/A/QueryLanguage"),
     BrokenDefinition("Task without Resource", single(#"{"Type":"Task","End":true}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .invalidResource, "/States/A/Resource"),
@@ -108,6 +115,9 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("Map processor unreachable state", single(#"{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Succeed"},"Y":{"Type":"Succeed"}}}}"#), .missingTransitionTarget, "/States/A/ItemProcessor/States/Y"),
     BrokenDefinition("Map bad ProcessorConfig mode", single(#"{"Type":"Map","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"LOCAL"},"StartAt":"X","States":{"X":{"Type":"Succeed"}}}}"#), .schemaValidationFailed, "/States/A/ItemProcessor/ProcessorConfig/Mode"),
     BrokenDefinition("distributed Map without ExecutionType", single(#"{"Type":"Map","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"X","States":{"X":{"Type":"Succeed"}}}}"#), .schemaValidationFailed, "/States/A/ItemProcessor/ProcessorConfig"),
+    BrokenDefinition("ItemReader without Resource", single(#"{"Type":"Map","End":true,"ItemReader":{"ReaderConfig":{}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"X","States":{"X":{"Type":"Succeed"}}}}"#), .schemaValidationFailed, "/States/A/ItemReader"),
+    BrokenDefinition("ItemReader bad Parameters path", single(#"{"Type":"Map","End":true,"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket.$":"bucket"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"X","States":{"X":{"Type":"Succeed"}}}}"#), .schemaValidationFailed, "/States/A/ItemReader/Parameters/Bucket.$"),
+    BrokenDefinition("ItemBatcher unknown field", single(#"{"Type":"Map","End":true,"ItemBatcher":{"MaxItems":2},"ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}}"#), .schemaValidationFailed, "/States/A/ItemBatcher"),
     BrokenDefinition("Map negative MaxConcurrency", single(#"{"Type":"Map","End":true,"MaxConcurrency":-2,"ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}}"#), .schemaValidationFailed, "/States/A/MaxConcurrency"),
     BrokenDefinition("Map percentage above 100", single(#"{"Type":"Map","End":true,"ToleratedFailurePercentage":101,"ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}}"#), .schemaValidationFailed, "/States/A/ToleratedFailurePercentage"),
     BrokenDefinition("Map ItemsPath not a reference path", single(#"{"Type":"Map","End":true,"ItemsPath":"$..a","ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}}"#), .schemaValidationFailed, "/States/A/ItemsPath"),
@@ -154,6 +164,22 @@ let brokenDefinitions: [BrokenDefinition] = [
         #expect(found == [
             "MISSING_TRANSITION_TARGET: Missing 'Next' target: Gone at /States/A/Next",
             "MISSING_TRANSITION_TARGET: State \"B\" is not reachable. at /States/B",
+        ])
+    }
+
+    @Test func noTerminalStateSuppressesReachability() {
+        let definition = #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"},"B":{"Type":"Pass","Next":"A"}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["MISSING_END_STATE: Workflow has no terminal state at null"])
+    }
+
+    @Test func danglingStartAtReportsEveryState() {
+        let definition = #"{"StartAt":"Z","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map { "\($0.code) \($0.location)" }
+        #expect(found == [
+            "MISSING_TRANSITION_TARGET /StartAt",
+            "MISSING_TRANSITION_TARGET /States/A",
+            "MISSING_TRANSITION_TARGET /States/B",
         ])
     }
 

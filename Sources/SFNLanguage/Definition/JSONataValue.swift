@@ -1,10 +1,11 @@
 import SFNJSON
+import SFNJSONata
 
 /// A JSONata-mode field value: any JSON whose strings of the form `{% expression %}` are
 /// compiled JSONata expressions, evaluated in place when the state runs.
 public indirect enum JSONataValue: Sendable {
     case constant(JSON)
-    case expression(JSONataSource)
+    case expression(JSONataExpression)
     case object([(key: String, value: JSONataValue)])
     case array([JSONataValue])
 
@@ -31,7 +32,12 @@ public indirect enum JSONataValue: Sendable {
             if source.allSatisfy(\.isWhitespace) {
                 throw ExpressionSyntaxError("the JSONata expression is empty", pointer: pointer)
             }
-            return .expression(JSONataSource(text: String(source)))
+            do {
+                return .expression(try JSONataExpression(String(source)))
+            } catch {
+                throw ExpressionSyntaxError(
+                    "\(error.code): \(error.message)", pointer: pointer, position: error.position)
+            }
         case .object(let members):
             var compiled: [(key: String, value: JSONataValue)] = []
             compiled.reserveCapacity(members.count)
@@ -58,8 +64,3 @@ public indirect enum JSONataValue: Sendable {
     }
 }
 
-/// The text of one `{% %}` expression. Stands in for the compiled `JSONataExpression` until the
-/// JSONata engine lands; the runtime compiles `text` once per definition.
-public struct JSONataSource: Sendable, Hashable {
-    public var text: String
-}

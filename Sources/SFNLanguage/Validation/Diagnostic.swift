@@ -17,6 +17,12 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomString
     public static let invalidLabelName = DiagnosticCode(rawValue: "INVALID_LABEL_NAME")
     public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
     public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
+    public static let invalidJSONataExpression = DiagnosticCode(rawValue: "INVALID_JSONATA_EXPRESSION")
+
+    // Warnings.
+    public static let noDollar = DiagnosticCode(rawValue: "NO_DOLLAR")
+    public static let noPath = DiagnosticCode(rawValue: "NO_PATH")
+    public static let passResultIsStatic = DiagnosticCode(rawValue: "PASS_RESULT_IS_STATIC")
 }
 
 /// One problem found in a definition, shaped like AWS's ValidateStateMachineDefinitionDiagnostic.
@@ -51,8 +57,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// (`/States/Check/Choices[0]/Next`).
     public var location: String { Self.awsLocation(of: pointer) }
 
-    /// `CODE: message at /location`, as AWS words a rejected definition.
-    public var description: String { "\(code.rawValue): \(message) at \(location.isEmpty ? "/" : location)" }
+    /// `CODE: message at /location`, as AWS words a rejected definition (`at null` for the
+    /// definition as a whole).
+    public var description: String { "\(code.rawValue): \(message) at \(location.isEmpty ? "null" : location)" }
 
     public static func awsLocation(of pointer: JSONPointer) -> String {
         var text = ""
@@ -103,6 +110,12 @@ extension Diagnostic {
         Diagnostic(
             .schemaValidationFailed, "Field '\(name)' is not supported when QueryLanguage is \(language.rawValue)",
             at: pointer)
+    }
+
+    static func jsonPathInsideJSONata(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "A state cannot use QueryLanguage JSONPath when the state machine's QueryLanguage is JSONata", at: pointer)
     }
 
     static func wrongType(_ name: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -168,7 +181,9 @@ extension Diagnostic {
     }
 
     static func invalidJSONata(_ field: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.schemaValidationFailed, "The value for the field '\(field)' must be a valid JSONata expression: \(reason.message)", at: pointer)
+        Diagnostic(
+            .invalidJSONataExpression, "The value for the field '\(field)' must be a valid JSONata expression: \(reason.message)",
+            at: pointer)
     }
 
     static func expectedJSONataExpression(_ field: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -213,11 +228,12 @@ extension Diagnostic {
     }
 
     static func missingStartTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.missingTransitionTarget, "Missing 'StartAt' target: \(name)", at: pointer)
+        // AWS words every dangling target, StartAt and Default included, as a missing 'Next'.
+        Diagnostic(.missingTransitionTarget, "Missing 'Next' target: \(name)", at: pointer)
     }
 
-    static func missingNextTarget(_ name: String, field: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.missingTransitionTarget, "Missing '\(field)' target: \(name)", at: pointer)
+    static func missingNextTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.missingTransitionTarget, "Missing 'Next' target: \(name)", at: pointer)
     }
 
     static func unreachableState(_ name: String, at pointer: JSONPointer) -> Diagnostic {
@@ -258,9 +274,45 @@ extension Diagnostic {
         Diagnostic(.duplicateLabelName, "Duplicate Label name: \(label)", at: pointer)
     }
 
+    static func invalidVariableName(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "'\(name)' is not a valid variable name: use up to \(VariableNameRules.maximumLength) letters, digits "
+                + "and underscores, starting with a letter or underscore ('states' is reserved)",
+            at: pointer)
+    }
+
     static func tooDeeplyNested(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(
             .tooDeeplyNested, "States are nested more than \(StateNameRules.maximumNesting) levels deep", at: pointer)
+    }
+}
+
+// MARK: Warnings
+
+extension Diagnostic {
+    static func noDollar(_ key: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .noDollar,
+            "The value of field '\(key)' looks like a path or an intrinsic function, but the field name does not end "
+                + "with '.$', so it is used as literal text",
+            at: pointer, severity: .warning)
+    }
+
+    static func noPath(_ field: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .noPath,
+            "The value of field '\(field)' looks like a path, but the field name does not end with 'Path', so it is "
+                + "used as literal text",
+            at: pointer, severity: .warning)
+    }
+
+    static func passResultIsStatic(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .passResultIsStatic,
+            "A Pass state's 'Result' is used as written: paths and intrinsic functions in it are not evaluated "
+                + "(use 'Parameters' for that)",
+            at: pointer, severity: .warning)
     }
 }
 

@@ -13,14 +13,23 @@ enum GraphCheck {
         for (name, state) in states {
             let found = targets(of: state, at: statesPointer / name)
             for target in found where states[target.name] == nil {
-                report(.missingNextTarget(target.name, field: target.field, at: target.pointer))
+                report(.missingNextTarget(target.name, at: target.pointer))
             }
             successors[name] = found.map(\.name)
         }
-        guard states[startAt] != nil else { return }
-
-        var reached: Set<String> = [startAt]
-        var pending = [startAt]
+        // AWS refuses a machine without a terminal state outright, without piling reachability
+        // diagnostics on top.
+        guard states.values.contains(where: isTerminal) else {
+            report(.noTerminalState(at: machinePointer))
+            return
+        }
+        // A dangling StartAt leaves nothing reachable: every state is reported, as AWS does.
+        var reached: Set<String> = []
+        var pending: [String] = []
+        if states[startAt] != nil {
+            reached.insert(startAt)
+            pending.append(startAt)
+        }
         while let name = pending.popLast() {
             for target in successors[name] ?? [] where states[target] != nil && reached.insert(target).inserted {
                 pending.append(target)
@@ -28,9 +37,6 @@ enum GraphCheck {
         }
         for name in states.keys where !reached.contains(name) {
             report(.unreachableState(name, at: statesPointer / name))
-        }
-        if !states.values.contains(where: isTerminal) {
-            report(.noTerminalState(at: machinePointer))
         }
     }
 
