@@ -16,6 +16,10 @@ final class Evaluator {
     private static let stackBudget: UInt = 384 * 1024
     #endif
     private var stackBase: UInt = 0
+    /// Tail calls run in a loop, so endless tail recursion would never exhaust the stack;
+    /// bound the total per evaluation instead.
+    var tailCalls = 0
+    static let maximumTailCalls = 100_000
     private var builtinCache: [String: FunctionValue] = [:]
 
     init(environment: JSONataEnvironment) {
@@ -98,7 +102,7 @@ final class Evaluator {
         return result
     }
 
-    private static func normalize(_ sequence: ValueSequence, keepArray: Bool) -> Value? {
+    static func normalize(_ sequence: ValueSequence, keepArray: Bool) -> Value? {
         var seq = sequence
         if keepArray { seq.keepSingleton = true }
         if seq.items.isEmpty { return nil }
