@@ -350,7 +350,7 @@ enum Builtins {
                 index += 1
             }
         }
-        return String(validating: bytes, as: UTF8.self)
+        return String(bytes: bytes, encoding: .utf8)
     }
 
     static func replace(_ evaluator: Evaluator, _ text: String, pattern: Value?, replacement: Value?,
