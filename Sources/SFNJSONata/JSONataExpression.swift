@@ -19,6 +19,13 @@ public struct JSONataExpression: Sendable {
     /// `bindings` become variables (`$name`) visible to the expression.
     public func evaluate(_ input: JSON?, bindings: [String: JSON] = [:],
                          environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSON? {
+        if case .value(let value) = try evaluateResult(input, bindings: bindings, environment: environment) { return value }
+        return nil
+    }
+
+    /// Like `evaluate`, telling an undefined result apart from a function (which has no JSON form).
+    public func evaluateResult(_ input: JSON?, bindings: [String: JSON] = [:],
+                         environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONataResult {
         let evaluator = Evaluator(environment: environment)
         do throws(EvaluationFailure) {
             var subject = input.map(Value.init)
@@ -30,11 +37,21 @@ public struct JSONataExpression: Sendable {
                 subject = .array(seq)
             }
             let result = try evaluator.evaluate(root, subject, evaluator.rootFrame)
-            return try result?.toJSON()
+            guard let result else { return .undefined }
+            if result.isFunction { return .function }
+            return try result.toJSON().map(JSONataResult.value) ?? .undefined
         } catch {
             throw error.publicError
         }
     }
+}
+
+/// What an expression produced.
+public enum JSONataResult: Sendable, Equatable {
+    case value(JSON)
+    case undefined
+    /// A function value: it has no JSON form.
+    case function
 }
 
 /// What an evaluation may draw on from its host: the clock, randomness and extra functions.

@@ -107,11 +107,19 @@ struct JSONataTemplate: Sendable {
     }
 
     private static func run(_ expression: JSONataExpression, field: String, _ environment: JSONataBindings) throws(StatesError) -> JSON? {
+        let result: JSONataResult
         do {
-            return try expression.evaluate(environment.input, bindings: environment.bindings, environment: environment.environment)
+            result = try expression.evaluateResult(environment.input, bindings: environment.bindings, environment: environment.environment)
         } catch {
             throw StatesError.queryEvaluation(
                 "The JSONata expression '\(quoted(expression))' specified for the field '\(field)' threw an error during evaluation. \(error.code): \(error.message)")
+        }
+        switch result {
+        case .value(let value): return value
+        case .undefined: return nil
+        case .function:
+            throw StatesError.queryEvaluation(
+                "The JSONata expression '\(quoted(expression))' specified for the field '\(field)' returned an unsupported result type.")
         }
     }
 }

@@ -33,7 +33,12 @@ extension Interpreter {
             let bindings = jsonataBindings(entry, context: context, path: path)
             for branch in plan.branches {
                 guard case .jsonata(let condition) = branch.condition else { continue }
-                let value = try condition.evaluateAllowingUndefined(bindings)
+                let value: JSON?
+                do {
+                    value = try condition.evaluateAllowingUndefined(bindings)
+                } catch {
+                    throw stateFailure(error, entry)
+                }
                 let holds: Bool
                 switch value {
                 case .bool(let flag)?: holds = flag

@@ -93,7 +93,12 @@ extension Interpreter {
                 }
                 return (entry.input, items)
             }
-            let value = try template.evaluateAllowingUndefined(jsonataBindings(entry, context: context, path: path))
+            let value: JSON?
+            do {
+                value = try template.evaluateAllowingUndefined(jsonataBindings(entry, context: context, path: path))
+            } catch {
+                throw stateFailure(error, entry)
+            }
             guard case .array(let items)? = value else {
                 let source = template.wholeExpressionSource ?? ""
                 if let value {
