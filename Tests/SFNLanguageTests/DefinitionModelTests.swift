@@ -130,7 +130,7 @@ import Testing
         let definition = #"""
             {"QueryLanguage": "JSONata", "StartAt": "A", "States": {
               "A": {"Type": "Pass", "Output": {"x": "{% $states.input.x %}", "k": 1}, "Next": "B"},
-              "B": {"Type": "Pass", "QueryLanguage": "JSONPath", "InputPath": "$.x", "Next": "W"},
+              "B": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.x %}", "Next": "W"},
               "W": {"Type": "Wait", "Timestamp": "{% $now() %}", "Next": "C"},
               "C": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Next": "M"}], "Default": "M"},
               "M": {"Type": "Map", "Items": [1, 2], "MaxConcurrency": "{% 1 %}",
@@ -145,7 +145,7 @@ import Testing
         #expect(members.map(\.key) == ["x", "k"])
         guard case .expression(let source) = members[0].value else { Issue.record("x is not an expression"); return }
         #expect(source.text == " $states.input.x ")
-        #expect(machine.state(named: "B")?.queryLanguage == .jsonPath)
+        #expect(machine.state(named: "B")?.queryLanguage == .jsonata)
 
         let wait = try #require(machine.state(named: "W"))
         guard case .wait(let waitState) = wait.kind, case .timestampExpression = waitState.duration else {

@@ -8,9 +8,10 @@ struct BrokenDefinition: Sendable, CustomTestStringConvertible {
     let name: String
     let definition: String
     let code: DiagnosticCode
-    let location: String
+    /// AWS's location text; nil where AWS reports none.
+    let location: String?
 
-    init(_ name: String, _ definition: String, _ code: DiagnosticCode, _ location: String) {
+    init(_ name: String, _ definition: String, _ code: DiagnosticCode, _ location: String?) {
         self.name = name
         self.definition = definition
         self.code = code
@@ -27,11 +28,11 @@ private func single(_ state: String, language: String? = nil) -> String {
 }
 
 let brokenDefinitions: [BrokenDefinition] = [
-    BrokenDefinition("not JSON", #"{"StartAt": "A", "States": {"#, .invalidJSONDescription, ""),
-    BrokenDefinition("empty text", "  ", .missingDescription, ""),
-    BrokenDefinition("definition is an array", "[]", .schemaValidationFailed, ""),
-    BrokenDefinition("missing StartAt", #"{"States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, ""),
-    BrokenDefinition("unknown top-level field", #"{"Coment":"x","StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, ""),
+    BrokenDefinition("not JSON", #"{"StartAt": "A", "States": {"#, .invalidJSONDescription, nil),
+    BrokenDefinition("blank text", "  ", .schemaValidationFailed, nil),
+    BrokenDefinition("definition is an array", "[]", .schemaValidationFailed, nil),
+    BrokenDefinition("missing StartAt", #"{"States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/"),
+    BrokenDefinition("unknown top-level field", #"{"Coment":"x","StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/"),
     BrokenDefinition("StartAt names no state", #"{"StartAt":"B","States":{"A":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/StartAt"),
     BrokenDefinition("empty States", #"{"StartAt":"A","States":{}}"#, .schemaValidationFailed, "/States"),
     BrokenDefinition("States not an object", #"{"StartAt":"A","States":[]}"#, .schemaValidationFailed, "/States"),
@@ -50,7 +51,7 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("Next not a string", single(#"{"Type":"Pass","Next":3}"#), .schemaValidationFailed, "/States/A/Next"),
     BrokenDefinition("dangling Next", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}"#, .missingTransitionTarget, "/States/A/Next"),
     BrokenDefinition("unreachable state", #"{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/B"),
-    BrokenDefinition("no terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#, .missingEndState, ""),
+    BrokenDefinition("no terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#, .missingEndState, nil),
     BrokenDefinition("dangling Choice Next", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Gone"}],"Default":"D"},"D":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/C/Choices[0]/Next"),
     BrokenDefinition("dangling Choice Default", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"D"}],"Default":"Gone"},"D":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/C/Default"),
     BrokenDefinition("Choice without Choices", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Default":"D"},"D":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/States/C"),
@@ -69,12 +70,12 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("Arguments in JSONPath mode", single(#"{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:f","End":true,"Arguments":{}}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("InputPath in JSONata mode", single(#"{"Type":"Pass","End":true,"InputPath":"$.a"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Parameters in a JSONata state", single(#"{"Type":"Pass","QueryLanguage":"JSONata","End":true,"Parameters":{}}"#), .schemaValidationFailed, "/States/A"),
-    BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/Output"),
+    BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .invalidJSONataExpression, "/States/A/Output"),
     BrokenDefinition("bad state QueryLanguage", single(#"{"Type":"Pass","End":true,"QueryLanguage":"jsonata"}"#), .schemaValidationFailed, "/States/A/QueryLanguage"),
     BrokenDefinition("Task without Resource", single(#"{"Type":"Task","End":true}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .invalidResource, "/States/A/Resource"),
     BrokenDefinition("TimeoutSeconds zero", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":0}"#), .schemaValidationFailed, "/States/A/TimeoutSeconds"),
-    BrokenDefinition("TimeoutSeconds and TimeoutSecondsPath", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":5,"TimeoutSecondsPath":"$.t"}"#), .schemaValidationFailed, "/States/A"),
+    BrokenDefinition("TimeoutSeconds and TimeoutSecondsPath", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":5,"TimeoutSecondsPath":"$.t"}"#), .schemaValidationFailed, "/States/A/TimeoutSeconds"),
     BrokenDefinition("heartbeat not below timeout", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":5,"HeartbeatSeconds":5}"#), .schemaValidationFailed, "/States/A/HeartbeatSeconds"),
     BrokenDefinition("TimeoutSeconds as text in JSONata", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":"5"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/TimeoutSeconds"),
     BrokenDefinition("Wait without duration", single(#"{"Type":"Wait","End":true}"#), .schemaValidationFailed, "/States/A"),
@@ -138,7 +139,7 @@ let brokenDefinitions: [BrokenDefinition] = [
             }}
             """#
         let report = StateMachine.validate(text: definition)
-        let found = report.diagnostics.map { "\($0.code) \($0.location)" }
+        let found = report.diagnostics.map { "\($0.code) \($0.location ?? "null")" }
         #expect(found == [
             "SCHEMA_VALIDATION_FAILED /States/A",
             "SCHEMA_VALIDATION_FAILED /States/B",

@@ -34,7 +34,7 @@ extension StateMachine {
 
     private static func readDefinition(_ text: String) throws(ValidationReport) -> JSON {
         if text.allSatisfy(\.isWhitespace) {
-            throw ValidationReport(diagnostics: [.emptyDefinition()])
+            throw ValidationReport(diagnostics: [.notAJSONObject()])
         }
         do {
             return try JSON(parsing: text)
@@ -51,6 +51,9 @@ struct DefinitionParser {
     /// Every state name seen anywhere in the definition: AWS wants them unique machine-wide.
     private var stateNames: [String: JSONPointer] = [:]
     private var labels: Set<String> = []
+    /// The top-level machine's language. States inside branches and item processors inherit
+    /// it, not the language of the Parallel or Map around them (as AWS validates them).
+    private var machineLanguage = QueryLanguage.jsonPath
 
     enum Scope {
         case topLevel
@@ -62,13 +65,16 @@ struct DefinitionParser {
 
     mutating func topLevel(_ definition: JSON) -> StateMachine? {
         guard case .object(let fields) = definition else {
-            report(.wrongType("definition", expected: "a JSON object", at: .root))
+            report(.notAJSONObject())
             return nil
         }
         var language = QueryLanguage.jsonPath
-        if let value = fields["QueryLanguage"], let parsed = queryLanguage(value, at: .root / "QueryLanguage") {
-            language = parsed
+        if let value = fields["QueryLanguage"] {
+            let (resolved, problem) = resolveLanguage(value, at: .root / "QueryLanguage")
+            language = resolved
+            if let problem { report(problem) }
         }
+        machineLanguage = language
         return machine(fields, at: .root, language: language, scope: .topLevel, depth: 0)
     }
 
@@ -88,7 +94,7 @@ struct DefinitionParser {
             case .itemProcessor: FieldTable.processorFields
             }
         for key in fields.keys where !allowedFields.contains(key) { report(.unsupportedField(key, at: pointer)) }
-        let missing = ["StartAt", "States"].filter { fields[$0] == nil }
+        let missing = ["States", "StartAt"].filter { fields[$0] == nil }
         if !missing.isEmpty { report(.requiredFields(missing, at: pointer)) }
 
         let comment = string(fields, "Comment", at: pointer)
@@ -121,7 +127,9 @@ struct DefinitionParser {
             version: version, queryLanguage: language, pointer: pointer)
         if let startAt, case .object(let members)? = fields["States"], !members.isEmpty {
             var found: [Diagnostic] = []
-            GraphCheck.check(members, startAt: startAt, machinePointer: pointer) { found.append($0) }
+            GraphCheck.check(members, startAt: startAt, machinePointer: pointer, isTopLevel: scope == .topLevel) {
+                found.append($0)
+            }
             diagnostics += found
         }
         return model
@@ -160,9 +168,15 @@ struct DefinitionParser {
             return nil
         }
         var language = inherited
-        if let value = fields["QueryLanguage"], let parsed = queryLanguage(value, at: pointer / "QueryLanguage") {
-            language = parsed
+        var languageProblem: Diagnostic?
+        var isDowngrade = false
+        if let value = fields["QueryLanguage"] {
+            (language, languageProblem) = resolveLanguage(value, at: pointer / "QueryLanguage")
+            isDowngrade = language == .jsonPath && machineLanguage == .jsonata
         }
+        // AWS's whole answer for a downgraded state: the other-language fields it carries are
+        // not reported on top of it (they are still left unread).
+        if isDowngrade { report(.queryLanguageDowngrade(at: pointer)) }
 
         // Only fields the type and language allow are read further, so each problem is told once.
         var usable = JSONObject()
@@ -170,11 +184,12 @@ struct DefinitionParser {
             if !FieldTable.allows(key, onType: type) {
                 report(.unsupportedField(key, at: pointer))
             } else if !FieldTable.belongs(key, to: language) {
-                report(.fieldNotInLanguage(key, language: language, at: pointer))
+                if !isDowngrade { report(.fieldNotInLanguage(key, language: language, at: pointer)) }
             } else {
                 usable[key] = member
             }
         }
+        if let languageProblem { report(languageProblem) }
         var reader = FieldReader(fields: usable, pointer: pointer, language: language)
         let before = diagnostics.count
 
@@ -407,7 +422,7 @@ struct DefinitionParser {
                 report(.wrongType("Branches", expected: "an array of objects", at: branchPointer))
                 continue
             }
-            if let branch = machine(fields, at: branchPointer, language: reader.language, scope: .branch, depth: depth + 1) {
+            if let branch = machine(fields, at: branchPointer, language: machineLanguage, scope: .branch, depth: depth + 1) {
                 branches.append(branch)
             }
         }
@@ -435,7 +450,7 @@ struct DefinitionParser {
         }
         let config = processorConfig(processorFields["ProcessorConfig"], at: processorPointer / "ProcessorConfig")
         let processor = machine(
-            processorFields, at: processorPointer, language: reader.language, scope: .itemProcessor, depth: depth + 1)
+            processorFields, at: processorPointer, language: machineLanguage, scope: .itemProcessor, depth: depth + 1)
 
         if fields["ItemSelector"] != nil, fields["Parameters"] != nil {
             report(.exclusiveFields(["ItemSelector", "Parameters"], at: pointer))
@@ -651,10 +666,17 @@ struct DefinitionParser {
 
     // MARK: Field values
 
-    private mutating func queryLanguage(_ value: JSON, at pointer: JSONPointer) -> QueryLanguage? {
-        if let language = value.stringValue.flatMap(QueryLanguage.init(rawValue:)) { return language }
-        report(.valueNotAllowed("QueryLanguage", value: value, allowed: ["JSONPath", "JSONata"], at: pointer))
-        return nil
+    /// The language a `QueryLanguage` value selects, as AWS resolves it: JSONPath only for the
+    /// exact string "JSONPath", JSONata for anything else given (wrong case, unknown, not a
+    /// string), which is also reported.
+    private func resolveLanguage(_ value: JSON, at pointer: JSONPointer) -> (QueryLanguage, Diagnostic?) {
+        switch value {
+        case .string(let text):
+            if let language = QueryLanguage(rawValue: text) { return (language, nil) }
+            return (.jsonata, .queryLanguageNotInEnum(at: pointer))
+        default:
+            return (.jsonata, .expectedString(at: pointer))
+        }
     }
 
     private mutating func string(_ fields: JSONObject, _ field: String, at pointer: JSONPointer) -> String? {
@@ -804,7 +826,7 @@ struct FieldReader {
     /// A number given literally, through its `...Path` twin, or (JSONata) as an expression.
     mutating func number(_ field: String, pathField: String, minimum: Int, maximum: Int) -> NumberSource? {
         if fields[field] != nil, fields[pathField] != nil {
-            diagnostics.append(.exclusiveFields([field, pathField], at: pointer))
+            diagnostics.append(.exclusiveFields([field, pathField], at: pointer / field))
             return nil
         }
         if fields[pathField] != nil {
@@ -832,7 +854,7 @@ struct FieldReader {
 
     mutating func percentage(_ field: String, pathField: String) -> NumberSource? {
         if fields[field] != nil, fields[pathField] != nil {
-            diagnostics.append(.exclusiveFields([field, pathField], at: pointer))
+            diagnostics.append(.exclusiveFields([field, pathField], at: pointer / field))
             return nil
         }
         if fields[pathField] != nil {

@@ -17,6 +17,7 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomString
     public static let invalidLabelName = DiagnosticCode(rawValue: "INVALID_LABEL_NAME")
     public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
     public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
+    public static let invalidJSONataExpression = DiagnosticCode(rawValue: "INVALID_JSONATA_EXPRESSION")
 }
 
 /// One problem found in a definition, shaped like AWS's ValidateStateMachineDefinitionDiagnostic.
@@ -34,10 +35,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// Line and column in the source text, for problems found while reading the text itself.
     public var line: Int?
     public var column: Int?
+    /// False for problems AWS reports without a location (no terminal state, text that is not a
+    /// JSON object); `pointer` is then the root.
+    public var isLocated: Bool
 
     public init(
         _ code: DiagnosticCode, _ message: String, at pointer: JSONPointer, severity: Severity = .error,
-        line: Int? = nil, column: Int? = nil
+        line: Int? = nil, column: Int? = nil, isLocated: Bool = true
     ) {
         self.severity = severity
         self.code = code
@@ -45,14 +49,20 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.pointer = pointer
         self.line = line
         self.column = column
+        self.isLocated = isLocated
     }
 
     /// The pointer in AWS's location style: array indexes in brackets
-    /// (`/States/Check/Choices[0]/Next`).
-    public var location: String { Self.awsLocation(of: pointer) }
+    /// (`/States/Check/Choices[0]/Next`), `/` for the definition itself, nil when AWS gives none.
+    public var location: String? {
+        guard isLocated else { return nil }
+        let text = Self.awsLocation(of: pointer)
+        return text.isEmpty ? "/" : text
+    }
 
-    /// `CODE: message at /location`, as AWS words a rejected definition.
-    public var description: String { "\(code.rawValue): \(message) at \(location.isEmpty ? "/" : location)" }
+    /// `CODE: message at /location`, as AWS words a rejected definition (`at null` when the
+    /// problem has no location, as AWS prints it).
+    public var description: String { "\(code.rawValue): \(message) at \(location ?? "null")" }
 
     public static func awsLocation(of pointer: JSONPointer) -> String {
         var text = ""
@@ -84,11 +94,12 @@ extension Diagnostic {
     static func invalidJSON(_ error: JSONParseError) -> Diagnostic {
         Diagnostic(
             .invalidJSONDescription, "Invalid JSON: \(error.message) (line \(error.line), column \(error.column))",
-            at: .root, line: error.line, column: error.column)
+            at: .root, line: error.line, column: error.column, isLocated: false)
     }
 
-    static func emptyDefinition() -> Diagnostic {
-        Diagnostic(.missingDescription, "The definition is empty", at: .root)
+    /// Blank text, or JSON that is not an object: AWS reports both this way, without a location.
+    static func notAJSONObject() -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Definition must be a valid JSON object", at: .root, isLocated: false)
     }
 
     static func requiredFields(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
@@ -100,9 +111,26 @@ extension Diagnostic {
     }
 
     static func fieldNotInLanguage(_ name: String, language: QueryLanguage, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(
-            .schemaValidationFailed, "Field '\(name)' is not supported when QueryLanguage is \(language.rawValue)",
+        let other: QueryLanguage = language == .jsonPath ? .jsonata : .jsonPath
+        return Diagnostic(
+            .schemaValidationFailed,
+            "The QueryLanguage is set to '\(language.rawValue)', but field '\(name)' is only supported for the "
+                + "'\(other.rawValue)' QueryLanguage",
             at: pointer)
+    }
+
+    static func queryLanguageDowngrade(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+            at: pointer)
+    }
+
+    static func queryLanguageNotInEnum(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Value should be one of the following: [JSONPath, JSONata]", at: pointer)
+    }
+
+    static func expectedString(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Expected value of type [STRING]", at: pointer)
     }
 
     static func wrongType(_ name: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -168,7 +196,7 @@ extension Diagnostic {
     }
 
     static func invalidJSONata(_ field: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.schemaValidationFailed, "The value for the field '\(field)' must be a valid JSONata expression: \(reason.message)", at: pointer)
+        Diagnostic(.invalidJSONataExpression, reason.message, at: pointer)
     }
 
     static func expectedJSONataExpression(_ field: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -212,20 +240,18 @@ extension Diagnostic {
         Diagnostic(.schemaValidationFailed, "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'", at: pointer)
     }
 
-    static func missingStartTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.missingTransitionTarget, "Missing 'StartAt' target: \(name)", at: pointer)
-    }
-
-    static func missingNextTarget(_ name: String, field: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.missingTransitionTarget, "Missing '\(field)' target: \(name)", at: pointer)
+    /// AWS words every dangling target (StartAt, Next, Default, a catcher's Next) as a 'Next' one;
+    /// the location tells them apart.
+    static func missingTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.missingTransitionTarget, "Missing 'Next' target: \(name)", at: pointer)
     }
 
     static func unreachableState(_ name: String, at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(.missingTransitionTarget, "State \"\(name)\" is not reachable.", at: pointer)
     }
 
-    static func noTerminalState(at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.missingEndState, "Workflow has no terminal state", at: pointer)
+    static func noTerminalState() -> Diagnostic {
+        Diagnostic(.missingEndState, "Workflow has no terminal state", at: .root, isLocated: false)
     }
 
     static func stateNameTooLong(_ name: String, at pointer: JSONPointer) -> Diagnostic {

@@ -1,0 +1,233 @@
+import SFNJSON
+import Testing
+
+@testable import SFNLanguage
+
+/// A definition and every diagnostic AWS's ValidateStateMachineDefinition returns for it, in
+/// order, each written as `CODE: message at location` (`at null` where AWS gives no location).
+struct ExpectedValidation: Sendable, CustomTestStringConvertible {
+    let name: String
+    let definition: String
+    let diagnostics: [String]
+
+    init(_ name: String, _ definition: String, _ diagnostics: [String]) {
+        self.name = name
+        self.definition = definition
+        self.diagnostics = diagnostics
+    }
+
+    var testDescription: String { name }
+}
+
+private let onePass = #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#
+private let downgrade = "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"
+private let notInEnum = "Value should be one of the following: [JSONPath, JSONata]"
+
+private func onlyJSONata(_ field: String) -> String {
+    "The QueryLanguage is set to 'JSONPath', but field '\(field)' is only supported for the 'JSONata' QueryLanguage"
+}
+private func onlyJSONPath(_ field: String) -> String {
+    "The QueryLanguage is set to 'JSONata', but field '\(field)' is only supported for the 'JSONPath' QueryLanguage"
+}
+
+/// Cases whose answers were recorded from AWS (LocalStack's validation snapshots and other
+/// emulators' measurements against the real service).
+let awsValidations: [ExpectedValidation] = [
+    ExpectedValidation("valid", onePass, []),
+    ExpectedValidation("blank text", " ", ["SCHEMA_VALIDATION_FAILED: Definition must be a valid JSON object at null"]),
+    ExpectedValidation("empty object", "{}", ["SCHEMA_VALIDATION_FAILED: These fields are required: [States, StartAt] at /"]),
+    ExpectedValidation(
+        "no StartAt", #"{"States":{"P":{"Type":"Pass","End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: These fields are required: [StartAt] at /"]),
+    ExpectedValidation(
+        "loop without a terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#,
+        ["MISSING_END_STATE: Workflow has no terminal state at null"]),
+    ExpectedValidation(
+        "no terminal state hides unreachable states",
+        #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"},"Unused":{"Type":"Pass","Next":"A"}}}"#,
+        ["MISSING_END_STATE: Workflow has no terminal state at null"]),
+    ExpectedValidation(
+        "dangling Next before no terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"NOPE"}}}"#,
+        [
+            "MISSING_TRANSITION_TARGET: Missing 'Next' target: NOPE at /States/A/Next",
+            "MISSING_END_STATE: Workflow has no terminal state at null",
+        ]),
+    ExpectedValidation(
+        "unreachable terminal state",
+        #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"},"C":{"Type":"Pass","End":true}}}"#,
+        [#"MISSING_TRANSITION_TARGET: State "C" is not reachable. at /States/C"#]),
+    ExpectedValidation(
+        "a nested loop needs no terminal state",
+        #"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}},"End":true}}}"#,
+        []),
+    ExpectedValidation(
+        "dangling Default", #"{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Z"}],"Default":"Ghost"},"Z":{"Type":"Pass","End":true}}}"#,
+        ["MISSING_TRANSITION_TARGET: Missing 'Next' target: Ghost at /States/A/Default"]),
+    ExpectedValidation(
+        "dangling StartAt", #"{"StartAt":"Nope","States":{"A":{"Type":"Pass","End":true}}}"#,
+        [
+            "MISSING_TRANSITION_TARGET: Missing 'Next' target: Nope at /StartAt",
+            #"MISSING_TRANSITION_TARGET: State "A" is not reachable. at /States/A"#,
+        ]),
+    ExpectedValidation(
+        "dangling StartAt in an item processor",
+        #"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"Nope","States":{"A":{"Type":"Pass","End":true}}},"End":true}}}"#,
+        [
+            "MISSING_TRANSITION_TARGET: Missing 'Next' target: Nope at /States/M/ItemProcessor/StartAt",
+            #"MISSING_TRANSITION_TARGET: State "A" is not reachable. at /States/M/ItemProcessor/States/A"#,
+        ]),
+    ExpectedValidation(
+        "unreachable state named with a slash", #"{"StartAt":"Start","States":{"Start":{"Type":"Pass","End":true},"a/b":{"Type":"Pass","End":true}}}"#,
+        [#"MISSING_TRANSITION_TARGET: State "a/b" is not reachable. at /States/a/b"#]),
+    ExpectedValidation(
+        "TimeoutSeconds on Parallel",
+        #"{"StartAt":"P","States":{"P":{"Type":"Parallel","TimeoutSeconds":5,"Branches":[{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":25,"End":true}}}],"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: Field 'TimeoutSeconds' is not supported at /States/P"]),
+    ExpectedValidation(
+        "Catch on a JSONata Pass",
+        #"{"QueryLanguage":"JSONata","StartAt":"X","States":{"X":{"Type":"Pass","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"X"}]}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: Field 'Catch' is not supported at /States/X"]),
+    ExpectedValidation(
+        "Arguments on a JSONPath Task",
+        #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"payload":"literal"},"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: \(onlyJSONata("Arguments")) at /States/T"]),
+    ExpectedValidation(
+        "Items on a JSONPath Map",
+        #"{"StartAt":"M","States":{"M":{"Type":"Map","Items":[{"n":1}],"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: \(onlyJSONata("Items")) at /States/M"]),
+    ExpectedValidation(
+        "three JSONPath fields on a JSONata Pass",
+        #"{"QueryLanguage":"JSONata","StartAt":"X","States":{"X":{"Type":"Pass","InputPath":"$.a","OutputPath":"$.b","ResultPath":"$.c","End":true}}}"#,
+        [
+            "SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("InputPath")) at /States/X",
+            "SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("OutputPath")) at /States/X",
+            "SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("ResultPath")) at /States/X",
+        ]),
+    ExpectedValidation("Assign on a JSONPath state", #"{"StartAt":"X","States":{"X":{"Type":"Pass","Assign":{"counter":1},"End":true}}}"#, []),
+    ExpectedValidation(
+        "a Map's language does not reach its item processor",
+        #"{"QueryLanguage":"JSONPath","StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","Items":"{% [1, 2] %}","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":{"doubled":"{% $states.input.n * 2 %}"},"End":true}}},"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: \(onlyJSONata("Output")) at /States/M/ItemProcessor/States/P"]),
+    ExpectedValidation(
+        "a Parallel's language does not reach its branches",
+        #"{"StartAt":"PAR","States":{"PAR":{"Type":"Parallel","QueryLanguage":"JSONata","Branches":[{"StartAt":"P","States":{"P":{"Type":"Pass","Output":{"d":"{% 1 %}"},"End":true}}}],"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: \(onlyJSONata("Output")) at /States/PAR/Branches[0]/States/P"]),
+    ExpectedValidation(
+        "a JSONata machine reaches inside its Maps",
+        #"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":{"d":"{% $states.input.n %}"},"End":true}}},"End":true}}}"#,
+        []),
+    ExpectedValidation(
+        "a state declaring JSONata inside a JSONPath machine",
+        #"{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","Items":"{% [1, 2] %}","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $states.input * 2 %}","End":true}}},"End":true}}}"#,
+        []),
+    ExpectedValidation(
+        "JSONPath state in a JSONata machine",
+        #"{"QueryLanguage":"JSONata","StartAt":"X","States":{"X":{"Type":"Pass","QueryLanguage":"JSONPath","Output":{"v":"{% 1 %}"},"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: \(downgrade) at /States/X"]),
+    ExpectedValidation(
+        "the downgrade does not hide other problems",
+        #"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONPath","MaxConcurrency":-1,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#,
+        [
+            "SCHEMA_VALIDATION_FAILED: \(downgrade) at /States/M",
+            "SCHEMA_VALIDATION_FAILED: Field 'MaxConcurrency' must be at least 0 at /States/M/MaxConcurrency",
+        ]),
+    ExpectedValidation(
+        "QueryLanguage on an item processor",
+        #"{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: Field 'QueryLanguage' is not supported at /States/M/ItemProcessor"]),
+    ExpectedValidation(
+        "QueryLanguage on a legacy Iterator",
+        #"{"StartAt":"M","States":{"M":{"Type":"Map","Iterator":{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: Field 'QueryLanguage' is not supported at /States/M/Iterator"]),
+    ExpectedValidation(
+        "QueryLanguage on a branch",
+        #"{"StartAt":"PAR","States":{"PAR":{"Type":"Parallel","Branches":[{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}],"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: Field 'QueryLanguage' is not supported at /States/PAR/Branches[0]"]),
+    ExpectedValidation(
+        "lower-case jsonata on a state is JSONata, and misspelt",
+        #"{"StartAt":"X","States":{"X":{"Type":"Pass","QueryLanguage":"jsonata","Output":{"v":"{% 1 %}"},"InputPath":"$.a","End":true}}}"#,
+        [
+            "SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("InputPath")) at /States/X",
+            "SCHEMA_VALIDATION_FAILED: \(notInEnum) at /States/X/QueryLanguage",
+        ]),
+    ExpectedValidation(
+        "lower-case top-level language",
+        #"{"QueryLanguage":"jsonata","StartAt":"X","States":{"X":{"Type":"Pass","Output":{"v":"{% 1 %}"},"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: \(notInEnum) at /QueryLanguage"]),
+    ExpectedValidation(
+        "lower-case jsonpath at the top level is JSONata",
+        #"{"QueryLanguage":"jsonpath","StartAt":"X","States":{"X":{"Type":"Pass","InputPath":"$.a","End":true}}}"#,
+        [
+            "SCHEMA_VALIDATION_FAILED: \(notInEnum) at /QueryLanguage",
+            "SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("InputPath")) at /States/X",
+        ]),
+    ExpectedValidation(
+        "lower-case jsonpath under JSONata is no downgrade",
+        #"{"QueryLanguage":"JSONata","StartAt":"X","States":{"X":{"Type":"Pass","QueryLanguage":"jsonpath","End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: \(notInEnum) at /States/X/QueryLanguage"]),
+    ExpectedValidation(
+        "QueryLanguage a number", #"{"QueryLanguage":5,"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: Expected value of type [STRING] at /QueryLanguage"]),
+    ExpectedValidation(
+        "state QueryLanguage a number",
+        #"{"StartAt":"X","States":{"X":{"Type":"Pass","QueryLanguage":5,"InputPath":"$.a","End":true}}}"#,
+        [
+            "SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("InputPath")) at /States/X",
+            "SCHEMA_VALIDATION_FAILED: Expected value of type [STRING] at /States/X/QueryLanguage",
+        ]),
+    ExpectedValidation(
+        "JSONata MaxConcurrency expression",
+        #"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":"{% $states.input.limit %}","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#,
+        []),
+    ExpectedValidation(
+        "MaxConcurrencyPath in JSONata",
+        #"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrencyPath":"$.limit","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("MaxConcurrencyPath")) at /States/M"]),
+    ExpectedValidation(
+        "MaxConcurrency beyond 32 bits",
+        #"{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":9223372036854775807,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#,
+        []),
+]
+
+@Suite struct ValidationAWSBehaviourTests {
+    @Test(arguments: awsValidations)
+    func matchesAWS(_ expected: ExpectedValidation) {
+        let report = DefinitionValidator.validate(text: expected.definition)
+        #expect(report.diagnostics.map(\.description) == expected.diagnostics)
+        #expect(report.isValid == expected.diagnostics.isEmpty)
+    }
+
+    /// Only where the location is the same field do MaxConcurrency and its path twin clash.
+    @Test func bothConcurrencyFieldsAreReportedAtTheLiteral() {
+        let definition = #"{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"MaxConcurrencyPath":"$.limit","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#
+        let locations = DefinitionValidator.validate(text: definition).diagnostics.map(\.location)
+        #expect(locations == ["/States/M/MaxConcurrency"])
+    }
+
+    @Test func theFacadeAgreesWithTheParser() throws {
+        let json = try JSON(parsing: onePass)
+        #expect(DefinitionValidator.validate(json).isValid)
+        #expect(try StateMachine.parse(json).states.map(\.name) == ["P"])
+        let broken = try JSON(parsing: #"{"StartAt":"Q","States":{"P":{"Type":"Pass","End":true}}}"#)
+        #expect(DefinitionValidator.validate(broken) == StateMachine.validate(broken))
+        #expect(throws: ValidationReport.self) { _ = try StateMachine.parse(broken) }
+    }
+
+    @Test func statesInsideAMapTakeTheMachineLanguage() throws {
+        let definition = #"""
+            {"StartAt": "M", "States": {
+              "M": {"Type": "Map", "QueryLanguage": "JSONata", "Items": "{% [1, 2] %}", "End": true,
+                    "ItemProcessor": {"StartAt": "I", "States": {
+                      "I": {"Type": "Pass", "InputPath": "$.x", "Next": "J"},
+                      "J": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input %}", "End": true}}}}
+            }}
+            """#
+        let machine = try StateMachine.parse(text: definition)
+        let map = try #require(machine.state(named: "M"))
+        #expect(map.queryLanguage == .jsonata)
+        guard case .map(let mapState) = map.kind else { Issue.record("M is \(map.typeName)"); return }
+        #expect(mapState.itemProcessor.queryLanguage == .jsonPath)
+        #expect(mapState.itemProcessor.state(named: "I")?.queryLanguage == .jsonPath)
+        #expect(mapState.itemProcessor.state(named: "J")?.queryLanguage == .jsonata)
+    }
+}
