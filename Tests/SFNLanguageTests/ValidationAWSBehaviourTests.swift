@@ -80,6 +80,9 @@ let awsValidations: [ExpectedValidation] = [
         "unreachable state named with a slash", #"{"StartAt":"Start","States":{"Start":{"Type":"Pass","End":true},"a/b":{"Type":"Pass","End":true}}}"#,
         [#"MISSING_TRANSITION_TARGET: State "a/b" is not reachable. at /States/a/b"#]),
     ExpectedValidation(
+        "Resource not an ARN", #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"${FunctionArn}","End":true}}}"#,
+        ["SCHEMA_VALIDATION_FAILED: Value is not a valid resource ARN at /States/T/Resource"]),
+    ExpectedValidation(
         "TimeoutSeconds on Parallel",
         #"{"StartAt":"P","States":{"P":{"Type":"Parallel","TimeoutSeconds":5,"Branches":[{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":25,"End":true}}}],"End":true}}}"#,
         ["SCHEMA_VALIDATION_FAILED: Field 'TimeoutSeconds' is not supported at /States/P"]),

@@ -73,7 +73,7 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("empty JSONata expression", single(#"{"Type":"Pass","End":true,"Output":"{%  %}"}"#, language: "JSONata"), .invalidJSONataExpression, "/States/A/Output"),
     BrokenDefinition("bad state QueryLanguage", single(#"{"Type":"Pass","End":true,"QueryLanguage":"jsonata"}"#), .schemaValidationFailed, "/States/A/QueryLanguage"),
     BrokenDefinition("Task without Resource", single(#"{"Type":"Task","End":true}"#), .schemaValidationFailed, "/States/A"),
-    BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .invalidResource, "/States/A/Resource"),
+    BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .schemaValidationFailed, "/States/A/Resource"),
     BrokenDefinition("TimeoutSeconds zero", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":0}"#), .schemaValidationFailed, "/States/A/TimeoutSeconds"),
     BrokenDefinition("TimeoutSeconds and TimeoutSecondsPath", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":5,"TimeoutSecondsPath":"$.t"}"#), .schemaValidationFailed, "/States/A/TimeoutSeconds"),
     BrokenDefinition("heartbeat not below timeout", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":5,"HeartbeatSeconds":5}"#), .schemaValidationFailed, "/States/A/HeartbeatSeconds"),

@@ -260,7 +260,7 @@ struct DefinitionParser {
             return nil
         }
         if !resource.hasPrefix("arn:") {
-            report(.invalidResource(resource, at: pointer / "Resource"))
+            report(.invalidResource(at: pointer / "Resource"))
         }
         let timeout = reader.number("TimeoutSeconds", pathField: "TimeoutSecondsPath", minimum: 1, maximum: 99_999_999)
         let heartbeat = reader.number(

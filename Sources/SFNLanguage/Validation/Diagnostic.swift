@@ -232,8 +232,9 @@ extension Diagnostic {
         Diagnostic(.schemaValidationFailed, "Field 'States' must contain at least one state", at: pointer)
     }
 
-    static func invalidResource(_ resource: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.invalidResource, "Resource '\(resource)' is not a valid ARN", at: pointer)
+    /// AWS answers a Resource that is not an ARN with a schema error, not INVALID_RESOURCE.
+    static func invalidResource(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Value is not a valid resource ARN", at: pointer)
     }
 
     static func heartbeatNotBelowTimeout(at pointer: JSONPointer) -> Diagnostic {
