@@ -29,7 +29,11 @@ import Testing
             let text = try String(contentsOf: file, encoding: .utf8)
             guard let definition = try JSON(parsing: text)["definition"] else { continue }
             let report = StateMachine.validate(definition)
-            if !report.diagnostics.isEmpty {
+            // AWS warns about literal path-like text (e.g. `.$` keys in a Pass Result); the corpus
+            // has some on purpose, and warnings do not make a definition invalid.
+            let warningCodes: Set<DiagnosticCode> = [.noDollar, .noPath, .passResultIsStatic]
+            let unexpected = report.diagnostics.filter { $0.severity == .error || !warningCodes.contains($0.code) }
+            if !unexpected.isEmpty {
                 failures.append("\(file.lastPathComponent):\n\(report)")
             }
             if report.isValid {

@@ -4,11 +4,18 @@ extension StateMachine {
     /// Parses and validates a definition. Throws a report holding every problem found (not only
     /// the first); returns the compiled model when there is none.
     public static func parse(_ definition: JSON) throws(ValidationReport) -> StateMachine {
+        let (machine, report) = check(definition)
+        guard let machine else { throw report }
+        return machine
+    }
+
+    /// The model (when the definition has no errors) together with every diagnostic, warnings
+    /// included.
+    public static func check(_ definition: JSON) -> (machine: StateMachine?, report: ValidationReport) {
         var parser = DefinitionParser()
         let machine = parser.topLevel(definition)
         let report = ValidationReport(diagnostics: parser.diagnostics)
-        guard report.isValid, let machine else { throw report }
-        return machine
+        return (report.isValid ? machine : nil, report)
     }
 
     /// Parses definition text: unreadable JSON is reported as `INVALID_JSON_DESCRIPTION` with the
@@ -62,6 +69,10 @@ struct DefinitionParser {
     }
 
     private mutating func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
+    private func hasErrors(since start: Int) -> Bool {
+        diagnostics[start...].contains { $0.severity == .error }
+    }
 
     mutating func topLevel(_ definition: JSON) -> StateMachine? {
         guard case .object(let fields) = definition else {
@@ -196,7 +207,13 @@ struct DefinitionParser {
         let transition = self.transition(type: type, reader: reader)
         let kind: StateKind?
         switch type {
-        case "Pass": kind = .pass(PassState(result: usable["Result"]))
+        case "Pass":
+            if let result = usable["Result"] {
+                var warnings: [Diagnostic] = []
+                LiteralPathWarnings.checkPassResult(result, at: pointer / "Result") { warnings.append($0) }
+                diagnostics += warnings
+            }
+            kind = .pass(PassState(result: usable["Result"]))
         case "Succeed": kind = .succeed
         case "Task": kind = task(&reader)
         case "Choice": kind = choice(&reader)
@@ -220,7 +237,7 @@ struct DefinitionParser {
         state.retry = retriers(usable["Retry"], at: pointer / "Retry")
         state.catch = catchers(usable["Catch"], at: pointer / "Catch", language: language)
         diagnostics += reader.diagnostics
-        guard kind != nil, diagnostics.count == before else { return nil }
+        guard kind != nil, !hasErrors(since: before) else { return nil }
         return state
     }
 
@@ -361,7 +378,7 @@ struct DefinitionParser {
             diagnostics += reader.diagnostics
         }
         let assign = assignment(fields["Assign"], at: pointer / "Assign", language: language)
-        guard diagnostics.count == before, let rule, let next else { return nil }
+        guard !hasErrors(since: before), let rule, let next else { return nil }
         return ChoiceBranch(rule: rule, next: next, assign: assign, output: output, comment: comment)
     }
 
@@ -399,6 +416,13 @@ struct DefinitionParser {
     }
 
     private mutating func fail(_ reader: inout FieldReader) -> StateKind? {
+        if reader.language == .jsonPath {
+            var warnings: [Diagnostic] = []
+            for field in ["Error", "Cause"] {
+                LiteralPathWarnings.checkPlainField(field, reader.fields[field], at: reader.pointer) { warnings.append($0) }
+            }
+            diagnostics += warnings
+        }
         let error = reader.failText("Error", pathField: "ErrorPath")
         let cause = reader.failText("Cause", pathField: "CausePath")
         return .fail(FailState(error: error, cause: cause))
@@ -479,9 +503,15 @@ struct DefinitionParser {
             "ToleratedFailureCount", pathField: "ToleratedFailureCountPath", minimum: 0, maximum: Int.max)
         let toleratedPercentage = reader.percentage("ToleratedFailurePercentage", pathField: "ToleratedFailurePercentagePath")
         let label = self.label(fields["Label"], at: pointer / "Label")
-        let itemReader = object(fields, "ItemReader", at: pointer)
-        let itemBatcher = object(fields, "ItemBatcher", at: pointer)
-        let resultWriter = object(fields, "ResultWriter", at: pointer)
+        let itemReader = mapConfiguration(
+            fields, "ItemReader", allowed: FieldTable.itemReaderFields, required: ["Resource"], at: pointer,
+            language: reader.language)
+        let itemBatcher = mapConfiguration(
+            fields, "ItemBatcher", allowed: FieldTable.itemBatcherFields, required: [], at: pointer,
+            language: reader.language)
+        let resultWriter = mapConfiguration(
+            fields, "ResultWriter", allowed: FieldTable.resultWriterFields, required: [], at: pointer,
+            language: reader.language)
         guard let processor else { return nil }
         return .map(
             MapState(
@@ -489,6 +519,45 @@ struct DefinitionParser {
                 itemsPath: itemsPath, items: items, itemSelector: itemSelector, itemReader: itemReader,
                 itemBatcher: itemBatcher, resultWriter: resultWriter, maxConcurrency: maxConcurrency,
                 toleratedFailureCount: toleratedCount, toleratedFailurePercentage: toleratedPercentage, label: label))
+    }
+
+    /// ItemReader, ItemBatcher, ResultWriter: known fields only, a string `Resource`, and
+    /// compiled `Parameters` / `Arguments`. Kept as written in the model.
+    private mutating func mapConfiguration(
+        _ fields: JSONObject, _ field: String, allowed: Set<String>, required: [String], at statePointer: JSONPointer,
+        language: QueryLanguage
+    ) -> JSON? {
+        guard let value = object(fields, field, at: statePointer) else { return nil }
+        let pointer = statePointer / field
+        let members = value.objectValue ?? [:]
+        for key in members.keys {
+            if !allowed.contains(key) {
+                report(.unsupportedField(key, at: pointer))
+            } else if !FieldTable.belongs(key, to: language) {
+                report(.fieldNotInLanguage(key, language: language, at: pointer))
+            }
+        }
+        let missing = required.filter { members[$0] == nil }
+        if !missing.isEmpty { report(.requiredFields(missing, at: pointer)) }
+        if let resource = members["Resource"] {
+            if case .string(let text) = resource {
+                if !text.hasPrefix("arn:") { report(.invalidResource(text, at: pointer / "Resource")) }
+            } else {
+                report(.wrongType("Resource", expected: "a string", at: pointer / "Resource"))
+            }
+        }
+        for key in ["ReaderConfig", "WriterConfig", "BatchInput"] where members[key] != nil {
+            _ = object(members, key, at: pointer)
+        }
+        if language == .jsonPath, let parameters = members["Parameters"] {
+            _ = payloadTemplate(parameters, field: "Parameters", at: pointer / "Parameters")
+        }
+        if language == .jsonata, members["Arguments"] != nil {
+            var nested = FieldReader(fields: members, pointer: pointer, language: language)
+            _ = nested.jsonata("Arguments")
+            diagnostics += nested.diagnostics
+        }
+        return value
     }
 
     private mutating func processorConfig(_ value: JSON?, at pointer: JSONPointer) -> ProcessorConfig {
@@ -751,7 +820,11 @@ struct DefinitionParser {
 
     private mutating func payloadTemplate(_ value: JSON, field: String, at pointer: JSONPointer) -> PayloadTemplate? {
         do {
-            return try PayloadTemplate(compiling: value)
+            let template = try PayloadTemplate(compiling: value)
+            var warnings: [Diagnostic] = []
+            LiteralPathWarnings.checkTemplate(value, at: pointer) { warnings.append($0) }
+            diagnostics += warnings
+            return template
         } catch {
             report(.invalidTemplate(field, reason: error, at: JSONPointer(pointer.tokens + error.pointer.tokens)))
             return nil
@@ -767,9 +840,13 @@ struct DefinitionParser {
 
     private mutating func assignment(_ value: JSON?, at pointer: JSONPointer, language: QueryLanguage) -> Assignment? {
         guard let value else { return nil }
-        guard case .object = value else {
+        guard case .object(let members) = value else {
             report(.wrongType("Assign", expected: "an object", at: pointer))
             return nil
+        }
+        for key in members.keys {
+            let name = language == .jsonPath && key.hasSuffix(".$") ? String(key.dropLast(2)) : key
+            if !VariableNameRules.isValid(name) { report(.invalidVariableName(name, at: pointer / key)) }
         }
         switch language {
         case .jsonPath:
@@ -905,5 +982,19 @@ struct FieldReader {
             return jsonata(field).map { .expression($0) }
         }
         return .literal(text)
+    }
+}
+
+/// What AWS accepts as a variable name in `Assign`.
+enum VariableNameRules {
+    static let maximumLength = 80
+    static let reserved: Set<String> = ["states"]
+
+    static func isValid(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.count <= maximumLength, !reserved.contains(name) else {
+            return false
+        }
+        guard first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 }

@@ -18,6 +18,11 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomString
     public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
     public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
     public static let invalidJSONataExpression = DiagnosticCode(rawValue: "INVALID_JSONATA_EXPRESSION")
+
+    // Warnings.
+    public static let noDollar = DiagnosticCode(rawValue: "NO_DOLLAR")
+    public static let noPath = DiagnosticCode(rawValue: "NO_PATH")
+    public static let passResultIsStatic = DiagnosticCode(rawValue: "PASS_RESULT_IS_STATIC")
 }
 
 /// One problem found in a definition, shaped like AWS's ValidateStateMachineDefinitionDiagnostic.
@@ -285,9 +290,45 @@ extension Diagnostic {
         Diagnostic(.duplicateLabelName, "Duplicate Label name: \(label)", at: pointer)
     }
 
+    static func invalidVariableName(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "'\(name)' is not a valid variable name: use up to \(VariableNameRules.maximumLength) letters, digits "
+                + "and underscores, starting with a letter or underscore ('states' is reserved)",
+            at: pointer)
+    }
+
     static func tooDeeplyNested(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(
             .tooDeeplyNested, "States are nested more than \(StateNameRules.maximumNesting) levels deep", at: pointer)
+    }
+}
+
+// MARK: Warnings
+
+extension Diagnostic {
+    static func noDollar(_ key: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .noDollar,
+            "The value of field '\(key)' looks like a path or an intrinsic function, but the field name does not end "
+                + "with '.$', so it is used as literal text",
+            at: pointer, severity: .warning)
+    }
+
+    static func noPath(_ field: String, at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .noPath,
+            "The value of field '\(field)' looks like a path, but the field name does not end with 'Path', so it is "
+                + "used as literal text",
+            at: pointer, severity: .warning)
+    }
+
+    static func passResultIsStatic(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .passResultIsStatic,
+            "A Pass state's 'Result' is used as written: paths and intrinsic functions in it are not evaluated "
+                + "(use 'Parameters' for that)",
+            at: pointer, severity: .warning)
     }
 }
 

@@ -63,5 +63,10 @@ enum FieldTable {
         "ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment",
     ]
     static let catcherFields: Set<String> = ["ErrorEquals", "Next", "ResultPath", "Assign", "Output", "Comment"]
+    static let itemReaderFields: Set<String> = ["Resource", "Parameters", "Arguments", "ReaderConfig"]
+    static let resultWriterFields: Set<String> = ["Resource", "Parameters", "Arguments", "WriterConfig"]
+    static let itemBatcherFields: Set<String> = [
+        "MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput",
+    ]
     static let jsonataChoiceFields: Set<String> = ["Condition", "Next", "Comment", "Assign", "Output"]
 }
