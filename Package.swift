@@ -54,13 +54,22 @@ let package = Package(
         .executableTarget(name: "sfn", dependencies: ["SFNCommands"]),
         .executableTarget(
             name: "sfn-bench",
-            dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime"],
+            dependencies: [
+                "SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             path: "Benchmarks/Sources/sfn-bench"
         ),
         .testTarget(name: "SFNJSONTests", dependencies: ["SFNJSON"]),
         .testTarget(name: "SFNJSONataTests", dependencies: ["SFNJSON", "SFNJSONata"]),
         .testTarget(name: "SFNLanguageTests", dependencies: ["SFNJSON", "SFNLanguage"]),
         .testTarget(name: "SFNRuntimeTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"]),
+        .testTarget(
+            name: "OrderWorkflowTests",
+            dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"],
+            path: "examples/swift-tests/Tests/OrderWorkflowTests",
+            resources: [.copy("order.asl.json")]
+        ),
         .testTarget(
             name: "SFNServerTests",
             dependencies: ["SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", .product(name: "HummingbirdTesting", package: "hummingbird")]

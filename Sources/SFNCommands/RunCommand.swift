@@ -95,8 +95,10 @@ struct RunCommand: AsyncParsableCommand {
         if outcome.status != .succeeded { throw .execution(status: outcome.status.rawValue) }
     }
 
-    private func describe(_ error: PlanError, in loaded: LoadedDefinition) -> String {
-        "\(loaded.describeLocation(of: error.pointer)): \(error.message) (at \(error.pointer.description.isEmpty ? "/" : error.pointer.description))"
+    private func describe(_ report: ValidationReport, in loaded: LoadedDefinition) -> String {
+        report.errors.map { diagnostic in
+            "\(loaded.describeLocation(of: diagnostic.pointer)): error[\(diagnostic.code)] \(diagnostic.message) (at \(diagnostic.location.isEmpty ? "/" : diagnostic.location))"
+        }.joined(separator: "\n")
     }
 
     private func invalid(_ message: String) -> CommandFailure {

@@ -18,7 +18,7 @@ struct ValidateCommand: AsyncParsableCommand {
         case json
     }
 
-    @Argument(help: "Definition files (JSON, YAML, or a SAM/CloudFormation template).")
+    @Argument(help: "Definition files (JSON, YAML, or a SAM/CloudFormation template); '-' reads standard input.")
     var files: [String] = []
 
     @Option(help: "Report format: text for people, json for tools.")
@@ -87,7 +87,8 @@ enum ValidationRun {
     static let invalidExitCode: Int32 = 1
 
     static func perform(
-        files: [String], format: ValidateCommand.OutputFormat, stateMachine: String?, parameterAssignments: [String]
+        files: [String], format: ValidateCommand.OutputFormat, stateMachine: String?, parameterAssignments: [String],
+        standardInput: () -> String = readStandardInput
     ) -> Outcome {
         guard !files.isEmpty else {
             return Outcome(output: "", errorOutput: "error: give at least one definition file to validate\n", exitCode: usageExitCode, files: [])
@@ -101,7 +102,11 @@ enum ValidationRun {
             }
             parameters[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
         }
-        let results = files.map { validate(file: $0, stateMachine: stateMachine, parameters: parameters) }
+        let results = files.map { file in
+            validate(
+                file: file, stateMachine: stateMachine, parameters: parameters,
+                text: file == standardInputName ? standardInput() : nil)
+        }
         let exitCode: Int32 =
             results.contains { $0.usageProblem != nil } ? usageExitCode
             : results.allSatisfy(\.isValid) ? 0 : invalidExitCode
@@ -114,10 +119,22 @@ enum ValidationRun {
         }
     }
 
-    static func validate(file: String, stateMachine: String?, parameters: [String: String]) -> FileValidation {
+    static let standardInputName = "-"
+
+    static func readStandardInput() -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Checks one file; `text` is the content already read (standard input), or `nil` to read `file`.
+    static func validate(file: String, stateMachine: String?, parameters: [String: String], text: String? = nil) -> FileValidation {
         let loaded: LoadedDefinition
         do {
-            loaded = try DefinitionLoader.load(contentsOf: file, stateMachine: stateMachine, parameters: parameters)
+            if let text {
+                loaded = try DefinitionLoader.load(
+                    text: text, file: "<stdin>", stateMachine: stateMachine, parameters: parameters)
+            } else {
+                loaded = try DefinitionLoader.load(contentsOf: file, stateMachine: stateMachine, parameters: parameters)
+            }
         } catch {
             if error.isUsageError {
                 return FileValidation(file: file, stateMachine: stateMachine, diagnostics: [], usageProblem: error.message)
@@ -129,8 +146,9 @@ enum ValidationRun {
         }
         var diagnostics = loaded.warnings.map { warning in
             ReportedDiagnostic(
-                severity: .warning, code: "UNRESOLVED_SUBSTITUTION", message: warning, location: nil,
-                file: loaded.file, position: nil)
+                severity: .warning, code: "UNRESOLVED_SUBSTITUTION", message: warning.message,
+                location: Diagnostic.awsLocation(of: warning.pointer), file: loaded.sourceMap.file,
+                position: loaded.sourceMap.position(of: warning.pointer))
         }
         diagnostics += DefinitionCheck.diagnostics(for: loaded)
         return FileValidation(file: file, stateMachine: loaded.stateMachine, diagnostics: diagnostics)
@@ -222,10 +240,18 @@ enum ValidationRun {
     }
 }
 
-/// Checks a loaded definition's content.
+/// Checks a loaded definition's content with the language's validator, placing each problem in
+/// the file the definition was written in.
 enum DefinitionCheck {
     static func diagnostics(for loaded: LoadedDefinition) -> [ReportedDiagnostic] {
-        // The definition model and validator are wired in here when they land.
-        []
+        StateMachine.validate(loaded.definition).diagnostics.map { diagnostic in
+            ReportedDiagnostic(
+                severity: diagnostic.severity == .error ? .error : .warning,
+                code: diagnostic.code.rawValue,
+                message: diagnostic.message,
+                location: diagnostic.location,
+                file: loaded.sourceMap.file,
+                position: loaded.sourceMap.position(of: diagnostic.pointer))
+        }
     }
 }

@@ -68,6 +68,82 @@ struct ValidateCommandTests {
         #expect(outcome.output.contains("2 files checked: 1 valid, 0 invalid, 1 could not be checked"))
     }
 
+    @Test func reportsDefinitionProblemsAtTheirLines() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write(
+            "broken.asl.json",
+            """
+            {
+              "StartAt": "First",
+              "States": {
+                "First": { "Type": "Pass", "Next": "Missing" },
+                "Second": { "Type": "Wait", "End": true }
+              }
+            }
+            """)
+        let outcome = run([file])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.output.contains(
+            "\(file):4:32: error[MISSING_TRANSITION_TARGET] Missing 'Next' target: Missing (at /States/First/Next)"))
+        #expect(outcome.output.contains("\(file):5:5: error[SCHEMA_VALIDATION_FAILED]"))
+        #expect(outcome.output.contains("(at /States/Second)"))
+        #expect(outcome.output.contains("0 valid, 1 invalid"))
+    }
+
+    @Test func reportsYAMLDefinitionProblemsAtTheirLines() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write(
+            "broken.yaml",
+            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    ResultPath: not a path\n    End: true\n")
+        let outcome = run([file], format: .json)
+        #expect(outcome.exitCode == 1)
+        let diagnostic = try #require(try JSON(parsing: outcome.output)["files"]?[0]?["diagnostics"]?[0])
+        #expect(diagnostic["code"] == "SCHEMA_VALIDATION_FAILED")
+        #expect(diagnostic["location"] == "/States/A/ResultPath")
+        #expect(diagnostic["line"] == 5)
+        #expect(diagnostic["column"] == 5)
+    }
+
+    @Test func placesTemplateDefinitionProblemsInTheTemplate() throws {
+        let folder = try ValidateFixtureFolder()
+        let file = try folder.write(
+            "template.yaml",
+            """
+            Resources:
+              Machine:
+                Type: AWS::Serverless::StateMachine
+                Properties:
+                  Definition:
+                    StartAt: Go
+                    States:
+                      Go:
+                        Type: Choice
+                        Choices:
+                          - Variable: $.x
+                            NumericEquals: 1
+                            Next: Nowhere
+                        Default: Done
+                      Done: {Type: Succeed}
+            """)
+        let outcome = run([file])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.output.contains("\(file):13:17: error[MISSING_TRANSITION_TARGET]"))
+        #expect(outcome.output.contains("(at /States/Go/Choices[0]/Next)"))
+    }
+
+    @Test func acceptsTheExampleWorkflows() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("workflows")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".asl.json") }
+        #expect(names.count >= 10)
+        let outcome = run(names.sorted().map { folder.appendingPathComponent($0).path })
+        #expect(outcome.exitCode == 0, "\(outcome.output)")
+        for machine in ["PollingMachine", "GreetingMachine"] {
+            let template = run([folder.appendingPathComponent("sam-template.yaml").path], stateMachine: machine)
+            #expect(template.exitCode == 0, "\(template.output)")
+        }
+    }
+
     @Test func noFilesIsAUsageError() {
         let outcome = run([])
         #expect(outcome.exitCode == 2)
@@ -142,7 +218,8 @@ struct ValidateCommandTests {
         let file = try folder.write("template.yaml", Self.template)
         let outcome = run([file], stateMachine: "Second")
         #expect(outcome.exitCode == 0)
-        #expect(outcome.output.contains("warning[UNRESOLVED_SUBSTITUTION]"))
+        #expect(outcome.output.contains("\(file):16:27: warning[UNRESOLVED_SUBSTITUTION]"))
+        #expect(outcome.output.contains("(at /States/B/Result)"))
         #expect(outcome.output.contains("${Unknown}"))
         #expect(outcome.output.contains("(Second): valid, 0 errors, 1 warning"))
     }
@@ -157,6 +234,17 @@ struct ValidateCommandTests {
         #expect(outcome.exitCode == 1)
         #expect(outcome.output.contains("error[DEFINITION_NOT_LOCAL]"))
         #expect(outcome.output.contains("\(file):1:"))
+    }
+
+    @Test func readsStandardInputForADash() {
+        let valid = ValidationRun.perform(
+            files: ["-"], format: .text, stateMachine: nil, parameterAssignments: [], standardInput: { validDefinition })
+        #expect(valid.exitCode == 0)
+        #expect(valid.output.contains("-: valid"))
+        let broken = ValidationRun.perform(
+            files: ["-"], format: .text, stateMachine: nil, parameterAssignments: [], standardInput: { "StartAt: [" })
+        #expect(broken.exitCode == 1)
+        #expect(broken.output.contains("<stdin>:2:1: error[INVALID_JSON_DESCRIPTION] invalid YAML"))
     }
 
     @Test func parsesItsCommandLine() throws {

@@ -85,7 +85,7 @@ struct LoadingPropertyTests {
             allPointers(of: value, into: &pointers)
             for (pointer, expected) in pointers {
                 #expect(loaded.sourceMap.contains(pointer), "missing \(pointer)")
-                guard let position = loaded.sourceMap.valueLocation(of: pointer) else { continue }
+                guard let position = loaded.sourceMap.valuePosition(of: pointer) else { continue }
                 let found = character(at: position, in: text)
                 if let first = expectedFirstCharacter(of: expected) {
                     #expect(found == first, "\(pointer) at \(position)")

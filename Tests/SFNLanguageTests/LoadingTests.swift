@@ -58,7 +58,7 @@ struct LoadingJSONTests {
         let map = try DefinitionLoader.load(text: text, file: "machine.json").sourceMap
         #expect(location(map, "") == SourcePosition(line: 1, column: 1))
         #expect(location(map, "/StartAt") == SourcePosition(line: 2, column: 3))
-        #expect(map.valueLocation(of: pointer("/StartAt")) == SourcePosition(line: 2, column: 14))
+        #expect(map.valuePosition(of: pointer("/StartAt")) == SourcePosition(line: 2, column: 14))
         #expect(location(map, "/States/First/Next") == SourcePosition(line: 4, column: 32))
         #expect(location(map, "/States/Second/Result/1") == SourcePosition(line: 7, column: 21))
         #expect(location(map, "/States/Second/End") == SourcePosition(line: 8, column: 7))
@@ -75,7 +75,7 @@ struct LoadingJSONTests {
         let map = try DefinitionLoader.load(text: text, file: "machine.json").sourceMap
         let escapedKey = JSONPointer.root / "States" / "Second" / "Result" / 1 / "é/x"
         #expect(map.contains(escapedKey))
-        #expect(map.valueLocation(of: escapedKey) == SourcePosition(line: 7, column: 30))
+        #expect(map.valuePosition(of: escapedKey) == SourcePosition(line: 7, column: 30))
     }
 
     @Test func fallsBackToTheNearestRecordedAncestor() throws {
@@ -180,7 +180,7 @@ struct LoadingYAMLTests {
         let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: B\n  B:\n    Type: Succeed\n"
         let map = try DefinitionLoader.load(text: yaml, file: "m.yaml").sourceMap
         #expect(location(map, "/States/A/Next") == SourcePosition(line: 5, column: 5))
-        #expect(map.valueLocation(of: pointer("/States/A/Next")) == SourcePosition(line: 5, column: 11))
+        #expect(map.valuePosition(of: pointer("/States/A/Next")) == SourcePosition(line: 5, column: 11))
         #expect(location(map, "/States/B") == SourcePosition(line: 6, column: 3))
     }
 
@@ -201,6 +201,18 @@ struct LoadingYAMLTests {
         #expect(states?["A"]?["Type"] == "Pass")
         #expect(states?["B"]?["Comment"] == "shared")
         #expect(states?["B"]?["<<"] == nil)
+    }
+
+    @Test func stopsAliasBombs() {
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for (name, previous) in zip(["b", "c", "d", "e", "f", "g"], ["a", "b", "c", "d", "e", "f"]) {
+            yaml += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        #expect {
+            try DefinitionLoader.load(text: yaml, file: "bomb.yaml")
+        } throws: { error in
+            (error as? DefinitionLoadError)?.message.contains("aliases repeated too often") == true
+        }
     }
 
     @Test func turnsCloudFormationTagsIntoLongForm() throws {
@@ -280,7 +292,8 @@ struct LoadingTemplateTests {
         #expect(work?["Resource"] == "arn:aws:lambda:us-east-1:123456789012:function:order-worker")
         #expect(work?["Comment"] == "writes to orders in ${Unknown}")
         #expect(loaded.warnings.count == 1)
-        #expect(loaded.warnings.first?.contains("${Unknown}") == true)
+        #expect(loaded.warnings.first?.message.contains("${Unknown}") == true)
+        #expect(loaded.warnings.first?.pointer == JSONPointer.root / "States" / "Work" / "Comment")
         #expect(location(loaded.sourceMap, "/States/Work/Resource") == SourcePosition(line: 18, column: 13))
         #expect(location(loaded.sourceMap, "") == SourcePosition(line: 14, column: 9))
     }

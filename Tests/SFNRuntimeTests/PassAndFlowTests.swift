@@ -1,5 +1,6 @@
 import Testing
 import SFNJSON
+import SFNLanguage
 @testable import SFNRuntime
 
 @Suite struct PassAndFlowTests {
@@ -63,7 +64,8 @@ import SFNJSON
 
     @Test func historyLimitStopsRunawayLoops() async throws {
         let result = try await runWorkflow(
-            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}"#, configure: { $0.maxHistoryEvents = 500 })
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"C"},"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"Done"}],"Default":"A"},"Done":{"Type":"Succeed"}}}"#,
+            configure: { $0.maxHistoryEvents = 500 })
         #expect(result.status == .failed)
         #expect(result.error == "States.Runtime")
     }
@@ -74,5 +76,20 @@ import SFNJSON
             input: ["s": .string(String(repeating: "y", count: 100)) ], configure: { $0.maxPayloadBytes = 150 })
         #expect(result.status == .failed)
         #expect(result.error == "States.DataLimitExceeded")
+    }
+}
+
+@Suite struct DefinitionRejectionTests {
+    @Test func invalidDefinitionsAreRejectedWithEveryDiagnostic() throws {
+        let definition = try JSON(parsing: #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"},"Lost":{"Type":"Succeed"}}}"#)
+        do {
+            _ = try StateMachineRuntime(definition: definition)
+            Issue.record("expected the definition to be rejected")
+        } catch {
+            let codes = error.diagnostics.map(\.code.rawValue)
+            #expect(codes.contains("MISSING_TRANSITION_TARGET"))
+            #expect(error.diagnostics.contains { $0.location == "/States/A/Next" })
+            #expect(error.diagnostics.contains { $0.location == "/States/Lost" })
+        }
     }
 }

@@ -12,15 +12,29 @@ public struct LoadedDefinition: Sendable {
     /// The template resource's logical id, when the definition came from a template.
     public var stateMachine: String?
     /// Things a person should know that did not stop loading (placeholders left unreplaced).
-    public var warnings: [String]
+    public var warnings: [LoadWarning]
 
-    public init(definition: JSON, sourceMap: SourceMap, file: String, stateMachine: String? = nil, warnings: [String] = []) {
+    public init(definition: JSON, sourceMap: SourceMap, file: String, stateMachine: String? = nil, warnings: [LoadWarning] = []) {
         self.definition = definition
         self.sourceMap = sourceMap
         self.file = file
         self.stateMachine = stateMachine
         self.warnings = warnings
     }
+}
+
+/// Something worth telling a person about a loaded definition that did not stop loading.
+public struct LoadWarning: Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    /// Where in the definition (the first place, when there are several).
+    public var pointer: JSONPointer
+
+    public init(_ message: String, at pointer: JSONPointer = .root) {
+        self.message = message
+        self.pointer = pointer
+    }
+
+    public var description: String { message }
 }
 
 extension LoadedDefinition {
@@ -266,14 +280,14 @@ private struct TemplateLoader {
             throw failure("state machine '\(logicalID)' has no Properties", at: resourcePointer)
         }
         let substitutions = try definitionSubstitutions(properties, at: propertiesPointer / "DefinitionSubstitutions")
-        var warnings: [String] = []
+        var warnings: [LoadWarning] = []
 
         if let definition = properties["Definition"] {
             let pointer = propertiesPointer / "Definition"
             guard let resolved = try intrinsics.resolve(definition, at: pointer), case .object = resolved else {
                 throw failure("Definition of '\(logicalID)' must be an object", at: pointer)
             }
-            let substituted = substitute(resolved, substitutions, warnings: &warnings, origin: file)
+            let substituted = substitute(resolved, substitutions, warnings: &warnings)
             return LoadedDefinition(
                 definition: substituted, sourceMap: sourceMap.subtree(at: pointer), file: file,
                 stateMachine: logicalID, warnings: warnings)
@@ -322,7 +336,7 @@ private struct TemplateLoader {
             unresolved.insert(name)
             return nil
         }
-        let stringLocation = sourceMap.valueLocation(of: pointer) ?? SourcePosition(line: 1, column: 1)
+        let stringLocation = sourceMap.valuePosition(of: pointer) ?? SourcePosition(line: 1, column: 1)
         let translate = positionTranslation(
             stringAt: stringLocation, isLiteral: raw.stringValue != nil, original: resolvedText, substituted: definitionText)
         let (definition, innerMap): (JSON, SourceMap)
@@ -343,7 +357,7 @@ private struct TemplateLoader {
         let map = translate.map { innerMap.remapped($0) } ?? SourceMap.single(file: file, at: stringLocation)
         return LoadedDefinition(
             definition: definition, sourceMap: map, file: file, stateMachine: logicalID,
-            warnings: Self.unresolvedWarnings(unresolved, origin: file))
+            warnings: Self.unresolvedWarnings(unresolved.map { ($0, JSONPointer.root) }))
     }
 
     /// How a position inside a DefinitionString's text becomes a position in the template, when
@@ -398,39 +412,46 @@ private struct TemplateLoader {
             throw failure("DefinitionUri '\(uri)' of '\(logicalID)': \(path) \(error.message)", at: pointer, kind: error.kind)
         }
         let (definition, map) = try DefinitionLoader.parseDocument(text: text, file: path, format: SourceFormat(fileName: path))
-        var warnings: [String] = []
-        let substituted = substitute(definition, substitutions, warnings: &warnings, origin: path)
+        var warnings: [LoadWarning] = []
+        let substituted = substitute(definition, substitutions, warnings: &warnings)
         return LoadedDefinition(definition: substituted, sourceMap: map, file: path, stateMachine: logicalID, warnings: warnings)
     }
 
     /// Replaces placeholders in every string and key of a definition.
-    private func substitute(_ definition: JSON, _ substitutions: [String: String], warnings: inout [String], origin: String) -> JSON {
-        var unresolved: Set<String> = []
-        func replace(_ text: String) -> String {
+    private func substitute(_ definition: JSON, _ substitutions: [String: String], warnings: inout [LoadWarning]) -> JSON {
+        var unresolved: [String: JSONPointer] = [:]
+        func replace(_ text: String, at pointer: JSONPointer) -> String {
             Placeholders.replace(in: text) { name in
                 if let value = substitutions[name] { return value }
-                unresolved.insert(name)
+                if unresolved[name] == nil { unresolved[name] = pointer }
                 return nil
             }
         }
-        func walk(_ value: JSON) -> JSON {
+        func walk(_ value: JSON, at pointer: JSONPointer) -> JSON {
             switch value {
-            case .string(let text): return .string(replace(text))
-            case .array(let elements): return .array(elements.map(walk))
+            case .string(let text): return .string(replace(text, at: pointer))
+            case .array(let elements):
+                return .array(elements.enumerated().map { walk($0.element, at: pointer / $0.offset) })
             case .object(let members):
                 var result = JSONObject(minimumCapacity: members.count)
-                for (key, member) in members { result[replace(key)] = walk(member) }
+                for (key, member) in members {
+                    result[replace(key, at: pointer / key)] = walk(member, at: pointer / key)
+                }
                 return .object(result)
             default: return value
             }
         }
-        let result = walk(definition)
-        warnings += Self.unresolvedWarnings(unresolved, origin: origin)
+        let result = walk(definition, at: .root)
+        warnings += Self.unresolvedWarnings(unresolved.map { ($0.key, $0.value) })
         return result
     }
 
-    private static func unresolvedWarnings(_ names: Set<String>, origin: String) -> [String] {
-        names.sorted().map { "placeholder ${\($0)} has no DefinitionSubstitutions entry and was left as written" }
+    private static func unresolvedWarnings(_ placeholders: [(name: String, pointer: JSONPointer)]) -> [LoadWarning] {
+        placeholders.sorted { $0.name < $1.name }.map { placeholder in
+            LoadWarning(
+                "placeholder ${\(placeholder.name)} has no DefinitionSubstitutions entry and was left as written",
+                at: placeholder.pointer)
+        }
     }
 }
 

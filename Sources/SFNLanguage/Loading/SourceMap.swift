@@ -56,7 +56,7 @@ public struct SourceMap: Sendable {
     }
 
     /// Where the value named by the pointer starts (after its key), falling back like `location(of:)`.
-    public func valueLocation(of pointer: JSONPointer) -> SourcePosition? {
+    public func valuePosition(of pointer: JSONPointer) -> SourcePosition? {
         nearest(pointer, in: valueStarts)
     }
 

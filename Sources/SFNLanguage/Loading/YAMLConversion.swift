@@ -12,7 +12,7 @@ import Yams
 enum YAMLConversion {
     /// Converting shared anchors copies them; this bounds the copies so that an alias bomb
     /// fails instead of exhausting memory.
-    static let maximumNodeCount = 2_000_000
+    static let maximumNodeCount = 250_000
 
     static func load(_ text: String, file: String) throws(DefinitionLoadError) -> (JSON, SourceMap) {
         let root: Node?
@@ -26,10 +26,33 @@ enum YAMLConversion {
         guard let root else {
             throw DefinitionLoadError(.invalidDocument, file: file, message: "the file holds no YAML document")
         }
+        var budget = maximumNodeCount
+        guard fitsBudget(root, &budget) else {
+            throw DefinitionLoadError(
+                .invalidDocument, file: file, location: root.mark.map { SourcePosition(line: $0.line, column: $0.column) },
+                message: "the YAML document expands to more than \(maximumNodeCount) values (aliases repeated too often)")
+        }
         var converter = Converter(file: file)
         let start = converter.location(of: root)
         let value = try converter.convert(root, at: .root, member: start)
         return (value, converter.map)
+    }
+
+    /// Counts values as the conversion will copy them, stopping as soon as the budget runs out:
+    /// much cheaper than converting, so an alias bomb is refused quickly.
+    private static func fitsBudget(_ node: Node, _ budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget >= 0 else { return false }
+        switch node {
+        case .scalar, .alias:
+            return true
+        case .sequence(let sequence):
+            for element in sequence where !fitsBudget(element, &budget) { return false }
+            return true
+        case .mapping(let mapping):
+            for (key, value) in mapping where !fitsBudget(key, &budget) || !fitsBudget(value, &budget) { return false }
+            return true
+        }
     }
 
     // MARK: Schema

@@ -1,3 +1,4 @@
+import Foundation
 import SFNJSON
 import SFNJSONata
 import SFNLanguage
@@ -23,10 +24,15 @@ struct JSONataTemplate: Sendable {
 
     var isConstant: Bool { if case .constant = root { true } else { false } }
 
-    /// The expression source when the whole field is one `{% %}` string.
+    /// The expression source when the whole field is one `{% %}` string, as AWS quotes it.
     var wholeExpressionSource: String? {
-        if case .expression(let expression, _) = root { return expression.source }
+        if case .expression(let expression, _) = root { return Self.quoted(expression) }
         return nil
+    }
+
+    /// AWS quotes expressions without the blanks inside `{% ... %}`.
+    static func quoted(_ expression: JSONataExpression) -> String {
+        expression.source.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func expressionSource(_ text: String) -> String? {
@@ -85,7 +91,7 @@ struct JSONataTemplate: Sendable {
         case .expression(let expression, let field):
             guard let value = try run(expression, field: field, environment) else {
                 throw StatesError.queryEvaluation(
-                    "The JSONata expression '\(expression.source)' specified for the field '\(field)' returned nothing (undefined).")
+                    "The JSONata expression '\(quoted(expression))' specified for the field '\(field)' returned nothing (undefined).")
             }
             return value
         case .object(let nodes):
@@ -105,7 +111,7 @@ struct JSONataTemplate: Sendable {
             return try expression.evaluate(environment.input, bindings: environment.bindings, environment: environment.environment)
         } catch {
             throw StatesError.queryEvaluation(
-                "The JSONata expression '\(expression.source)' specified for the field '\(field)' threw an error during evaluation. \(error.code): \(error.message)")
+                "The JSONata expression '\(quoted(expression))' specified for the field '\(field)' threw an error during evaluation. \(error.code): \(error.message)")
         }
     }
 }

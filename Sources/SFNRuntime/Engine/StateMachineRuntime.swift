@@ -13,11 +13,19 @@ public final class StateMachineRuntime: Sendable {
     public let configuration: RuntimeConfiguration
     let plan: MachinePlan
 
-    /// Compiles a definition (every path, template and expression once) into a runnable machine.
-    public init(definition: JSON, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws(PlanError) {
+    /// Validates a definition as AWS's ValidateStateMachineDefinition would, then compiles it
+    /// (every path, template and expression once) into a runnable machine.
+    public init(definition: JSON, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws(ValidationReport) {
+        let report = StateMachine.validate(definition)
+        guard report.isValid else { throw report }
         self.name = name
         self.configuration = configuration
-        plan = try PlanBuilder.build(definition)
+        do {
+            plan = try PlanBuilder.build(definition)
+        } catch {
+            // Validation should have caught it; report it the same way if it did not.
+            throw ValidationReport(diagnostics: [Diagnostic(.schemaValidationFailed, error.message, at: error.pointer)])
+        }
     }
 
     /// Starts an execution and returns at once.

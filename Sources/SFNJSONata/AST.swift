@@ -1,0 +1,177 @@
+import Foundation
+
+/// A compiled expression tree node. Built once by the parser and never modified afterwards.
+struct Node: Sendable {
+    indirect enum Kind: Sendable {
+        case path([Node])
+        case name(String)
+        /// `$name`; the empty name is the context `$`, `$$` is the root input.
+        case variable(String)
+        case string(String)
+        case number(Double)
+        case bool(Bool)
+        case null
+        case regex(RegexBox)
+        case wildcard
+        case descendant
+        /// `%`; the label names the tuple binding holding the parent, nil until resolved.
+        case parent(String?)
+        case binary(BinaryOperator, Node, Node)
+        case negate(Node)
+        case arrayConstructor([Node])
+        case objectConstructor([ObjectPair])
+        case condition(Node, Node, Node?)
+        case coalesce(Node, Node)
+        case elvis(Node, Node)
+        case block([Node])
+        case bind(String, Node)
+        case call(Node, [Node])
+        case partial(Node, [Node])
+        case placeholder
+        case lambda(LambdaDefinition)
+        case apply(Node, Node)
+        case sort([SortTerm])
+        case transform(Node, Node, Node?)
+    }
+
+    var kind: Kind
+    var position: Int
+    /// Filters applied to this node's whole result (nodes outside a path).
+    var predicates: [Node] = []
+    /// Filters and index bindings applied per input item when the node is a path step.
+    var stages: [Stage] = []
+    var group: GroupDefinition?
+    var focus: String?
+    var indexVariable: String?
+    var tuple = false
+    var keepArray = false
+    var constructedArray = false
+    var keepSingletonArray = false
+    /// Set on the step whose input a later step's `%` refers to.
+    var ancestorLabel: String?
+
+    init(_ kind: Kind, position: Int) {
+        self.kind = kind
+        self.position = position
+    }
+
+    var isArrayConstructor: Bool { if case .arrayConstructor = kind { true } else { false } }
+    var isPath: Bool { if case .path = kind { true } else { false } }
+}
+
+enum BinaryOperator: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case concatenate = "&", and, or, `in`, range = ".."
+}
+
+struct ObjectPair: Sendable {
+    var key: Node
+    var value: Node
+}
+
+struct GroupDefinition: Sendable {
+    var pairs: [ObjectPair]
+    var position: Int
+}
+
+enum Stage: Sendable {
+    case filter(Node)
+    case index(String)
+}
+
+struct SortTerm: Sendable {
+    var descending: Bool
+    var expression: Node
+}
+
+struct LambdaDefinition: Sendable {
+    var parameters: [String]
+    var signature: Signature?
+    var body: Node
+}
+
+/// A compiled regular expression; NSRegularExpression is immutable and safe to share.
+final class RegexBox: @unchecked Sendable {
+    let regex: NSRegularExpression
+    let pattern: String
+    let flags: String
+
+    init(pattern: String, flags: String, position: Int) throws(EvaluationFailure) {
+        var options: NSRegularExpression.Options = []
+        if flags.contains("i") { options.insert(.caseInsensitive) }
+        if flags.contains("m") { options.insert(.anchorsMatchLines) }
+        if flags.contains("s") { options.insert(.dotMatchesLineSeparators) }
+        do {
+            regex = try NSRegularExpression(pattern: pattern, options: options)
+        } catch {
+            throw EvaluationFailure("S0302", position: position)
+        }
+        self.pattern = pattern
+        self.flags = flags
+    }
+}
+
+extension Node {
+    /// Applies `change` to every direct child node.
+    mutating func updateChildren(_ change: (inout Node) -> Void) {
+        func each(_ nodes: inout [Node]) { for index in nodes.indices { change(&nodes[index]) } }
+        func pairs(_ list: inout [ObjectPair]) {
+            for index in list.indices {
+                change(&list[index].key)
+                change(&list[index].value)
+            }
+        }
+        switch kind {
+        case .path(var steps): each(&steps); kind = .path(steps)
+        case .binary(let op, var lhs, var rhs): change(&lhs); change(&rhs); kind = .binary(op, lhs, rhs)
+        case .negate(var operand): change(&operand); kind = .negate(operand)
+        case .arrayConstructor(var items): each(&items); kind = .arrayConstructor(items)
+        case .objectConstructor(var list): pairs(&list); kind = .objectConstructor(list)
+        case .condition(var test, var then, var otherwise):
+            change(&test); change(&then)
+            if var other = otherwise { change(&other); otherwise = other }
+            kind = .condition(test, then, otherwise)
+        case .coalesce(var lhs, var rhs): change(&lhs); change(&rhs); kind = .coalesce(lhs, rhs)
+        case .elvis(var lhs, var rhs): change(&lhs); change(&rhs); kind = .elvis(lhs, rhs)
+        case .block(var expressions): each(&expressions); kind = .block(expressions)
+        case .bind(let name, var value): change(&value); kind = .bind(name, value)
+        case .call(var procedure, var arguments): change(&procedure); each(&arguments); kind = .call(procedure, arguments)
+        case .partial(var procedure, var arguments): change(&procedure); each(&arguments); kind = .partial(procedure, arguments)
+        case .apply(var lhs, var rhs): change(&lhs); change(&rhs); kind = .apply(lhs, rhs)
+        case .sort(var terms):
+            for index in terms.indices { change(&terms[index].expression) }
+            kind = .sort(terms)
+        default: break
+        }
+        each(&predicates)
+        for index in stages.indices {
+            if case .filter(var predicate) = stages[index] {
+                change(&predicate)
+                stages[index] = .filter(predicate)
+            }
+        }
+        if var definition = group {
+            pairs(&definition.pairs)
+            group = definition
+        }
+    }
+
+    /// Gives every unresolved `%` in this subtree the label `label`; true when any was found.
+    mutating func resolveParents(_ label: String) -> Bool {
+        if case .parent(nil) = kind {
+            kind = .parent(label)
+            return true
+        }
+        var found = false
+        updateChildren { child in
+            if child.resolveParents(label) { found = true }
+        }
+        return found
+    }
+
+    var hasUnresolvedParent: Bool {
+        var copy = self
+        return copy.resolveParents("")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SFNJSON
+
+/// A JSONata expression, parsed and compiled once, evaluated any number of times.
+public struct JSONataExpression: Sendable {
+    public let source: String
+    let root: Node
+
+    public init(_ source: String) throws(JSONataError) {
+        self.source = source
+        do throws(EvaluationFailure) {
+            root = try Compiler.compileRoot(try Parser.parse(source))
+        } catch {
+            throw error.publicError
+        }
+    }
+
+    /// Evaluates against `input` (nil = undefined input). A nil result means undefined.
+    /// `bindings` become variables (`$name`) visible to the expression.
+    public func evaluate(_ input: JSON?, bindings: [String: JSON] = [:],
+                         environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSON? {
+        let evaluator = Evaluator(environment: environment)
+        do throws(EvaluationFailure) {
+            var subject = input.map(Value.init)
+            evaluator.rootFrame.bind("$", subject)
+            evaluator.pendingBindings = bindings
+            if case .array(var seq)? = subject {
+                seq = Sequence([.array(seq)], isSequence: true)
+                seq.outerWrapper = true
+                subject = .array(seq)
+            }
+            let result = try evaluator.evaluate(root, subject, evaluator.rootFrame)
+            return try result?.toJSON()
+        } catch {
+            throw error.publicError
+        }
+    }
+}
+
+/// What an evaluation may draw on from its host: the clock, randomness and extra functions.
+public struct JSONataEnvironment {
+    /// Milliseconds since the epoch; read once per evaluation, as `$now()` requires.
+    public var now: () -> Double
+    /// Uniform in [0, 1).
+    public var random: () -> Double
+    /// Extra functions by name (without `$`); they take precedence over built-ins.
+    public var functions: [String: JSONataHostFunction]
+
+    public init(
+        now: @escaping () -> Double = { Date().timeIntervalSince1970 * 1000 },
+        random: @escaping () -> Double = { Double.random(in: 0..<1) },
+        functions: [String: JSONataHostFunction] = [:]
+    ) {
+        self.now = now
+        self.random = random
+        self.functions = functions
+    }
+}
+
+/// A function supplied by the host. Receives the evaluated arguments (nil = undefined).
+public struct JSONataHostFunction: Sendable {
+    let body: @Sendable ([JSON?]) throws(JSONataError) -> JSON?
+
+    public init(_ body: @escaping @Sendable ([JSON?]) throws(JSONataError) -> JSON?) {
+        self.body = body
+    }
+}
