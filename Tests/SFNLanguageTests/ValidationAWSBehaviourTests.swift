@@ -234,3 +234,38 @@ let awsValidations: [ExpectedValidation] = [
         #expect(mapState.itemProcessor.state(named: "J")?.queryLanguage == .jsonata)
     }
 }
+
+/// A `{% %}` string the JSONata parser refuses: INVALID_JSONATA_EXPRESSION at the string itself,
+/// worded as JSONata words it (without its S0xxx code).
+@Suite struct ValidationJSONataSyntaxTests {
+    private static func outputDefinition(_ output: String) -> String {
+        #"{"QueryLanguage":"JSONata","StartAt":"Main","States":{"Main":{"Type":"Pass","Output":\#(output),"End":true}}}"#
+    }
+
+    @Test(arguments: [#""{% a[1,2) %}""#, #""{% 1 + %}""#, #""{% $x := %}""#, #""{% phone %.other %}""#, #""{%  %}""#])
+    func unparsableExpression(_ output: String) {
+        let diagnostics = DefinitionValidator.validate(text: Self.outputDefinition(output)).diagnostics
+        #expect(diagnostics.count == 1, "\(diagnostics)")
+        #expect(diagnostics.first?.code == .invalidJSONataExpression)
+        #expect(diagnostics.first?.location == "/States/Main/Output")
+        #expect(diagnostics.first.map { !$0.message.hasPrefix("S0") } == true)
+    }
+
+    @Test func endOfExpressionWording() {
+        let diagnostics = DefinitionValidator.validate(text: Self.outputDefinition(#""{% 1 + %}""#)).diagnostics
+        #expect(diagnostics.map(\.message) == ["Unexpected end of expression"])
+    }
+
+    @Test func nestedExpressionIsLocatedAtItsString() {
+        let diagnostics = DefinitionValidator.validate(text: Self.outputDefinition(#"{"a":[1,"{% ( %}"]}"#)).diagnostics
+        #expect(diagnostics.map(\.location) == ["/States/Main/Output/a[1]"])
+    }
+
+    @Test func compiledExpressionsAreKeptInTheModel() throws {
+        let machine = try StateMachine.parse(text: Self.outputDefinition(#""{% $states.input.n * 2 %}""#))
+        guard case .expression(let source)? = machine.state(named: "Main")?.output else {
+            Issue.record("Output should be an expression"); return
+        }
+        #expect(source.text == " $states.input.n * 2 ")
+    }
+}

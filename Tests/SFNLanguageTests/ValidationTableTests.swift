@@ -8,10 +8,10 @@ struct BrokenDefinition: Sendable, CustomTestStringConvertible {
     let name: String
     let definition: String
     let code: DiagnosticCode
-    /// AWS's location text; nil where AWS reports none.
-    let location: String?
+    /// AWS's location text; empty where AWS reports none.
+    let location: String
 
-    init(_ name: String, _ definition: String, _ code: DiagnosticCode, _ location: String?) {
+    init(_ name: String, _ definition: String, _ code: DiagnosticCode, _ location: String) {
         self.name = name
         self.definition = definition
         self.code = code
@@ -28,9 +28,9 @@ private func single(_ state: String, language: String? = nil) -> String {
 }
 
 let brokenDefinitions: [BrokenDefinition] = [
-    BrokenDefinition("not JSON", #"{"StartAt": "A", "States": {"#, .invalidJSONDescription, nil),
-    BrokenDefinition("blank text", "  ", .schemaValidationFailed, nil),
-    BrokenDefinition("definition is an array", "[]", .schemaValidationFailed, nil),
+    BrokenDefinition("not JSON", #"{"StartAt": "A", "States": {"#, .invalidJSONDescription, ""),
+    BrokenDefinition("blank text", "  ", .schemaValidationFailed, ""),
+    BrokenDefinition("definition is an array", "[]", .schemaValidationFailed, ""),
     BrokenDefinition("missing StartAt", #"{"States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/"),
     BrokenDefinition("unknown top-level field", #"{"Coment":"x","StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/"),
     BrokenDefinition("StartAt names no state", #"{"StartAt":"B","States":{"A":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/StartAt"),
@@ -51,7 +51,7 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("Next not a string", single(#"{"Type":"Pass","Next":3}"#), .schemaValidationFailed, "/States/A/Next"),
     BrokenDefinition("dangling Next", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}"#, .missingTransitionTarget, "/States/A/Next"),
     BrokenDefinition("unreachable state", #"{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/B"),
-    BrokenDefinition("no terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#, .missingEndState, nil),
+    BrokenDefinition("no terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#, .missingEndState, ""),
     BrokenDefinition("dangling Choice Next", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Gone"}],"Default":"D"},"D":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/C/Choices[0]/Next"),
     BrokenDefinition("dangling Choice Default", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"D"}],"Default":"Gone"},"D":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/C/Default"),
     BrokenDefinition("Choice without Choices", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Default":"D"},"D":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/States/C"),
@@ -145,7 +145,7 @@ let brokenDefinitions: [BrokenDefinition] = [
             }}
             """#
         let report = StateMachine.validate(text: definition)
-        let found = report.diagnostics.map { "\($0.code) \($0.location ?? "null")" }
+        let found = report.diagnostics.map { "\($0.code) \($0.location)" }
         #expect(found == [
             "SCHEMA_VALIDATION_FAILED /States/A",
             "SCHEMA_VALIDATION_FAILED /States/B",

@@ -1,4 +1,5 @@
 import SFNJSON
+import SFNJSONata
 
 /// A JSONata-mode field value: any JSON whose strings of the form `{% expression %}` are
 /// compiled JSONata expressions, evaluated in place when the state runs.
@@ -29,9 +30,15 @@ public indirect enum JSONataValue: Sendable {
         case .string(let text):
             guard let source = expressionSource(text) else { return .constant(value) }
             if source.allSatisfy(\.isWhitespace) {
-                throw ExpressionSyntaxError("the JSONata expression is empty", pointer: pointer)
+                throw ExpressionSyntaxError("Unexpected end of expression", pointer: pointer)
             }
-            return .expression(JSONataSource(text: String(source)))
+            let text = String(source)
+            do {
+                return .expression(JSONataSource(text: text, expression: try JSONataExpression(text)))
+            } catch {
+                // AWS reports JSONata's own wording, without its S0xxx code.
+                throw ExpressionSyntaxError(error.message, pointer: pointer, position: error.position)
+            }
         case .object(let members):
             var compiled: [(key: String, value: JSONataValue)] = []
             compiled.reserveCapacity(members.count)
@@ -58,8 +65,12 @@ public indirect enum JSONataValue: Sendable {
     }
 }
 
-/// The text of one `{% %}` expression. Stands in for the compiled `JSONataExpression` until the
-/// JSONata engine lands; the runtime compiles `text` once per definition.
+/// One `{% %}` expression: its text and the expression compiled from it when the definition
+/// loaded, so a syntax error is a validation diagnostic and evaluation never re-parses.
 public struct JSONataSource: Sendable, Hashable {
-    public var text: String
+    public let text: String
+    public let expression: JSONataExpression
+
+    public static func == (lhs: JSONataSource, rhs: JSONataSource) -> Bool { lhs.text == rhs.text }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }

@@ -541,7 +541,7 @@ struct DefinitionParser {
         if !missing.isEmpty { report(.requiredFields(missing, at: pointer)) }
         if let resource = members["Resource"] {
             if case .string(let text) = resource {
-                if !text.hasPrefix("arn:") { report(.invalidResource(text, at: pointer / "Resource")) }
+                if !text.hasPrefix("arn:") { report(.invalidResource(at: pointer / "Resource")) }
             } else {
                 report(.wrongType("Resource", expected: "a string", at: pointer / "Resource"))
             }

@@ -58,16 +58,17 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The pointer in AWS's location style: array indexes in brackets
-    /// (`/States/Check/Choices[0]/Next`), `/` for the definition itself, nil when AWS gives none.
-    public var location: String? {
-        guard isLocated else { return nil }
+    /// (`/States/Check/Choices[0]/Next`), `/` for the definition itself, empty when AWS gives
+    /// none (see `isLocated`).
+    public var location: String {
+        guard isLocated else { return "" }
         let text = Self.awsLocation(of: pointer)
         return text.isEmpty ? "/" : text
     }
 
     /// `CODE: message at /location`, as AWS words a rejected definition (`at null` when the
     /// problem has no location, as AWS prints it).
-    public var description: String { "\(code.rawValue): \(message) at \(location ?? "null")" }
+    public var description: String { "\(code.rawValue): \(message) at \(isLocated ? location : "null")" }
 
     public static func awsLocation(of pointer: JSONPointer) -> String {
         var text = ""
