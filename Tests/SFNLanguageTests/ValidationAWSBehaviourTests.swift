@@ -207,6 +207,25 @@ let awsValidations: [ExpectedValidation] = [
         #expect(locations == ["/States/M/MaxConcurrency"])
     }
 
+    private static func distributedMap(_ resultWriter: String, language: String = "JSONPath") -> String {
+        let items = language == "JSONata" ? #""Items":"{% $states.input.items %}""# : #""ItemsPath":"$.items""#
+        return #"{"QueryLanguage":"\#(language)","StartAt":"M","States":{"M":{"Type":"Map",\#(items),"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"ResultWriter":\#(resultWriter),"End":true}}}"#
+    }
+
+    /// Where AWS places ResultWriter problems (its wording was not recorded).
+    @Test(arguments: [
+        (#"{"Resource":"arn:aws:states:::s3:putObject","WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSONL"},"Parameters":{"Bucket.$":"$.b","Prefix":"results"}}"#, "JSONPath", [String]()),
+        (#"{"Resource":"arn:aws:states:::s3:putObject","Arguments":"{% $states.input.destination %}"}"#, "JSONata", []),
+        (#"{"Resource":"arn:aws:states:::s3:putObject","Arguments":{"Bucket":"b"},"Parameters":{"Bucket":"c"}}"#, "JSONata", ["/States/M/ResultWriter/Parameters"]),
+        (#"{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"},"Arguments":{"Bucket":"c"}}"#, "JSONPath", ["/States/M/ResultWriter/Arguments"]),
+        ("{}", "JSONPath", ["/States/M/ResultWriter"]),
+        (#"{"Resource":"arn:aws:states:::s3:putObject"}"#, "JSONPath", ["/States/M/ResultWriter"]),
+    ])
+    func resultWriterProblems(_ writer: String, _ language: String, _ locations: [String]) {
+        let report = DefinitionValidator.validate(text: Self.distributedMap(writer, language: language))
+        #expect(report.diagnostics.map(\.location) == locations, "\(report)")
+    }
+
     @Test func theFacadeAgreesWithTheParser() throws {
         let json = try JSON(parsing: onePass)
         #expect(DefinitionValidator.validate(json).isValid)

@@ -512,6 +512,7 @@ struct DefinitionParser {
         let resultWriter = mapConfiguration(
             fields, "ResultWriter", allowed: FieldTable.resultWriterFields, required: [], at: pointer,
             language: reader.language)
+        if let resultWriter { checkResultWriter(resultWriter, at: pointer / "ResultWriter", language: reader.language) }
         guard let processor else { return nil }
         return .map(
             MapState(
@@ -519,6 +520,19 @@ struct DefinitionParser {
                 itemsPath: itemsPath, items: items, itemSelector: itemSelector, itemReader: itemReader,
                 itemBatcher: itemBatcher, resultWriter: resultWriter, maxConcurrency: maxConcurrency,
                 toleratedFailureCount: toleratedCount, toleratedFailurePercentage: toleratedPercentage, label: label))
+    }
+
+    /// A ResultWriter says where results go (a Resource with its bucket), how to shape them
+    /// (WriterConfig), or both; AWS refuses an empty one and a Resource given no bucket.
+    private mutating func checkResultWriter(_ writer: JSON, at pointer: JSONPointer, language: QueryLanguage) {
+        let members = writer.objectValue ?? [:]
+        if members["Resource"] == nil, members["WriterConfig"] == nil {
+            report(.requiredOneOf(["Resource", "WriterConfig"], at: pointer))
+        }
+        let destination = language == .jsonPath ? "Parameters" : "Arguments"
+        if members["Resource"] != nil, members[destination] == nil {
+            report(.requiredFields([destination], at: pointer))
+        }
     }
 
     /// ItemReader, ItemBatcher, ResultWriter: known fields only, a string `Resource`, and
@@ -534,7 +548,7 @@ struct DefinitionParser {
             if !allowed.contains(key) {
                 report(.unsupportedField(key, at: pointer))
             } else if !FieldTable.belongs(key, to: language) {
-                report(.fieldNotInLanguage(key, language: language, at: pointer))
+                report(.fieldNotInLanguage(key, language: language, at: pointer / key))
             }
         }
         let missing = required.filter { members[$0] == nil }

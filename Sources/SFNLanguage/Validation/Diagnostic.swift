@@ -160,6 +160,12 @@ extension Diagnostic {
             at: pointer)
     }
 
+    static func requiredOneOf(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "At least one of these fields is required: [\(names.joined(separator: ", "))]",
+            at: pointer)
+    }
+
     static func exactlyOneOf(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(
             .schemaValidationFailed, "Exactly one of these fields is required: [\(names.joined(separator: ", "))]",
