@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `sfn` command line: one subcommand per job.
 public struct SFNCommand: AsyncParsableCommand {
@@ -12,4 +13,31 @@ public struct SFNCommand: AsyncParsableCommand {
     )
 
     public init() {}
+}
+
+extension SFNCommand {
+    /// Runs the command line and ends the process: the one place where any error becomes text on
+    /// stderr and an exit code (2 for every usage problem, whatever the parser's own default).
+    public static func runAndExit(_ arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Foundation.exit(0)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                Terminal.printError(message)
+            }
+            if code == .validationFailure {
+                // Help requested via a usage error still explains itself; the code says "usage".
+                Foundation.exit(2)
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -3,6 +3,6 @@ import SFNCommands
 @main
 struct SFNMain {
     static func main() async {
-        await SFNCommand.main()
+        await SFNCommand.runAndExit()
     }
 }

@@ -130,7 +130,7 @@ import Testing
         let definition = #"""
             {"QueryLanguage": "JSONata", "StartAt": "A", "States": {
               "A": {"Type": "Pass", "Output": {"x": "{% $states.input.x %}", "k": 1}, "Next": "B"},
-              "B": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.x %}", "Next": "W"},
+              "B": {"Type": "Pass", "QueryLanguage": "JSONata", "Next": "W"},
               "W": {"Type": "Wait", "Timestamp": "{% $now() %}", "Next": "C"},
               "C": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Next": "M"}], "Default": "M"},
               "M": {"Type": "Map", "Items": [1, 2], "MaxConcurrency": "{% 1 %}",
@@ -143,9 +143,14 @@ import Testing
         #expect(a.queryLanguage == .jsonata)
         guard case .object(let members)? = a.output else { Issue.record("Output should hold an expression"); return }
         #expect(members.map(\.key) == ["x", "k"])
-        guard case .expression(let source) = members[0].value else { Issue.record("x is not an expression"); return }
-        #expect(source.text == " $states.input.x ")
+        guard case .expression(let expression) = members[0].value else { Issue.record("x is not an expression"); return }
+        #expect(expression.source == " $states.input.x ")
         #expect(machine.state(named: "B")?.queryLanguage == .jsonata)
+
+        let mixed = try StateMachine.parse(
+            text: #"{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% 1 %}","End":true}}}"#)
+        #expect(mixed.queryLanguage == .jsonPath)
+        #expect(mixed.state(named: "A")?.queryLanguage == .jsonata)
 
         let wait = try #require(machine.state(named: "W"))
         guard case .wait(let waitState) = wait.kind, case .timestampExpression = waitState.duration else {

@@ -282,9 +282,9 @@ let awsValidations: [ExpectedValidation] = [
 
     @Test func compiledExpressionsAreKeptInTheModel() throws {
         let machine = try StateMachine.parse(text: Self.outputDefinition(#""{% $states.input.n * 2 %}""#))
-        guard case .expression(let source)? = machine.state(named: "Main")?.output else {
+        guard case .expression(let expression)? = machine.state(named: "Main")?.output else {
             Issue.record("Output should be an expression"); return
         }
-        #expect(source.text == " $states.input.n * 2 ")
+        #expect(expression.source == " $states.input.n * 2 ")
     }
 }

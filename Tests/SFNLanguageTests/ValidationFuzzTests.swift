@@ -131,6 +131,16 @@ import Testing
         }
     }
 
+    @Test func deepTemplatesDoNotExhaustTheStack() {
+        let depth = 1_000
+        let nested = String(repeating: #"{"a":["#, count: depth) + #""$.x""# + String(repeating: "]}", count: depth)
+        for field in ["Parameters", "Result", "Assign"] {
+            let text = #"{"StartAt":"A","States":{"A":{"Type":"Pass","\#(field)":\#(nested),"End":true}}}"#
+            let report = StateMachine.validate(text: text)
+            #expect(report.isValid, "\(report.diagnostics.prefix(2))")
+        }
+    }
+
     @Test func deepNestingIsRefusedNotCrashed() {
         var branch = #"{"StartAt":"S","States":{"S":{"Type":"Succeed"}}}"#
         for _ in 0..<150 {

@@ -5,7 +5,7 @@ import SFNJSONata
 /// compiled JSONata expressions, evaluated in place when the state runs.
 public indirect enum JSONataValue: Sendable {
     case constant(JSON)
-    case expression(JSONataSource)
+    case expression(JSONataExpression)
     case object([(key: String, value: JSONataValue)])
     case array([JSONataValue])
 
@@ -32,9 +32,8 @@ public indirect enum JSONataValue: Sendable {
             if source.allSatisfy(\.isWhitespace) {
                 throw ExpressionSyntaxError("Unexpected end of expression", pointer: pointer)
             }
-            let text = String(source)
             do {
-                return .expression(JSONataSource(text: text, expression: try JSONataExpression(text)))
+                return .expression(try JSONataExpression(String(source)))
             } catch {
                 // AWS reports JSONata's own wording, without its S0xxx code.
                 throw ExpressionSyntaxError(error.message, pointer: pointer, position: error.position)
@@ -65,12 +64,3 @@ public indirect enum JSONataValue: Sendable {
     }
 }
 
-/// One `{% %}` expression: its text and the expression compiled from it when the definition
-/// loaded, so a syntax error is a validation diagnostic and evaluation never re-parses.
-public struct JSONataSource: Sendable, Hashable {
-    public let text: String
-    public let expression: JSONataExpression
-
-    public static func == (lhs: JSONataSource, rhs: JSONataSource) -> Bool { lhs.text == rhs.text }
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
-}
