@@ -83,6 +83,13 @@ let awsValidations: [ExpectedValidation] = [
         "Resource not an ARN", #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"${FunctionArn}","End":true}}}"#,
         ["SCHEMA_VALIDATION_FAILED: Value is not a valid resource ARN at /States/T/Resource"]),
     ExpectedValidation(
+        "States.ALL before other retriers and catchers",
+        #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["Exception"]}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Z"},{"ErrorEquals":["Exception"],"Next":"Z"}],"Next":"Z"},"Z":{"Type":"Succeed"}}}"#,
+        [
+            "SCHEMA_VALIDATION_FAILED: States.ALL must appear alone and at end of list at /States/T/Retry[0]/ErrorEquals[0]",
+            "SCHEMA_VALIDATION_FAILED: States.ALL must appear alone and at end of list at /States/T/Catch[0]/ErrorEquals[0]",
+        ]),
+    ExpectedValidation(
         "TimeoutSeconds on Parallel",
         #"{"StartAt":"P","States":{"P":{"Type":"Parallel","TimeoutSeconds":5,"Branches":[{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":25,"End":true}}}],"End":true}}}"#,
         ["SCHEMA_VALIDATION_FAILED: Field 'TimeoutSeconds' is not supported at /States/P"]),

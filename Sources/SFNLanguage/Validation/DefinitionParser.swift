@@ -737,12 +737,8 @@ struct DefinitionParser {
                 report(.wrongType("ErrorEquals", expected: "an array of strings", at: listPointer / index))
             }
         }
-        if names.contains(ErrorName.all) {
-            if items.count > 1 {
-                report(.statesAllNotAlone(at: listPointer))
-            } else if !isLast {
-                report(.statesAllNotLast(field: field, at: pointer))
-            }
+        if let index = items.firstIndex(of: .string(ErrorName.all)), items.count > 1 || !isLast {
+            report(.statesAllMisplaced(at: listPointer / index))
         }
         return names
     }

@@ -227,13 +227,10 @@ extension Diagnostic {
         Diagnostic(.schemaValidationFailed, "Field 'ErrorEquals' must name at least one error", at: pointer)
     }
 
-    static func statesAllNotAlone(at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.schemaValidationFailed, "Error name 'States.ALL' must appear alone in 'ErrorEquals'", at: pointer)
-    }
-
-    static func statesAllNotLast(field: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(
-            .schemaValidationFailed, "The \(field) entry with 'States.ALL' must be the last one in '\(field)'", at: pointer)
+    /// One wording for both rules (alone in its list, in the last retrier or catcher), located at
+    /// the `States.ALL` entry, as AWS reports it.
+    static func statesAllMisplaced(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "States.ALL must appear alone and at end of list", at: pointer)
     }
 
     static func emptyArray(_ field: String, at pointer: JSONPointer) -> Diagnostic {
