@@ -295,3 +295,41 @@ let awsValidations: [ExpectedValidation] = [
         #expect(expression.source == " $states.input.n * 2 ")
     }
 }
+
+/// Names AWS refuses inside JSONata expressions when the definition is validated.
+@Suite struct ValidationJSONataReferenceTests {
+    private static func outputDefinition(_ expression: String) -> String {
+        #"{"QueryLanguage":"JSONata","StartAt":"Main","States":{"Main":{"Type":"Pass","Output":"{% \#(expression) %}","End":true}}}"#
+    }
+
+    private static func catchDefinition(_ field: String, _ expression: String) -> String {
+        let value = field == "Assign" ? #"{"lastError":"{% \#(expression) %}"}"# : #""{% \#(expression) %}""#
+        return #"{"QueryLanguage":"JSONata","StartAt":"Main","States":{"Main":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"Handled","Catch":[{"ErrorEquals":["States.ALL"],"Next":"Handled","\#(field)":\#(value)}]},"Handled":{"Type":"Pass","End":true}}}"#
+    }
+
+    @Test func rootContextIsRefused() {
+        let found = DefinitionValidator.validate(text: Self.outputDefinition("$$")).diagnostics.map(\.description)
+        #expect(found == ["UNSUPPORTED_JSONATA_EXPRESSION: Reference to '$$' is not supported. at /States/Main/Output"])
+    }
+
+    @Test func errorOutputOutsideACatcherIsRefused() {
+        let found = DefinitionValidator.validate(text: Self.outputDefinition("$states.errorOutput")).diagnostics.map(\.description)
+        #expect(found == ["UNSUPPORTED_JSONATA_EXPRESSION: Field '$states.errorOutput' does not exist. at /States/Main/Output"])
+    }
+
+    @Test(arguments: ["Output", "Assign"])
+    func errorOutputInACatcherIsAccepted(_ field: String) {
+        let report = DefinitionValidator.validate(text: Self.catchDefinition(field, "$states.errorOutput"))
+        #expect(report.diagnostics.isEmpty, "\(report)")
+    }
+
+    @Test(arguments: [#"'$$' & \"$$\""#, "/* $$ */ 1", "$states.errorOutputs", "`$$`"])
+    func lookalikesAreAccepted(_ expression: String) {
+        let report = DefinitionValidator.validate(text: Self.outputDefinition(expression))
+        #expect(report.diagnostics.isEmpty, "\(report)")
+    }
+
+    @Test func literalsAndCommentsAreBlanked() {
+        #expect(JSONataReferenceCheck.codeOutsideLiterals(#"a & "$$" /* $$ */ & $x"#) == "a &     & $x")
+    }
+}

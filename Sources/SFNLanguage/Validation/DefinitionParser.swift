@@ -698,9 +698,10 @@ struct DefinitionParser {
             if FieldTable.belongs("ResultPath", to: language) {
                 catcher.resultPath = resultPlacement(fields["ResultPath"], at: entryPointer / "ResultPath")
             }
-            catcher.assign = assignment(fields["Assign"], at: entryPointer / "Assign", language: language)
+            catcher.assign = assignment(fields["Assign"], at: entryPointer / "Assign", language: language, inCatcher: true)
             if language == .jsonata {
                 var reader = FieldReader(fields: fields, pointer: entryPointer, language: language)
+                reader.isCatcher = true
                 catcher.output = reader.jsonata("Output")
                 diagnostics += reader.diagnostics
             }
@@ -848,7 +849,9 @@ struct DefinitionParser {
         return value
     }
 
-    private mutating func assignment(_ value: JSON?, at pointer: JSONPointer, language: QueryLanguage) -> Assignment? {
+    private mutating func assignment(
+        _ value: JSON?, at pointer: JSONPointer, language: QueryLanguage, inCatcher: Bool = false
+    ) -> Assignment? {
         guard let value else { return nil }
         guard case .object(let members) = value else {
             report(.wrongType("Assign", expected: "an object", at: pointer))
@@ -863,7 +866,10 @@ struct DefinitionParser {
             return payloadTemplate(value, field: "Assign", at: pointer).map { .jsonPath($0) }
         case .jsonata:
             do {
-                return .jsonata(try JSONataValue(compiling: value))
+                let compiled = try JSONataValue(compiling: value)
+                let problems = JSONataReferenceCheck.problems(in: compiled, at: pointer, inCatcher: inCatcher)
+                diagnostics += problems
+                return problems.isEmpty ? .jsonata(compiled) : nil
             } catch {
                 report(.invalidJSONata("Assign", reason: error, at: JSONPointer(pointer.tokens + error.pointer.tokens)))
                 return nil
@@ -879,6 +885,8 @@ struct FieldReader {
     let pointer: JSONPointer
     let language: QueryLanguage
     var diagnostics: [Diagnostic] = []
+    /// Whether these are a catcher's fields, the one place `$states.errorOutput` exists.
+    var isCatcher = false
 
     init(fields: JSONObject, pointer: JSONPointer, language: QueryLanguage) {
         self.fields = fields
@@ -889,7 +897,10 @@ struct FieldReader {
     mutating func jsonata(_ field: String) -> JSONataValue? {
         guard let value = fields[field] else { return nil }
         do {
-            return try JSONataValue(compiling: value)
+            let compiled = try JSONataValue(compiling: value)
+            let problems = JSONataReferenceCheck.problems(in: compiled, at: pointer / field, inCatcher: isCatcher)
+            diagnostics += problems
+            return problems.isEmpty ? compiled : nil
         } catch {
             diagnostics.append(.invalidJSONata(field, reason: error, at: JSONPointer((pointer / field).tokens + error.pointer.tokens)))
             return nil

@@ -18,6 +18,7 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomString
     public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
     public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
     public static let invalidJSONataExpression = DiagnosticCode(rawValue: "INVALID_JSONATA_EXPRESSION")
+    public static let unsupportedJSONataExpression = DiagnosticCode(rawValue: "UNSUPPORTED_JSONATA_EXPRESSION")
 
     // Warnings.
     public static let noDollar = DiagnosticCode(rawValue: "NO_DOLLAR")
@@ -209,6 +210,14 @@ extension Diagnostic {
 
     static func invalidJSONata(_ field: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(.invalidJSONataExpression, reason.message, at: pointer)
+    }
+
+    static func rootContextReference(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.unsupportedJSONataExpression, "Reference to '$$' is not supported.", at: pointer)
+    }
+
+    static func errorOutputOutsideCatch(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.unsupportedJSONataExpression, "Field '$states.errorOutput' does not exist.", at: pointer)
     }
 
     static func expectedJSONataExpression(_ field: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
