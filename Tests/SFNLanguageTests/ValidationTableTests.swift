@@ -183,6 +183,29 @@ let brokenDefinitions: [BrokenDefinition] = [
         ])
     }
 
+    @Test func nestedMachinesNeedNoTerminalStateButAreWalked() {
+        let branch = #"{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"X"},"Y":{"Type":"Pass","Next":"X"}}}"#
+        let definition = #"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[\#(branch)]}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["MISSING_TRANSITION_TARGET: State \"Y\" is not reachable. at /States/P/Branches[0]/States/Y"])
+    }
+
+    @Test func nestedStatesInheritTheMachineLanguageNotTheEnclosingState() throws {
+        let definition = #"""
+            {"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","End":true,
+              "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","InputPath":"$.a","End":true}}}}}}
+            """#
+        let machine = try StateMachine.parse(text: definition)
+        guard case .map(let map)? = machine.state(named: "M")?.kind else { Issue.record("M is not a Map"); return }
+        #expect(map.itemProcessor.state(named: "I")?.queryLanguage == .jsonPath)
+    }
+
+    @Test func leavingJSONataIsTheOnlyComplaint() {
+        let definition = #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONPath","Output":{},"End":true}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["SCHEMA_VALIDATION_FAILED: 'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine at /States/A"])
+    }
+
     @Test func invalidJSONCarriesLineAndColumn() {
         let report = StateMachine.validate(text: "{\n  \"StartAt\": \"A\",\n  \"States\": ]\n}")
         let diagnostic = report.diagnostics.first

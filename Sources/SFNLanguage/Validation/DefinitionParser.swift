@@ -135,7 +135,9 @@ struct DefinitionParser {
             version: version, queryLanguage: language, pointer: pointer)
         if let startAt, case .object(let members)? = fields["States"], !members.isEmpty {
             var found: [Diagnostic] = []
-            GraphCheck.check(members, startAt: startAt, machinePointer: pointer) { found.append($0) }
+            GraphCheck.check(members, startAt: startAt, machinePointer: pointer, requiresTerminalState: scope == .topLevel) {
+                found.append($0)
+            }
             diagnostics += found
         }
         return model
@@ -175,11 +177,12 @@ struct DefinitionParser {
         }
         var language = inherited
         if let value = fields["QueryLanguage"], let parsed = queryLanguage(value, at: pointer / "QueryLanguage") {
-            if parsed == .jsonPath, topLevelLanguage == .jsonata {
-                report(.jsonPathInsideJSONata(at: pointer))
-            }
             language = parsed
         }
+        // A state that tries to leave a JSONata machine for JSONPath gets that one diagnostic;
+        // its fields are not also judged against either language.
+        let leavesJSONata = language == .jsonPath && topLevelLanguage == .jsonata
+        if leavesJSONata { report(.jsonPathInsideJSONata(at: pointer)) }
 
         // Only fields the type and language allow are read further, so each problem is told once.
         var usable = JSONObject()
@@ -187,7 +190,7 @@ struct DefinitionParser {
             if !FieldTable.allows(key, onType: type) {
                 report(.unsupportedField(key, at: pointer))
             } else if !FieldTable.belongs(key, to: language) {
-                report(.fieldNotInLanguage(key, language: language, at: pointer))
+                if !leavesJSONata { report(.fieldNotInLanguage(key, language: language, at: pointer)) }
             } else {
                 usable[key] = member
             }
@@ -437,7 +440,7 @@ struct DefinitionParser {
                 report(.wrongType("Branches", expected: "an array of objects", at: branchPointer))
                 continue
             }
-            if let branch = machine(fields, at: branchPointer, language: reader.language, scope: .branch, depth: depth + 1) {
+            if let branch = machine(fields, at: branchPointer, language: topLevelLanguage, scope: .branch, depth: depth + 1) {
                 branches.append(branch)
             }
         }
@@ -465,7 +468,7 @@ struct DefinitionParser {
         }
         let config = processorConfig(processorFields["ProcessorConfig"], at: processorPointer / "ProcessorConfig")
         let processor = machine(
-            processorFields, at: processorPointer, language: reader.language, scope: .itemProcessor, depth: depth + 1)
+            processorFields, at: processorPointer, language: topLevelLanguage, scope: .itemProcessor, depth: depth + 1)
 
         if fields["ItemSelector"] != nil, fields["Parameters"] != nil {
             report(.exclusiveFields(["ItemSelector", "Parameters"], at: pointer))
@@ -728,8 +731,13 @@ struct DefinitionParser {
 
     private mutating func queryLanguage(_ value: JSON, at pointer: JSONPointer) -> QueryLanguage? {
         if let language = value.stringValue.flatMap(QueryLanguage.init(rawValue:)) { return language }
-        report(.valueNotAllowed("QueryLanguage", value: value, allowed: ["JSONPath", "JSONata"], at: pointer))
-        return nil
+        if case .string = value {
+            report(.valueNotOneOf(["JSONPath", "JSONata"], at: pointer))
+        } else {
+            report(.expectedString(at: pointer))
+        }
+        // AWS runs anything but the exact "JSONPath" as JSONata.
+        return .jsonata
     }
 
     private mutating func string(_ fields: JSONObject, _ field: String, at pointer: JSONPointer) -> String? {

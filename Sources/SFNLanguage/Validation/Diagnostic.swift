@@ -107,15 +107,18 @@ extension Diagnostic {
     }
 
     static func fieldNotInLanguage(_ name: String, language: QueryLanguage, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(
-            .schemaValidationFailed, "Field '\(name)' is not supported when QueryLanguage is \(language.rawValue)",
+        let other: QueryLanguage = language == .jsonata ? .jsonPath : .jsonata
+        return Diagnostic(
+            .schemaValidationFailed,
+            "The QueryLanguage is set to '\(language.rawValue)', but field '\(name)' is only supported for the "
+                + "'\(other.rawValue)' QueryLanguage",
             at: pointer)
     }
 
     static func jsonPathInsideJSONata(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(
             .schemaValidationFailed,
-            "A state cannot use QueryLanguage JSONPath when the state machine's QueryLanguage is JSONata", at: pointer)
+            "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", at: pointer)
     }
 
     static func wrongType(_ name: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -127,6 +130,14 @@ extension Diagnostic {
             .schemaValidationFailed,
             "Field '\(name)' has value \(value.compactText) which is not one of [\(allowed.joined(separator: ", "))]",
             at: pointer)
+    }
+
+    static func valueNotOneOf(_ allowed: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Value should be one of the following: [\(allowed.joined(separator: ", "))]", at: pointer)
+    }
+
+    static func expectedString(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Expected value of type [STRING]", at: pointer)
     }
 
     static func outOfRange(_ name: String, requirement: String, at pointer: JSONPointer) -> Diagnostic {

@@ -4,7 +4,12 @@ import SFNJSON
 /// `StartAt`, and some state ends the machine. Works on the definition JSON rather than the
 /// model, so a state with other problems still contributes its transitions.
 enum GraphCheck {
-    static func check(_ states: JSONObject, startAt: String, machinePointer: JSONPointer, report: (Diagnostic) -> Void) {
+    /// `requiresTerminalState` holds for the top level only: AWS walks branches and item
+    /// processors for reachability whether or not they have a terminal state.
+    static func check(
+        _ states: JSONObject, startAt: String, machinePointer: JSONPointer, requiresTerminalState: Bool,
+        report: (Diagnostic) -> Void
+    ) {
         let statesPointer = machinePointer / "States"
         if states[startAt] == nil {
             report(.missingStartTarget(startAt, at: machinePointer / "StartAt"))
@@ -19,7 +24,7 @@ enum GraphCheck {
         }
         // AWS refuses a machine without a terminal state outright, without piling reachability
         // diagnostics on top.
-        guard states.values.contains(where: isTerminal) else {
+        guard !requiresTerminalState || states.values.contains(where: isTerminal) else {
             report(.noTerminalState(at: machinePointer))
             return
         }
