@@ -50,6 +50,7 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("End false", single(#"{"Type":"Pass","End":false}"#), .schemaValidationFailed, "/States/A/End"),
     BrokenDefinition("Next not a string", single(#"{"Type":"Pass","Next":3}"#), .schemaValidationFailed, "/States/A/Next"),
     BrokenDefinition("dangling Next", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}"#, .missingTransitionTarget, "/States/A/Next"),
+    BrokenDefinition("dangling StartAt leaves every state unreachable", #"{"StartAt":"B","States":{"A":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/StartAt"),
     BrokenDefinition("unreachable state", #"{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/B"),
     BrokenDefinition("no terminal state", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#, .missingEndState, ""),
     BrokenDefinition("dangling Choice Next", #"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Gone"}],"Default":"D"},"D":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/States/C/Choices[0]/Next"),
@@ -165,6 +166,45 @@ let brokenDefinitions: [BrokenDefinition] = [
             "MISSING_TRANSITION_TARGET: Missing 'Next' target: Gone at /States/A/Next",
             "MISSING_TRANSITION_TARGET: State \"B\" is not reachable. at /States/B",
         ])
+    }
+
+    @Test func noTerminalStateSuppressesReachability() {
+        let definition = #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"},"B":{"Type":"Pass","Next":"A"}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["MISSING_END_STATE: Workflow has no terminal state at null"])
+    }
+
+    @Test func danglingStartAtReportsEveryState() {
+        let definition = #"{"StartAt":"Z","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map { "\($0.code) \($0.location)" }
+        #expect(found == [
+            "MISSING_TRANSITION_TARGET /StartAt",
+            "MISSING_TRANSITION_TARGET /States/A",
+            "MISSING_TRANSITION_TARGET /States/B",
+        ])
+    }
+
+    @Test func nestedMachinesNeedNoTerminalStateButAreWalked() {
+        let branch = #"{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"X"},"Y":{"Type":"Pass","Next":"X"}}}"#
+        let definition = #"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[\#(branch)]}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["MISSING_TRANSITION_TARGET: State \"Y\" is not reachable. at /States/P/Branches[0]/States/Y"])
+    }
+
+    @Test func nestedStatesInheritTheMachineLanguageNotTheEnclosingState() throws {
+        let definition = #"""
+            {"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","End":true,
+              "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","InputPath":"$.a","End":true}}}}}}
+            """#
+        let machine = try StateMachine.parse(text: definition)
+        guard case .map(let map)? = machine.state(named: "M")?.kind else { Issue.record("M is not a Map"); return }
+        #expect(map.itemProcessor.state(named: "I")?.queryLanguage == .jsonPath)
+    }
+
+    @Test func leavingJSONataIsTheOnlyComplaint() {
+        let definition = #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONPath","Output":{},"End":true}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["SCHEMA_VALIDATION_FAILED: 'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine at /States/A"])
     }
 
     @Test func invalidJSONCarriesLineAndColumn() {

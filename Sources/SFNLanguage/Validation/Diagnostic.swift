@@ -133,11 +133,7 @@ extension Diagnostic {
     }
 
     static func queryLanguageNotInEnum(at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.schemaValidationFailed, "Value should be one of the following: [JSONPath, JSONata]", at: pointer)
-    }
-
-    static func expectedString(at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.schemaValidationFailed, "Expected value of type [STRING]", at: pointer)
+        valueNotOneOf(["JSONPath", "JSONata"], at: pointer)
     }
 
     static func wrongType(_ name: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -149,6 +145,14 @@ extension Diagnostic {
             .schemaValidationFailed,
             "Field '\(name)' has value \(value.compactText) which is not one of [\(allowed.joined(separator: ", "))]",
             at: pointer)
+    }
+
+    static func valueNotOneOf(_ allowed: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Value should be one of the following: [\(allowed.joined(separator: ", "))]", at: pointer)
+    }
+
+    static func expectedString(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Expected value of type [STRING]", at: pointer)
     }
 
     static func outOfRange(_ name: String, requirement: String, at pointer: JSONPointer) -> Diagnostic {
