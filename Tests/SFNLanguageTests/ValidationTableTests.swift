@@ -8,6 +8,7 @@ struct BrokenDefinition: Sendable, CustomTestStringConvertible {
     let name: String
     let definition: String
     let code: DiagnosticCode
+    /// AWS's location text; empty where AWS reports none.
     let location: String
 
     init(_ name: String, _ definition: String, _ code: DiagnosticCode, _ location: String) {
@@ -28,10 +29,10 @@ private func single(_ state: String, language: String? = nil) -> String {
 
 let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("not JSON", #"{"StartAt": "A", "States": {"#, .invalidJSONDescription, ""),
-    BrokenDefinition("empty text", "  ", .missingDescription, ""),
+    BrokenDefinition("blank text", "  ", .schemaValidationFailed, ""),
     BrokenDefinition("definition is an array", "[]", .schemaValidationFailed, ""),
-    BrokenDefinition("missing StartAt", #"{"States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, ""),
-    BrokenDefinition("unknown top-level field", #"{"Coment":"x","StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, ""),
+    BrokenDefinition("missing StartAt", #"{"States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/"),
+    BrokenDefinition("unknown top-level field", #"{"Coment":"x","StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/"),
     BrokenDefinition("StartAt names no state", #"{"StartAt":"B","States":{"A":{"Type":"Succeed"}}}"#, .missingTransitionTarget, "/StartAt"),
     BrokenDefinition("empty States", #"{"StartAt":"A","States":{}}"#, .schemaValidationFailed, "/States"),
     BrokenDefinition("States not an object", #"{"StartAt":"A","States":[]}"#, .schemaValidationFailed, "/States"),
@@ -79,9 +80,9 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("JSONata syntax error in Condition", #"{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% ( %}","Next":"D"}]},"D":{"Type":"Succeed"}}}"#, .invalidJSONataExpression, "/States/C/Choices[0]/Condition"),
     BrokenDefinition("bad state QueryLanguage", single(#"{"Type":"Pass","End":true,"QueryLanguage":"jsonata"}"#), .schemaValidationFailed, "/States/A/QueryLanguage"),
     BrokenDefinition("Task without Resource", single(#"{"Type":"Task","End":true}"#), .schemaValidationFailed, "/States/A"),
-    BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .invalidResource, "/States/A/Resource"),
+    BrokenDefinition("Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .schemaValidationFailed, "/States/A/Resource"),
     BrokenDefinition("TimeoutSeconds zero", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":0}"#), .schemaValidationFailed, "/States/A/TimeoutSeconds"),
-    BrokenDefinition("TimeoutSeconds and TimeoutSecondsPath", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":5,"TimeoutSecondsPath":"$.t"}"#), .schemaValidationFailed, "/States/A"),
+    BrokenDefinition("TimeoutSeconds and TimeoutSecondsPath", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":5,"TimeoutSecondsPath":"$.t"}"#), .schemaValidationFailed, "/States/A/TimeoutSeconds"),
     BrokenDefinition("heartbeat not below timeout", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":5,"HeartbeatSeconds":5}"#), .schemaValidationFailed, "/States/A/HeartbeatSeconds"),
     BrokenDefinition("TimeoutSeconds as text in JSONata", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":"5"}"#, language: "JSONata"), .schemaValidationFailed, "/States/A/TimeoutSeconds"),
     BrokenDefinition("Wait without duration", single(#"{"Type":"Wait","End":true}"#), .schemaValidationFailed, "/States/A"),
@@ -96,14 +97,14 @@ let brokenDefinitions: [BrokenDefinition] = [
     BrokenDefinition("Retry not an array", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":{}}"#), .schemaValidationFailed, "/States/A/Retry"),
     BrokenDefinition("Retrier without ErrorEquals", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"MaxAttempts":1}]}"#), .schemaValidationFailed, "/States/A/Retry[0]"),
     BrokenDefinition("Retrier empty ErrorEquals", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":[]}]}"#), .schemaValidationFailed, "/States/A/Retry[0]/ErrorEquals"),
-    BrokenDefinition("States.ALL not alone", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":["States.ALL","States.Timeout"]}]}"#), .schemaValidationFailed, "/States/A/Retry[0]/ErrorEquals"),
-    BrokenDefinition("States.ALL retrier not last", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["States.Timeout"]}]}"#), .schemaValidationFailed, "/States/A/Retry[0]"),
+    BrokenDefinition("States.ALL not alone", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":["States.ALL","States.Timeout"]}]}"#), .schemaValidationFailed, "/States/A/Retry[0]/ErrorEquals[0]"),
+    BrokenDefinition("States.ALL retrier not last", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["States.Timeout"]}]}"#), .schemaValidationFailed, "/States/A/Retry[0]/ErrorEquals[0]"),
     BrokenDefinition("BackoffRate below one", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":["States.ALL"],"BackoffRate":0.5}]}"#), .schemaValidationFailed, "/States/A/Retry[0]/BackoffRate"),
     BrokenDefinition("unknown JitterStrategy", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":["States.ALL"],"JitterStrategy":"HALF"}]}"#), .schemaValidationFailed, "/States/A/Retry[0]/JitterStrategy"),
     BrokenDefinition("unknown retrier field", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":["States.ALL"],"Attempts":2}]}"#), .schemaValidationFailed, "/States/A/Retry[0]"),
     BrokenDefinition("Catcher without Next", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Catch":[{"ErrorEquals":["States.ALL"]}]}"#), .schemaValidationFailed, "/States/A/Catch[0]"),
     BrokenDefinition("dangling Catch Next", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Gone"}]}"#), .missingTransitionTarget, "/States/A/Catch[0]/Next"),
-    BrokenDefinition("States.ALL catcher not last", #"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"B"},{"ErrorEquals":["X"],"Next":"B"}]},"B":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/States/A/Catch[0]"),
+    BrokenDefinition("States.ALL catcher not last", #"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"B"},{"ErrorEquals":["X"],"Next":"B"}]},"B":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/States/A/Catch[0]/ErrorEquals[0]"),
     BrokenDefinition("Catcher Output in JSONPath mode", #"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Catch":[{"ErrorEquals":["X"],"Next":"B","Output":{}}]},"B":{"Type":"Succeed"}}}"#, .schemaValidationFailed, "/States/A/Catch[0]"),
     BrokenDefinition("Parallel without Branches", single(#"{"Type":"Parallel","End":true}"#), .schemaValidationFailed, "/States/A"),
     BrokenDefinition("Parallel branch dangling Next", single(#"{"Type":"Parallel","End":true,"Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"Y"}}}]}"#), .missingTransitionTarget, "/States/A/Branches[0]/States/X/Next"),
@@ -181,6 +182,29 @@ let brokenDefinitions: [BrokenDefinition] = [
             "MISSING_TRANSITION_TARGET /States/A",
             "MISSING_TRANSITION_TARGET /States/B",
         ])
+    }
+
+    @Test func nestedMachinesNeedNoTerminalStateButAreWalked() {
+        let branch = #"{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"X"},"Y":{"Type":"Pass","Next":"X"}}}"#
+        let definition = #"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[\#(branch)]}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["MISSING_TRANSITION_TARGET: State \"Y\" is not reachable. at /States/P/Branches[0]/States/Y"])
+    }
+
+    @Test func nestedStatesInheritTheMachineLanguageNotTheEnclosingState() throws {
+        let definition = #"""
+            {"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","End":true,
+              "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","InputPath":"$.a","End":true}}}}}}
+            """#
+        let machine = try StateMachine.parse(text: definition)
+        guard case .map(let map)? = machine.state(named: "M")?.kind else { Issue.record("M is not a Map"); return }
+        #expect(map.itemProcessor.state(named: "I")?.queryLanguage == .jsonPath)
+    }
+
+    @Test func leavingJSONataIsTheOnlyComplaint() {
+        let definition = #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONPath","Output":{},"End":true}}}"#
+        let found = StateMachine.validate(text: definition).diagnostics.map(\.description)
+        #expect(found == ["SCHEMA_VALIDATION_FAILED: 'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine at /States/A"])
     }
 
     @Test func invalidJSONCarriesLineAndColumn() {

@@ -30,13 +30,13 @@ public indirect enum JSONataValue: Sendable {
         case .string(let text):
             guard let source = expressionSource(text) else { return .constant(value) }
             if source.allSatisfy(\.isWhitespace) {
-                throw ExpressionSyntaxError("the JSONata expression is empty", pointer: pointer)
+                throw ExpressionSyntaxError("Unexpected end of expression", pointer: pointer)
             }
             do {
                 return .expression(try JSONataExpression(String(source)))
             } catch {
-                throw ExpressionSyntaxError(
-                    "\(error.code): \(error.message)", pointer: pointer, position: error.position)
+                // AWS reports JSONata's own wording, without its S0xxx code.
+                throw ExpressionSyntaxError(error.message, pointer: pointer, position: error.position)
             }
         case .object(let members):
             var compiled: [(key: String, value: JSONataValue)] = []

@@ -41,7 +41,7 @@ extension StateMachine {
 
     private static func readDefinition(_ text: String) throws(ValidationReport) -> JSON {
         if text.allSatisfy(\.isWhitespace) {
-            throw ValidationReport(diagnostics: [.emptyDefinition()])
+            throw ValidationReport(diagnostics: [.notAJSONObject()])
         }
         do {
             return try JSON(parsing: text)
@@ -58,8 +58,9 @@ struct DefinitionParser {
     /// Every state name seen anywhere in the definition: AWS wants them unique machine-wide.
     private var stateNames: [String: JSONPointer] = [:]
     private var labels: Set<String> = []
-    /// A JSONata machine may not switch any state back to JSONPath.
-    private var topLevelLanguage = QueryLanguage.jsonPath
+    /// The top-level machine's language. States inside branches and item processors inherit
+    /// it, not the language of the Parallel or Map around them (as AWS validates them).
+    private var machineLanguage = QueryLanguage.jsonPath
 
     enum Scope {
         case topLevel
@@ -75,14 +76,16 @@ struct DefinitionParser {
 
     mutating func topLevel(_ definition: JSON) -> StateMachine? {
         guard case .object(let fields) = definition else {
-            report(.wrongType("definition", expected: "a JSON object", at: .root))
+            report(.notAJSONObject())
             return nil
         }
         var language = QueryLanguage.jsonPath
-        if let value = fields["QueryLanguage"], let parsed = queryLanguage(value, at: .root / "QueryLanguage") {
-            language = parsed
+        if let value = fields["QueryLanguage"] {
+            let (resolved, problem) = resolveLanguage(value, at: .root / "QueryLanguage")
+            language = resolved
+            if let problem { report(problem) }
         }
-        topLevelLanguage = language
+        machineLanguage = language
         return machine(fields, at: .root, language: language, scope: .topLevel, depth: 0)
     }
 
@@ -102,7 +105,7 @@ struct DefinitionParser {
             case .itemProcessor: FieldTable.processorFields
             }
         for key in fields.keys where !allowedFields.contains(key) { report(.unsupportedField(key, at: pointer)) }
-        let missing = ["StartAt", "States"].filter { fields[$0] == nil }
+        let missing = ["States", "StartAt"].filter { fields[$0] == nil }
         if !missing.isEmpty { report(.requiredFields(missing, at: pointer)) }
 
         let comment = string(fields, "Comment", at: pointer)
@@ -135,7 +138,9 @@ struct DefinitionParser {
             version: version, queryLanguage: language, pointer: pointer)
         if let startAt, case .object(let members)? = fields["States"], !members.isEmpty {
             var found: [Diagnostic] = []
-            GraphCheck.check(members, startAt: startAt, machinePointer: pointer) { found.append($0) }
+            GraphCheck.check(members, startAt: startAt, machinePointer: pointer, isTopLevel: scope == .topLevel) {
+                found.append($0)
+            }
             diagnostics += found
         }
         return model
@@ -174,12 +179,15 @@ struct DefinitionParser {
             return nil
         }
         var language = inherited
-        if let value = fields["QueryLanguage"], let parsed = queryLanguage(value, at: pointer / "QueryLanguage") {
-            if parsed == .jsonPath, topLevelLanguage == .jsonata {
-                report(.jsonPathInsideJSONata(at: pointer))
-            }
-            language = parsed
+        var languageProblem: Diagnostic?
+        var isDowngrade = false
+        if let value = fields["QueryLanguage"] {
+            (language, languageProblem) = resolveLanguage(value, at: pointer / "QueryLanguage")
+            isDowngrade = language == .jsonPath && machineLanguage == .jsonata
         }
+        // AWS's whole answer for a downgraded state: the other-language fields it carries are
+        // not reported on top of it (they are still left unread).
+        if isDowngrade { report(.queryLanguageDowngrade(at: pointer)) }
 
         // Only fields the type and language allow are read further, so each problem is told once.
         var usable = JSONObject()
@@ -187,11 +195,12 @@ struct DefinitionParser {
             if !FieldTable.allows(key, onType: type) {
                 report(.unsupportedField(key, at: pointer))
             } else if !FieldTable.belongs(key, to: language) {
-                report(.fieldNotInLanguage(key, language: language, at: pointer))
+                if !isDowngrade { report(.fieldNotInLanguage(key, language: language, at: pointer)) }
             } else {
                 usable[key] = member
             }
         }
+        if let languageProblem { report(languageProblem) }
         var reader = FieldReader(fields: usable, pointer: pointer, language: language)
         let before = diagnostics.count
 
@@ -268,7 +277,7 @@ struct DefinitionParser {
             return nil
         }
         if !resource.hasPrefix("arn:") {
-            report(.invalidResource(resource, at: pointer / "Resource"))
+            report(.invalidResource(at: pointer / "Resource"))
         }
         let timeout = reader.number("TimeoutSeconds", pathField: "TimeoutSecondsPath", minimum: 1, maximum: 99_999_999)
         let heartbeat = reader.number(
@@ -437,7 +446,7 @@ struct DefinitionParser {
                 report(.wrongType("Branches", expected: "an array of objects", at: branchPointer))
                 continue
             }
-            if let branch = machine(fields, at: branchPointer, language: reader.language, scope: .branch, depth: depth + 1) {
+            if let branch = machine(fields, at: branchPointer, language: machineLanguage, scope: .branch, depth: depth + 1) {
                 branches.append(branch)
             }
         }
@@ -465,7 +474,7 @@ struct DefinitionParser {
         }
         let config = processorConfig(processorFields["ProcessorConfig"], at: processorPointer / "ProcessorConfig")
         let processor = machine(
-            processorFields, at: processorPointer, language: reader.language, scope: .itemProcessor, depth: depth + 1)
+            processorFields, at: processorPointer, language: machineLanguage, scope: .itemProcessor, depth: depth + 1)
 
         if fields["ItemSelector"] != nil, fields["Parameters"] != nil {
             report(.exclusiveFields(["ItemSelector", "Parameters"], at: pointer))
@@ -503,6 +512,7 @@ struct DefinitionParser {
         let resultWriter = mapConfiguration(
             fields, "ResultWriter", allowed: FieldTable.resultWriterFields, required: [], at: pointer,
             language: reader.language)
+        if let resultWriter { checkResultWriter(resultWriter, at: pointer / "ResultWriter", language: reader.language) }
         guard let processor else { return nil }
         return .map(
             MapState(
@@ -510,6 +520,19 @@ struct DefinitionParser {
                 itemsPath: itemsPath, items: items, itemSelector: itemSelector, itemReader: itemReader,
                 itemBatcher: itemBatcher, resultWriter: resultWriter, maxConcurrency: maxConcurrency,
                 toleratedFailureCount: toleratedCount, toleratedFailurePercentage: toleratedPercentage, label: label))
+    }
+
+    /// A ResultWriter says where results go (a Resource with its bucket), how to shape them
+    /// (WriterConfig), or both; AWS refuses an empty one and a Resource given no bucket.
+    private mutating func checkResultWriter(_ writer: JSON, at pointer: JSONPointer, language: QueryLanguage) {
+        let members = writer.objectValue ?? [:]
+        if members["Resource"] == nil, members["WriterConfig"] == nil {
+            report(.requiredOneOf(["Resource", "WriterConfig"], at: pointer))
+        }
+        let destination = language == .jsonPath ? "Parameters" : "Arguments"
+        if members["Resource"] != nil, members[destination] == nil {
+            report(.requiredFields([destination], at: pointer))
+        }
     }
 
     /// ItemReader, ItemBatcher, ResultWriter: known fields only, a string `Resource`, and
@@ -525,14 +548,14 @@ struct DefinitionParser {
             if !allowed.contains(key) {
                 report(.unsupportedField(key, at: pointer))
             } else if !FieldTable.belongs(key, to: language) {
-                report(.fieldNotInLanguage(key, language: language, at: pointer))
+                report(.fieldNotInLanguage(key, language: language, at: pointer / key))
             }
         }
         let missing = required.filter { members[$0] == nil }
         if !missing.isEmpty { report(.requiredFields(missing, at: pointer)) }
         if let resource = members["Resource"] {
             if case .string(let text) = resource {
-                if !text.hasPrefix("arn:") { report(.invalidResource(text, at: pointer / "Resource")) }
+                if !text.hasPrefix("arn:") { report(.invalidResource(at: pointer / "Resource")) }
             } else {
                 report(.wrongType("Resource", expected: "a string", at: pointer / "Resource"))
             }
@@ -675,9 +698,10 @@ struct DefinitionParser {
             if FieldTable.belongs("ResultPath", to: language) {
                 catcher.resultPath = resultPlacement(fields["ResultPath"], at: entryPointer / "ResultPath")
             }
-            catcher.assign = assignment(fields["Assign"], at: entryPointer / "Assign", language: language)
+            catcher.assign = assignment(fields["Assign"], at: entryPointer / "Assign", language: language, inCatcher: true)
             if language == .jsonata {
                 var reader = FieldReader(fields: fields, pointer: entryPointer, language: language)
+                reader.isCatcher = true
                 catcher.output = reader.jsonata("Output")
                 diagnostics += reader.diagnostics
             }
@@ -714,22 +738,25 @@ struct DefinitionParser {
                 report(.wrongType("ErrorEquals", expected: "an array of strings", at: listPointer / index))
             }
         }
-        if names.contains(ErrorName.all) {
-            if items.count > 1 {
-                report(.statesAllNotAlone(at: listPointer))
-            } else if !isLast {
-                report(.statesAllNotLast(field: field, at: pointer))
-            }
+        if let index = items.firstIndex(of: .string(ErrorName.all)), items.count > 1 || !isLast {
+            report(.statesAllMisplaced(at: listPointer / index))
         }
         return names
     }
 
     // MARK: Field values
 
-    private mutating func queryLanguage(_ value: JSON, at pointer: JSONPointer) -> QueryLanguage? {
-        if let language = value.stringValue.flatMap(QueryLanguage.init(rawValue:)) { return language }
-        report(.valueNotAllowed("QueryLanguage", value: value, allowed: ["JSONPath", "JSONata"], at: pointer))
-        return nil
+    /// The language a `QueryLanguage` value selects, as AWS resolves it: JSONPath only for the
+    /// exact string "JSONPath", JSONata for anything else given (wrong case, unknown, not a
+    /// string), which is also reported.
+    private func resolveLanguage(_ value: JSON, at pointer: JSONPointer) -> (QueryLanguage, Diagnostic?) {
+        switch value {
+        case .string(let text):
+            if let language = QueryLanguage(rawValue: text) { return (language, nil) }
+            return (.jsonata, .queryLanguageNotInEnum(at: pointer))
+        default:
+            return (.jsonata, .expectedString(at: pointer))
+        }
     }
 
     private mutating func string(_ fields: JSONObject, _ field: String, at pointer: JSONPointer) -> String? {
@@ -822,7 +849,9 @@ struct DefinitionParser {
         return value
     }
 
-    private mutating func assignment(_ value: JSON?, at pointer: JSONPointer, language: QueryLanguage) -> Assignment? {
+    private mutating func assignment(
+        _ value: JSON?, at pointer: JSONPointer, language: QueryLanguage, inCatcher: Bool = false
+    ) -> Assignment? {
         guard let value else { return nil }
         guard case .object(let members) = value else {
             report(.wrongType("Assign", expected: "an object", at: pointer))
@@ -837,7 +866,10 @@ struct DefinitionParser {
             return payloadTemplate(value, field: "Assign", at: pointer).map { .jsonPath($0) }
         case .jsonata:
             do {
-                return .jsonata(try JSONataValue(compiling: value))
+                let compiled = try JSONataValue(compiling: value)
+                let problems = JSONataReferenceCheck.problems(in: compiled, at: pointer, inCatcher: inCatcher)
+                diagnostics += problems
+                return problems.isEmpty ? .jsonata(compiled) : nil
             } catch {
                 report(.invalidJSONata("Assign", reason: error, at: JSONPointer(pointer.tokens + error.pointer.tokens)))
                 return nil
@@ -853,6 +885,8 @@ struct FieldReader {
     let pointer: JSONPointer
     let language: QueryLanguage
     var diagnostics: [Diagnostic] = []
+    /// Whether these are a catcher's fields, the one place `$states.errorOutput` exists.
+    var isCatcher = false
 
     init(fields: JSONObject, pointer: JSONPointer, language: QueryLanguage) {
         self.fields = fields
@@ -863,7 +897,10 @@ struct FieldReader {
     mutating func jsonata(_ field: String) -> JSONataValue? {
         guard let value = fields[field] else { return nil }
         do {
-            return try JSONataValue(compiling: value)
+            let compiled = try JSONataValue(compiling: value)
+            let problems = JSONataReferenceCheck.problems(in: compiled, at: pointer / field, inCatcher: isCatcher)
+            diagnostics += problems
+            return problems.isEmpty ? compiled : nil
         } catch {
             diagnostics.append(.invalidJSONata(field, reason: error, at: JSONPointer((pointer / field).tokens + error.pointer.tokens)))
             return nil
@@ -887,7 +924,7 @@ struct FieldReader {
     /// A number given literally, through its `...Path` twin, or (JSONata) as an expression.
     mutating func number(_ field: String, pathField: String, minimum: Int, maximum: Int) -> NumberSource? {
         if fields[field] != nil, fields[pathField] != nil {
-            diagnostics.append(.exclusiveFields([field, pathField], at: pointer))
+            diagnostics.append(.exclusiveFields([field, pathField], at: pointer / field))
             return nil
         }
         if fields[pathField] != nil {
@@ -915,7 +952,7 @@ struct FieldReader {
 
     mutating func percentage(_ field: String, pathField: String) -> NumberSource? {
         if fields[field] != nil, fields[pathField] != nil {
-            diagnostics.append(.exclusiveFields([field, pathField], at: pointer))
+            diagnostics.append(.exclusiveFields([field, pathField], at: pointer / field))
             return nil
         }
         if fields[pathField] != nil {

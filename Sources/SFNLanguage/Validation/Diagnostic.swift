@@ -18,6 +18,7 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomString
     public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
     public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
     public static let invalidJSONataExpression = DiagnosticCode(rawValue: "INVALID_JSONATA_EXPRESSION")
+    public static let unsupportedJSONataExpression = DiagnosticCode(rawValue: "UNSUPPORTED_JSONATA_EXPRESSION")
 
     // Warnings.
     public static let noDollar = DiagnosticCode(rawValue: "NO_DOLLAR")
@@ -40,10 +41,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// Line and column in the source text, for problems found while reading the text itself.
     public var line: Int?
     public var column: Int?
+    /// False for problems AWS reports without a location (no terminal state, text that is not a
+    /// JSON object); `pointer` is then the root.
+    public var isLocated: Bool
 
     public init(
         _ code: DiagnosticCode, _ message: String, at pointer: JSONPointer, severity: Severity = .error,
-        line: Int? = nil, column: Int? = nil
+        line: Int? = nil, column: Int? = nil, isLocated: Bool = true
     ) {
         self.severity = severity
         self.code = code
@@ -51,15 +55,21 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.pointer = pointer
         self.line = line
         self.column = column
+        self.isLocated = isLocated
     }
 
     /// The pointer in AWS's location style: array indexes in brackets
-    /// (`/States/Check/Choices[0]/Next`).
-    public var location: String { Self.awsLocation(of: pointer) }
+    /// (`/States/Check/Choices[0]/Next`), `/` for the definition itself, empty when AWS gives
+    /// none (see `isLocated`).
+    public var location: String {
+        guard isLocated else { return "" }
+        let text = Self.awsLocation(of: pointer)
+        return text.isEmpty ? "/" : text
+    }
 
-    /// `CODE: message at /location`, as AWS words a rejected definition (`at null` for the
-    /// definition as a whole).
-    public var description: String { "\(code.rawValue): \(message) at \(location.isEmpty ? "null" : location)" }
+    /// `CODE: message at /location`, as AWS words a rejected definition (`at null` when the
+    /// problem has no location, as AWS prints it).
+    public var description: String { "\(code.rawValue): \(message) at \(isLocated ? location : "null")" }
 
     public static func awsLocation(of pointer: JSONPointer) -> String {
         var text = ""
@@ -91,11 +101,12 @@ extension Diagnostic {
     static func invalidJSON(_ error: JSONParseError) -> Diagnostic {
         Diagnostic(
             .invalidJSONDescription, "Invalid JSON: \(error.message) (line \(error.line), column \(error.column))",
-            at: .root, line: error.line, column: error.column)
+            at: .root, line: error.line, column: error.column, isLocated: false)
     }
 
-    static func emptyDefinition() -> Diagnostic {
-        Diagnostic(.missingDescription, "The definition is empty", at: .root)
+    /// Blank text, or JSON that is not an object: AWS reports both this way, without a location.
+    static func notAJSONObject() -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Definition must be a valid JSON object", at: .root, isLocated: false)
     }
 
     static func requiredFields(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
@@ -107,15 +118,22 @@ extension Diagnostic {
     }
 
     static func fieldNotInLanguage(_ name: String, language: QueryLanguage, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(
-            .schemaValidationFailed, "Field '\(name)' is not supported when QueryLanguage is \(language.rawValue)",
+        let other: QueryLanguage = language == .jsonPath ? .jsonata : .jsonPath
+        return Diagnostic(
+            .schemaValidationFailed,
+            "The QueryLanguage is set to '\(language.rawValue)', but field '\(name)' is only supported for the "
+                + "'\(other.rawValue)' QueryLanguage",
             at: pointer)
     }
 
-    static func jsonPathInsideJSONata(at pointer: JSONPointer) -> Diagnostic {
+    static func queryLanguageDowngrade(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(
-            .schemaValidationFailed,
-            "A state cannot use QueryLanguage JSONPath when the state machine's QueryLanguage is JSONata", at: pointer)
+            .schemaValidationFailed, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+            at: pointer)
+    }
+
+    static func queryLanguageNotInEnum(at pointer: JSONPointer) -> Diagnostic {
+        valueNotOneOf(["JSONPath", "JSONata"], at: pointer)
     }
 
     static func wrongType(_ name: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -129,6 +147,14 @@ extension Diagnostic {
             at: pointer)
     }
 
+    static func valueNotOneOf(_ allowed: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Value should be one of the following: [\(allowed.joined(separator: ", "))]", at: pointer)
+    }
+
+    static func expectedString(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Expected value of type [STRING]", at: pointer)
+    }
+
     static func outOfRange(_ name: String, requirement: String, at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(.schemaValidationFailed, "Field '\(name)' must be \(requirement)", at: pointer)
     }
@@ -136,6 +162,12 @@ extension Diagnostic {
     static func exclusiveFields(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(
             .schemaValidationFailed, "Only one of these fields may be given: [\(names.joined(separator: ", "))]",
+            at: pointer)
+    }
+
+    static func requiredOneOf(_ names: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed, "At least one of these fields is required: [\(names.joined(separator: ", "))]",
             at: pointer)
     }
 
@@ -181,9 +213,15 @@ extension Diagnostic {
     }
 
     static func invalidJSONata(_ field: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(
-            .invalidJSONataExpression, "The value for the field '\(field)' must be a valid JSONata expression: \(reason.message)",
-            at: pointer)
+        Diagnostic(.invalidJSONataExpression, reason.message, at: pointer)
+    }
+
+    static func rootContextReference(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.unsupportedJSONataExpression, "Reference to '$$' is not supported.", at: pointer)
+    }
+
+    static func errorOutputOutsideCatch(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.unsupportedJSONataExpression, "Field '$states.errorOutput' does not exist.", at: pointer)
     }
 
     static func expectedJSONataExpression(_ field: String, expected: String, at pointer: JSONPointer) -> Diagnostic {
@@ -202,13 +240,10 @@ extension Diagnostic {
         Diagnostic(.schemaValidationFailed, "Field 'ErrorEquals' must name at least one error", at: pointer)
     }
 
-    static func statesAllNotAlone(at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.schemaValidationFailed, "Error name 'States.ALL' must appear alone in 'ErrorEquals'", at: pointer)
-    }
-
-    static func statesAllNotLast(field: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(
-            .schemaValidationFailed, "The \(field) entry with 'States.ALL' must be the last one in '\(field)'", at: pointer)
+    /// One wording for both rules (alone in its list, in the last retrier or catcher), located at
+    /// the `States.ALL` entry, as AWS reports it.
+    static func statesAllMisplaced(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "States.ALL must appear alone and at end of list", at: pointer)
     }
 
     static func emptyArray(_ field: String, at pointer: JSONPointer) -> Diagnostic {
@@ -219,20 +254,18 @@ extension Diagnostic {
         Diagnostic(.schemaValidationFailed, "Field 'States' must contain at least one state", at: pointer)
     }
 
-    static func invalidResource(_ resource: String, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.invalidResource, "Resource '\(resource)' is not a valid ARN", at: pointer)
+    /// AWS answers a Resource that is not an ARN with a schema error, not INVALID_RESOURCE.
+    static func invalidResource(at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(.schemaValidationFailed, "Value is not a valid resource ARN", at: pointer)
     }
 
     static func heartbeatNotBelowTimeout(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(.schemaValidationFailed, "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'", at: pointer)
     }
 
-    static func missingStartTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
-        // AWS words every dangling target, StartAt and Default included, as a missing 'Next'.
-        Diagnostic(.missingTransitionTarget, "Missing 'Next' target: \(name)", at: pointer)
-    }
-
-    static func missingNextTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
+    /// AWS words every dangling target (StartAt, Next, Default, a catcher's Next) as a 'Next' one;
+    /// the location tells them apart.
+    static func missingTarget(_ name: String, at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(.missingTransitionTarget, "Missing 'Next' target: \(name)", at: pointer)
     }
 
@@ -240,8 +273,8 @@ extension Diagnostic {
         Diagnostic(.missingTransitionTarget, "State \"\(name)\" is not reachable.", at: pointer)
     }
 
-    static func noTerminalState(at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.missingEndState, "Workflow has no terminal state", at: pointer)
+    static func noTerminalState() -> Diagnostic {
+        Diagnostic(.missingEndState, "Workflow has no terminal state", at: .root, isLocated: false)
     }
 
     static func stateNameTooLong(_ name: String, at pointer: JSONPointer) -> Diagnostic {

@@ -4,26 +4,31 @@ import SFNJSON
 /// `StartAt`, and some state ends the machine. Works on the definition JSON rather than the
 /// model, so a state with other problems still contributes its transitions.
 enum GraphCheck {
-    static func check(_ states: JSONObject, startAt: String, machinePointer: JSONPointer, report: (Diagnostic) -> Void) {
+    /// AWS's order: dangling targets first (StartAt, then each state's in definition order);
+    /// then, for the top-level machine only, MISSING_END_STATE when no state ends it, which
+    /// replaces the reachability report; otherwise every state not reachable from StartAt.
+    /// Nested machines (branches, item processors) may loop forever without a terminal state.
+    static func check(
+        _ states: JSONObject, startAt: String, machinePointer: JSONPointer, isTopLevel: Bool,
+        report: (Diagnostic) -> Void
+    ) {
         let statesPointer = machinePointer / "States"
         if states[startAt] == nil {
-            report(.missingStartTarget(startAt, at: machinePointer / "StartAt"))
+            report(.missingTarget(startAt, at: machinePointer / "StartAt"))
         }
         var successors: [String: [String]] = [:]
         for (name, state) in states {
             let found = targets(of: state, at: statesPointer / name)
             for target in found where states[target.name] == nil {
-                report(.missingNextTarget(target.name, at: target.pointer))
+                report(.missingTarget(target.name, at: target.pointer))
             }
             successors[name] = found.map(\.name)
         }
-        // AWS refuses a machine without a terminal state outright, without piling reachability
-        // diagnostics on top.
-        guard states.values.contains(where: isTerminal) else {
-            report(.noTerminalState(at: machinePointer))
+        if isTopLevel, !states.values.contains(where: isTerminal) {
+            report(.noTerminalState())
             return
         }
-        // A dangling StartAt leaves nothing reachable: every state is reported, as AWS does.
+
         var reached: Set<String> = []
         var pending: [String] = []
         if states[startAt] != nil {
@@ -48,30 +53,30 @@ enum GraphCheck {
         }
     }
 
-    /// The states a state may go to, with the field naming each and where it is written.
-    private static func targets(of state: JSON, at pointer: JSONPointer) -> [(name: String, field: String, pointer: JSONPointer)] {
-        var targets: [(name: String, field: String, pointer: JSONPointer)] = []
+    /// The states a state may go to, each with where it is written.
+    private static func targets(of state: JSON, at pointer: JSONPointer) -> [(name: String, pointer: JSONPointer)] {
+        var targets: [(name: String, pointer: JSONPointer)] = []
         guard case .object(let fields) = state else { return targets }
         let type = fields["Type"]?.stringValue
         if type != "Choice", type != "Succeed", type != "Fail", case .string(let next)? = fields["Next"] {
-            targets.append((next, "Next", pointer / "Next"))
+            targets.append((next, pointer / "Next"))
         }
         if type == "Choice" {
             if case .array(let rules)? = fields["Choices"] {
                 for (index, rule) in rules.enumerated() {
                     if case .string(let next)? = rule["Next"] {
-                        targets.append((next, "Next", pointer / "Choices" / index / "Next"))
+                        targets.append((next, pointer / "Choices" / index / "Next"))
                     }
                 }
             }
             if case .string(let defaultNext)? = fields["Default"] {
-                targets.append((defaultNext, "Default", pointer / "Default"))
+                targets.append((defaultNext, pointer / "Default"))
             }
         }
         if type == "Task" || type == "Parallel" || type == "Map", case .array(let catchers)? = fields["Catch"] {
             for (index, catcher) in catchers.enumerated() {
                 if case .string(let next)? = catcher["Next"] {
-                    targets.append((next, "Next", pointer / "Catch" / index / "Next"))
+                    targets.append((next, pointer / "Catch" / index / "Next"))
                 }
             }
         }
