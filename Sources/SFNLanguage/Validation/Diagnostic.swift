@@ -234,6 +234,13 @@ extension Diagnostic {
         Diagnostic(.invalidResource, "Resource '\(resource)' is not a valid ARN", at: pointer)
     }
 
+    static func resourceNotAllowed(_ examples: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "The field 'Resource' does not match any of the allowed values: [\(examples.joined(separator: ", "))]",
+            at: pointer)
+    }
+
     static func heartbeatNotBelowTimeout(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(.schemaValidationFailed, "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'", at: pointer)
     }
