@@ -3,6 +3,7 @@ import Foundation
 import SFNJSON
 import SFNLanguage
 import SFNRuntime
+import SFNServer
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,6 +45,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-events"), help: "End the execution after this many history events.")
     var maxEvents: Int = 25_000
 
+    @Option(
+        name: .customLong("callback-port"),
+        help: "Serve task-token callbacks (SendTaskSuccess/Failure/Heartbeat, and POST /tokens/TOKEN/success|failure|heartbeat) on this loopback port while the workflow runs; 0 picks a free port.")
+    var callbackPort: Int?
+
     func run() async throws {
         do {
             try await execute()
@@ -60,6 +66,26 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: Self.nowMilliseconds()) : RuntimeConfiguration()
         configuration.recordsHistory = history
         configuration.maxHistoryEvents = maxEvents
+        var callbacks: CallbackServer?
+        if let callbackPort {
+            do {
+                let server = try await CallbackServer.start(tokens: configuration.tokens, port: callbackPort)
+                callbacks = server
+                Terminal.printError(
+                    "Task-token callbacks: http://\(server.host):\(server.port)/ (AWS protocol, or POST /tokens/TOKEN/success with the output as body)")
+                // Callback tasks nobody else serves just announce their token and wait for it.
+                let base = "http://\(server.host):\(server.port)"
+                configuration.executors.register("*.waitForTaskToken", ClosureExecutor { request in
+                    if let token = request.taskToken {
+                        Terminal.printError(
+                            "State '\(request.stateName)' waits for task token \(token)\n  curl -X POST \(base)/tokens/\(token)/success -d '{\"ok\":true}'")
+                    }
+                    return .null
+                })
+            } catch {
+                throw .usage("cannot serve callbacks on port \(callbackPort): \(error)")
+            }
+        }
         let runtime: StateMachineRuntime
         do {
             runtime = try StateMachineRuntime(definition: definitionJSON, name: loaded.stateMachine ?? Self.machineName(definition), configuration: configuration)
@@ -70,6 +96,7 @@ struct RunCommand: AsyncParsableCommand {
         let progress = ProgressDisplay.startIfTerminal(for: execution, enabled: result == .text)
         let outcome = await execution.result()
         progress?.finish()
+        await callbacks?.stop()
 
         if history {
             let events = JSON.array(execution.history.map(\.json))

@@ -1,12 +1,79 @@
 import ArgumentParser
+import Foundation
+import SFNJSON
+import SFNLanguage
+import SFNRuntime
+import SFNServer
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the AWS Step Functions API on localhost for SDKs, the AWS CLI and task-token callbacks."
+        abstract: "Serve the AWS Step Functions API on localhost for SDKs, the AWS CLI and task-token callbacks.",
+        discussion: """
+            Point any AWS SDK or the AWS CLI at it with --endpoint-url http://HOST:PORT (any credentials, any region).
+            Task tokens can also be completed with plain HTTP:
+              curl -X POST http://HOST:PORT/tokens/TOKEN/success -d '{"result": 1}'
+              curl -X POST http://HOST:PORT/tokens/TOKEN/failure -d '{"error": "Oops", "cause": "why"}'
+              curl -X POST http://HOST:PORT/tokens/TOKEN/heartbeat
+            """
     )
 
+    @Option(help: "The address to listen on. Anything but loopback exposes the API to the network.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0: any free port).")
+    var port = 8083
+
+    @Flag(name: .customLong("virtual-time"), help: "Use a virtual clock: Waits, retry back-offs and timeouts take no real time.")
+    var virtualTime = false
+
+    @Argument(help: "Definition files to register as state machines, each named after its file.")
+    var definitions: [String] = []
+
     func run() async throws {
-        throw ValidationError("serve is not implemented yet")
+        do {
+            try await serve()
+        } catch let failure as CommandFailure {
+            throw failure.exit()
+        }
+    }
+
+    private func serve() async throws {
+        var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: RunCommand.nowMilliseconds()) : RuntimeConfiguration()
+        configuration.recordsHistory = true
+        let service = StepFunctionsService(configuration: configuration)
+        var registered: [String] = []
+        for path in definitions {
+            let loaded = try DefinitionFiles.load(path, stateMachine: nil)
+            let name = loaded.stateMachine ?? RunCommand.machineName(path)
+            do {
+                registered.append(try service.register(name: name, definition: loaded.definition))
+            } catch {
+                throw CommandFailure.invalidDefinition("invalid definition '\(path)': \(error.message)")
+            }
+        }
+        if !RunningServer.isLoopback(host) {
+            Terminal.printError(
+                "warning: listening on \(host), not loopback: anyone who can reach this machine can run workflows and complete tasks (there is no authentication).")
+        }
+        let server: RunningServer
+        do {
+            server = try await RunningServer.start(
+                router: StepFunctionsRoutes.router(service: service), host: host, port: port, stopsOnSignals: true,
+                onShutdown: { service.activities.releaseWaitingWorkers() })
+        } catch {
+            throw CommandFailure.usage("cannot listen on \(host):\(port): \(error)")
+        }
+        var banner = ["sfn serve: AWS Step Functions API on http://\(server.host):\(server.port) (use --endpoint-url http://\(server.host):\(server.port))"]
+        for arn in registered { banner.append("  state machine \(arn)") }
+        Terminal.printError(banner.joined(separator: "\n"))
+        try await server.waitUntilStopped()
+        let running = service.runningExecutionArns
+        if running.isEmpty {
+            Terminal.printError("sfn serve: stopped")
+        } else {
+            Terminal.printError(
+                "sfn serve: stopped with \(running.count) execution(s) still running:\n" + running.map { "  \($0)" }.joined(separator: "\n"))
+        }
     }
 }

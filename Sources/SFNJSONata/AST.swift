@@ -89,6 +89,9 @@ struct LambdaDefinition: Sendable {
     var parameters: [String]
     var signature: Signature?
     var body: Node
+    /// A deferred tail call: applying the enclosing lambda returns it unevaluated and the
+    /// caller's loop performs the call, so tail recursion does not grow the stack.
+    var isTailCall = false
 }
 
 /// A compiled regular expression; NSRegularExpression is immutable and safe to share.

@@ -52,7 +52,7 @@ extension Builtins {
             for item in seq.items where !unique.contains(where: { Value.deepEqual($0, item) }) {
                 unique.append(item)
             }
-            return .array(Sequence(unique, isSequence: seq.isSequence))
+            return .array(ValueSequence(unique, isSequence: seq.isSequence))
         },
         NativeFunction("zip", "<a+>") { _, arguments, _ throws(EvaluationFailure) in
             let arrays = arguments.map { items($0) }

@@ -23,7 +23,7 @@ enum Builtins {
         var items: [Value]
         if case .array(let seq) = first { items = seq.items } else { items = [first] }
         if case .array(let seq) = second { items.append(contentsOf: seq.items) } else { items.append(second) }
-        return .array(Sequence(items))
+        return .array(ValueSequence(items))
     }
 
     /// `$string` semantics, used by `&` as well.
@@ -301,7 +301,7 @@ enum Builtins {
             var context = arguments.count > 1 ? arguments[1] : nil
             if arguments.count < 2 || arguments[1] == nil { context = input }
             if case .array(var seq)? = context, !seq.isSequence {
-                seq = Sequence([.array(seq)], isSequence: true)
+                seq = ValueSequence([.array(seq)], isSequence: true)
                 seq.outerWrapper = true
                 context = .array(seq)
             }
@@ -350,7 +350,7 @@ enum Builtins {
                 index += 1
             }
         }
-        return String(validating: bytes, as: UTF8.self)
+        return String(bytes: bytes, encoding: .utf8)
     }
 
     static func replace(_ evaluator: Evaluator, _ text: String, pattern: Value?, replacement: Value?,

@@ -131,7 +131,8 @@ enum Compiler {
             let procedure = try compile(callee)
             result = Node(partial ? .partial(procedure, compiled) : .call(procedure, compiled), position: position)
         case .lambda(let parameters, let signature, let body):
-            result = Node(.lambda(LambdaDefinition(parameters: parameters, signature: signature, body: try compile(body))),
+            let compiledBody = tailCallOptimized(try compile(body))
+            result = Node(.lambda(LambdaDefinition(parameters: parameters, signature: signature, body: compiledBody)),
                           position: position)
         case .apply(let lhs, let rhs):
             let left = try compile(lhs)
@@ -142,6 +143,25 @@ enum Compiler {
             result = Node(.transform(try compile(pattern), try compile(update), try deletion.map(compile)), position: position)
         }
         if raw.keepArray { result.keepArray = true }
+        return result
+    }
+
+    /// Wraps calls in tail position into tail-call thunks (see `LambdaDefinition.isTailCall`).
+    private static func tailCallOptimized(_ node: Node) -> Node {
+        var result = node
+        guard node.predicates.isEmpty, node.group == nil, !node.keepArray else { return node }
+        switch node.kind {
+        case .call:
+            let thunk = LambdaDefinition(parameters: [], signature: nil, body: node, isTailCall: true)
+            return Node(.lambda(thunk), position: node.position)
+        case .condition(let test, let then, let otherwise):
+            result.kind = .condition(test, tailCallOptimized(then), otherwise.map(tailCallOptimized))
+        case .block(var expressions):
+            if let last = expressions.popLast() { expressions.append(tailCallOptimized(last)) }
+            result.kind = .block(expressions)
+        default:
+            break
+        }
         return result
     }
 

@@ -16,6 +16,10 @@ final class Evaluator {
     private static let stackBudget: UInt = 384 * 1024
     #endif
     private var stackBase: UInt = 0
+    /// Tail calls run in a loop, so endless tail recursion would never exhaust the stack;
+    /// bound the total per evaluation instead.
+    var tailCalls = 0
+    static let maximumTailCalls = 100_000
     private var builtinCache: [String: FunctionValue] = [:]
 
     init(environment: JSONataEnvironment) {
@@ -98,7 +102,7 @@ final class Evaluator {
         return result
     }
 
-    private static func normalize(_ sequence: Sequence, keepArray: Bool) -> Value? {
+    static func normalize(_ sequence: ValueSequence, keepArray: Bool) -> Value? {
         var seq = sequence
         if keepArray { seq.keepSingleton = true }
         if seq.items.isEmpty { return nil }
@@ -184,7 +188,7 @@ final class Evaluator {
                 values.append(value)
             }
         }
-        var seq = Sequence(values)
+        var seq = ValueSequence(values)
         seq.constructed = node.constructedArray
         return .array(seq)
     }
@@ -280,13 +284,13 @@ final class Evaluator {
         } else {
             inputSequence = [input]
         }
-        var resultSequence: Sequence?
+        var resultSequence: ValueSequence?
         var tuples: [Tuple]?
         var isTupleStream = false
         for (index, step) in steps.enumerated() {
             if step.tuple { isTupleStream = true }
             if index == 0 && step.constructedArray {
-                let value = try evaluate(step, .array(Sequence(inputSequence.compactMap { $0 }, isSequence: true)), frame)
+                let value = try evaluate(step, .array(ValueSequence(inputSequence.compactMap { $0 }, isSequence: true)), frame)
                 switch value {
                 case .array(let seq)?: resultSequence = seq
                 case let other?: resultSequence = .sequence([other])
@@ -321,7 +325,7 @@ final class Evaluator {
         if case .variable = node.kind { true } else { false }
     }
 
-    private func evaluateStep(_ step: Node, _ input: [Value?], _ frame: Frame, isLast: Bool) throws(EvaluationFailure) -> Sequence {
+    private func evaluateStep(_ step: Node, _ input: [Value?], _ frame: Frame, isLast: Bool) throws(EvaluationFailure) -> ValueSequence {
         if case .sort(let terms) = step.kind {
             var sorted = Value.array(.sequence(try sortValues(input, terms, frame, position: step.position).compactMap { $0 }))
             for stage in step.stages {
@@ -342,7 +346,7 @@ final class Evaluator {
         if isLast && results.count == 1, case .array(let seq) = results[0], !seq.isSequence {
             return seq
         }
-        var flattened = Sequence.sequence()
+        var flattened = ValueSequence.sequence()
         for value in results {
             if case .array(let seq) = value, !seq.constructed {
                 flattened.items.append(contentsOf: seq.items)
@@ -436,7 +440,7 @@ final class Evaluator {
         case let value?: items = [value]
         case nil: items = []
         }
-        var results = Sequence.sequence()
+        var results = ValueSequence.sequence()
         if case .number(let number) = predicate.kind, predicate.predicates.isEmpty {
             var index = number.clampedInt(.down)
             if index < 0 { index += items.count }
@@ -660,7 +664,7 @@ final class Evaluator {
         case .object(let object)?:
             return object[key]
         case .array(let seq)?:
-            var result = Sequence.sequence()
+            var result = ValueSequence.sequence()
             for item in seq.items {
                 guard let found = lookup(item, key) else { continue }
                 if case .array(let inner) = found {
@@ -686,7 +690,7 @@ final class Evaluator {
     static func wildcard(_ input: Value?) -> Value? {
         var subject = input
         if case .array(let seq)? = input, seq.outerWrapper, let first = seq.items.first { subject = first }
-        var result = Sequence.sequence()
+        var result = ValueSequence.sequence()
         let members: [Value]
         switch subject {
         case .object(let object)?: members = object.entries.map { $0.value }
@@ -705,7 +709,7 @@ final class Evaluator {
 
     static func descendants(_ input: Value?) -> Value? {
         guard let input else { return nil }
-        var result = Sequence.sequence()
+        var result = ValueSequence.sequence()
         func recurse(_ value: Value) {
             switch value {
             case .array(let seq):

@@ -235,14 +235,12 @@ enum FormattingFunctions {
         if subPictures.count > 2 { throw EvaluationFailure("D3080") }
         var active = subPictures[0]
         var negativePrefix = minusSign
-        var negativeSuffix = ""
         var useNegativePicture = false
         if value < 0 && subPictures.count == 2 {
             active = subPictures[1]
             useNegativePicture = true
             negativePrefix = ""
         }
-        _ = negativeSuffix
         func isDigit(_ character: Character) -> Bool {
             character == optionalDigit || (character.isNumber && character.unicodeScalars.first.map {
                 Int($0.value) - Int(zeroDigit.unicodeScalars.first?.value ?? 48)

@@ -25,7 +25,7 @@ public struct JSONataExpression: Sendable {
             evaluator.rootFrame.bind("$", subject)
             evaluator.pendingBindings = bindings
             if case .array(var seq)? = subject {
-                seq = Sequence([.array(seq)], isSequence: true)
+                seq = ValueSequence([.array(seq)], isSequence: true)
                 seq.outerWrapper = true
                 subject = .array(seq)
             }

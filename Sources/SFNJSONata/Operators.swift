@@ -156,6 +156,34 @@ extension Evaluator {
     }
 
     func apply(_ callee: FunctionValue, _ arguments: [Value?], input: Value?) throws(EvaluationFailure) -> Value? {
+        var result = try applyOnce(callee, arguments, input: input)
+        // Perform deferred tail calls iteratively.
+        while case .function(let pending)? = result, case .lambda(let thunk, let frame, let thunkInput) = pending.kind,
+              thunk.isTailCall, case .call(let procedure, let argumentNodes) = thunk.body.kind
+        {
+            tailCalls += 1
+            if tailCalls > Self.maximumTailCalls {
+                throw EvaluationFailure("U1001", position: thunk.body.position)
+            }
+            let function = try evaluate(procedure, thunkInput, frame)
+            var nextArguments: [Value?] = []
+            for argument in argumentNodes { nextArguments.append(try evaluate(argument, thunkInput, frame)) }
+            let name = Self.procedureName(procedure)
+            do throws(EvaluationFailure) {
+                guard case .function(let next)? = function else { throw EvaluationFailure("T1006") }
+                result = try applyOnce(next, nextArguments, input: thunkInput)
+                if case .array(let seq)? = result, seq.isSequence { result = Self.normalize(seq, keepArray: false) }
+            } catch {
+                var failure = error
+                if failure.position == nil { failure.position = thunk.body.position }
+                if failure.details.token == nil { failure.details.token = name }
+                throw failure
+            }
+        }
+        return result
+    }
+
+    private func applyOnce(_ callee: FunctionValue, _ arguments: [Value?], input: Value?) throws(EvaluationFailure) -> Value? {
         switch callee.kind {
         case .lambda(let definition, let closureFrame, let closureInput):
             let validated = try definition.signature?.validate(arguments, context: input) ?? arguments

@@ -9,11 +9,11 @@ enum Value {
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array(Sequence)
+    case array(ValueSequence)
     case object(ObjectRef)
     case function(FunctionValue)
 
-    static func array(_ items: [Value]) -> Value { .array(Sequence(items)) }
+    static func array(_ items: [Value]) -> Value { .array(ValueSequence(items)) }
 
     var isFunction: Bool { if case .function = self { true } else { false } }
     var isArray: Bool { if case .array = self { true } else { false } }
@@ -39,7 +39,7 @@ enum Value {
 /// An array plus the flags JSONata attaches to arrays it builds while navigating: a result
 /// sequence collapses to its single item, unless `keepSingleton` (from `[]`) says otherwise;
 /// `constructed` marks arrays made by `[...]` so path steps do not flatten them.
-struct Sequence {
+struct ValueSequence {
     var items: [Value]
     var isSequence = false
     var keepSingleton = false
@@ -51,7 +51,7 @@ struct Sequence {
         self.isSequence = isSequence
     }
 
-    static func sequence(_ items: [Value] = []) -> Sequence { Sequence(items, isSequence: true) }
+    static func sequence(_ items: [Value] = []) -> ValueSequence { ValueSequence(items, isSequence: true) }
 }
 
 /// A mutable, insertion-ordered object. An object read from JSON converts its members only
@@ -133,7 +133,7 @@ extension Value {
         case .int(let number): self = .number(Double(number))
         case .double(let number): self = .number(number)
         case .string(let string): self = .string(string)
-        case .array(let elements): self = .array(Sequence(elements.map(Value.init)))
+        case .array(let elements): self = .array(ValueSequence(elements.map(Value.init)))
         case .object(let members):
             self = .object(ObjectRef(json: members))
         }

@@ -118,3 +118,21 @@ struct OperatorTests {
         #expect(run("/a(b)/('xab').match") == #""ab""#)
     }
 }
+
+@Suite("Tail calls")
+struct TailCallTests {
+    @Test func tailRecursionDoesNotGrowTheStack() {
+        #expect(run("($count := function($n, $acc){ $n = 0 ? $acc : $count($n - 1, $acc + 1) }; $count(5000, 0))") == "5000")
+        #expect(run("($loop := function($n){ ($m := $n - 1; $m < 0 ? 'done' : $loop($m)) }; $loop(3000))") == #""done""#)
+    }
+
+    @Test func tailCallResultsCollapseLikeOtherCalls() {
+        #expect(run("(function($x){ $map($x, function($v){ $v * 2 }) })([3])") == "6")
+        #expect(run("(function($x){ $uppercase($x) })('a')") == #""A""#)
+        #expect(run("(function($x){ $nope($x) })('a')") == "ERROR T1006")
+    }
+
+    @Test func nonTailRecursionStillStopsCleanly() {
+        #expect(run("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))") == "ERROR U1001")
+    }
+}

@@ -121,3 +121,34 @@ struct ParentTests {
         #expect(failure("%.Surname")?.code == "S0217")
     }
 }
+
+@Suite("Order document")
+struct OrderDocumentTests {
+    static let cases: [Case] = [
+        Case("Account.Order[0].Product[0].Name", #""Bowler Hat""#),
+        Case("Account.Order.Product{Name: Price}", #"{"Bowler Hat":[34.45,34.45],"Trilby hat":21.67,"Cloak":107.99}"#),
+        Case("Account.Order.Product{Name: {'count': $count($), 'total': $sum(Price)}}",
+             #"{"Bowler Hat":{"count":2,"total":68.9},"Trilby hat":{"count":1,"total":21.67},"Cloak":{"count":1,"total":107.99}}"#),
+        Case("$reduce(Account.Order.Product.Quantity, function($a, $b){ $a + $b })", "8"),
+        Case("Account.Order.Product.Price.$string()", #"["34.45","21.67","34.45","107.99"]"#),
+        Case("Account.Order.Product[Price > 30][0].Name", #"["Bowler Hat","Bowler Hat"]"#),
+        Case("Account.Order{OrderID: $round($sum(Product.(Price * Quantity)), 2)}", #"{"order103":90.57,"order104":245.79}"#),
+        Case("Account.Order.Product.{'n': Name}[1]", "undefined"),
+        Case("Account.Order.Product[0].ID", "[858383,858383]"),
+        Case("$merge(Account.Order.Product.{Name: Quantity})", #"{"Bowler Hat":4,"Trilby hat":1,"Cloak":1}"#),
+        Case("**[Quantity > 3].Name", #""Bowler Hat""#),
+        Case("Account.**.Name", #"["Firefly","Bowler Hat","Trilby hat","Bowler Hat","Cloak"]"#),
+        Case("Account.*.OrderID", #"["order103","order104"]"#),
+        Case("$keys(Account.Order.Product)", #"["Name","ID","Price","Quantity"]"#),
+        Case("Account.Order.Product.Name ~> $join(', ')", #""Bowler Hat, Trilby hat, Bowler Hat, Cloak""#),
+        Case("Account.Order.Product#$i[$i = 0].Name", #"["Bowler Hat","Bowler Hat"]"#),
+        Case("Account.Order[1]#$o.Product.Name", #"["Bowler Hat","Cloak"]"#),
+        Case("$sort(Account.Order.Product, function($a, $b){ $a.Price > $b.Price }).Name", #"["Trilby hat","Bowler Hat","Bowler Hat","Cloak"]"#),
+        Case("$string(Account.Order[0].Product[0])", #""{\"Name\":\"Bowler Hat\",\"ID\":858383,\"Price\":34.45,\"Quantity\":2}""#),
+    ]
+
+    @Test(arguments: cases)
+    func orders(_ testCase: Case) {
+        #expect(run(testCase.expression, orderDocument) == testCase.expected)
+    }
+}

@@ -48,16 +48,14 @@ let orderDocument: JSON = {
 /// Evaluates `expression` and returns the compact JSON text, "undefined", or "ERROR CODE".
 func run(_ expression: String, _ input: JSON? = sampleDocument, bindings: [String: JSON] = [:],
          environment: JSONataEnvironment = JSONataEnvironment(now: { 1_700_000_000_000 }, random: { 0.5 })) -> String {
-    do {
+    do throws(JSONataError) {
         let compiled = try JSONataExpression(expression)
         guard let result = try compiled.evaluate(input, bindings: bindings, environment: environment) else {
             return "undefined"
         }
         return result.compactText
-    } catch let error as JSONataError {
-        return "ERROR \(error.code)"
     } catch {
-        return "ERROR \(error)"
+        return "ERROR \(error.code)"
     }
 }
 

@@ -1,0 +1,221 @@
+import Foundation
+import SFNJSON
+import SFNLanguage
+
+/// One unit of activity work as GetActivityTask hands it to a worker.
+public struct ActivityTask: Sendable, Equatable {
+    public var taskToken: String
+    public var input: JSON
+
+    public init(taskToken: String, input: JSON) {
+        self.taskToken = taskToken
+        self.input = input
+    }
+}
+
+/// Tasks waiting for activity workers, and workers long-polling for tasks, per activity ARN.
+/// Nothing holds a thread while waiting: both sides park on continuations.
+public final class ActivityQueue: @unchecked Sendable {
+    private struct Poller {
+        var id: UInt64
+        var continuation: CheckedContinuation<ActivityTask?, Never>
+    }
+
+    private struct Queued {
+        var task: ActivityTask
+        var onHandOut: (@Sendable () -> Void)?
+    }
+
+    private let lock = NSLock()
+    private var pending: [String: [Queued]] = [:]
+    private var pollers: [String: [Poller]] = [:]
+    /// Polls that timed out or were cancelled before they parked, so they return at once when they do.
+    private var abandoned: Set<UInt64> = []
+    private var nextPollerId: UInt64 = 0
+
+    public init() {}
+
+    /// Offers a task to the longest-waiting worker, or keeps it until one polls. `onHandOut` runs
+    /// when a worker receives it (the activity has started).
+    public func enqueue(_ task: ActivityTask, for activityArn: String, onHandOut: (@Sendable () -> Void)? = nil) {
+        lock.lock()
+        if var waiting = pollers[activityArn], !waiting.isEmpty {
+            let poller = waiting.removeFirst()
+            pollers[activityArn] = waiting.isEmpty ? nil : waiting
+            lock.unlock()
+            onHandOut?()
+            poller.continuation.resume(returning: task)
+            return
+        }
+        pending[activityArn, default: []].append(Queued(task: task, onHandOut: onHandOut))
+        lock.unlock()
+    }
+
+    /// Removes a task no worker has taken yet (its execution stopped or its task timed out).
+    public func withdraw(token: String, from activityArn: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard var tasks = pending[activityArn] else { return }
+        tasks.removeAll { $0.task.taskToken == token }
+        pending[activityArn] = tasks.isEmpty ? nil : tasks
+    }
+
+    /// Waits up to `timeoutSeconds` for a task; nil when none arrived in time or the caller was cancelled.
+    public func poll(_ activityArn: String, timeoutSeconds: Double) async -> ActivityTask? {
+        let id = lock.withLock { () -> UInt64 in
+            nextPollerId += 1
+            return nextPollerId
+        }
+        let nanoseconds = UInt64(max(0, timeoutSeconds) * 1_000_000_000)
+        let timer = Task { [weak self] in
+            try? await Task.sleep(nanoseconds: nanoseconds)
+            self?.abandon(id, of: activityArn)
+        }
+        defer { timer.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ActivityTask?, Never>) in
+                lock.lock()
+                if abandoned.remove(id) != nil || Task.isCancelled {
+                    lock.unlock()
+                    continuation.resume(returning: nil)
+                    return
+                }
+                if var tasks = pending[activityArn], !tasks.isEmpty {
+                    let queued = tasks.removeFirst()
+                    pending[activityArn] = tasks.isEmpty ? nil : tasks
+                    lock.unlock()
+                    queued.onHandOut?()
+                    continuation.resume(returning: queued.task)
+                    return
+                }
+                pollers[activityArn, default: []].append(Poller(id: id, continuation: continuation))
+                lock.unlock()
+            }
+        } onCancel: {
+            self.abandon(id, of: activityArn)
+        }
+    }
+
+    private func abandon(_ id: UInt64, of activityArn: String) {
+        lock.lock()
+        guard var waiting = pollers[activityArn], let index = waiting.firstIndex(where: { $0.id == id }) else {
+            abandoned.insert(id)
+            lock.unlock()
+            return
+        }
+        let poller = waiting.remove(at: index)
+        pollers[activityArn] = waiting.isEmpty ? nil : waiting
+        lock.unlock()
+        poller.continuation.resume(returning: nil)
+    }
+
+    /// Answers every waiting worker with "no task" at once (the server is shutting down).
+    public func releaseWaitingWorkers() {
+        lock.lock()
+        let waiting = pollers.values.flatMap { $0 }
+        pollers = [:]
+        lock.unlock()
+        for poller in waiting { poller.continuation.resume(returning: nil) }
+    }
+
+    /// Tasks not yet handed to a worker.
+    public func pendingCount(for activityArn: String) -> Int {
+        lock.withLock { pending[activityArn]?.count ?? 0 }
+    }
+}
+
+/// Runs a Task whose Resource is an activity ARN: queues the input for a worker and waits for the
+/// worker's SendTaskSuccess / SendTaskFailure on a token issued here.
+public struct ActivityExecutor: TaskExecutor {
+    /// The resource pattern that routes every activity ARN here.
+    public static let resourcePattern = "arn:aws:states:*:*:activity:*"
+
+    public let queue: ActivityQueue
+    public let tokens: TaskTokenRegistry
+
+    public init(queue: ActivityQueue, tokens: TaskTokenRegistry) {
+        self.queue = queue
+        self.tokens = tokens
+    }
+
+    public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
+        let token = tokens.issue()
+        let heartbeats = ActivityHeartbeats()
+        queue.enqueue(ActivityTask(taskToken: token, input: request.input), for: request.resource, onHandOut: { heartbeats.start() })
+        let outcome = await withTaskCancellationHandler {
+            await Self.awaitWorker(token: token, tokens: tokens, heartbeatSeconds: request.heartbeatSeconds, clock: heartbeats)
+        } onCancel: {
+            queue.withdraw(token: token, from: request.resource)
+        }
+        queue.withdraw(token: token, from: request.resource)
+        switch outcome {
+        case .success(let output): return output
+        case .failure(let error): throw error
+        }
+    }
+
+    /// Heartbeats are due from the moment a worker takes the task; until then it only waits.
+    private static func awaitWorker(
+        token: String, tokens: TaskTokenRegistry, heartbeatSeconds: Int?, clock: ActivityHeartbeats
+    ) async -> Result<JSON, StatesError> {
+        guard let heartbeatSeconds else { return await callback(token, tokens: tokens) }
+        return await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
+            group.addTask { await callback(token, tokens: tokens, onHeartbeat: { clock.beat() }) }
+            group.addTask {
+                while true {
+                    guard let remaining = clock.remainingOnceStarted(limitSeconds: heartbeatSeconds) else {
+                        do {
+                            try await Task.sleep(nanoseconds: 50_000_000)
+                        } catch {
+                            return nil
+                        }
+                        continue
+                    }
+                    if remaining <= 0 { return .failure(StatesError(ErrorName.heartbeatTimeout)) }
+                    do {
+                        try await Task.sleep(nanoseconds: UInt64(remaining) * 1_000_000)
+                    } catch {
+                        return nil
+                    }
+                }
+            }
+            var outcome: Result<JSON, StatesError> = .failure(StatesError(ErrorName.heartbeatTimeout))
+            while let next = await group.next() {
+                if let next {
+                    outcome = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return outcome
+        }
+    }
+
+    private static func callback(
+        _ token: String, tokens: TaskTokenRegistry, onHeartbeat: (@Sendable () -> Void)? = nil
+    ) async -> Result<JSON, StatesError> {
+        switch await tokens.wait(for: token, onHeartbeat: onHeartbeat) {
+        case .success(let value)?: .success(value)
+        case .failure(let error)?: .failure(error)
+        case nil: .failure(StatesError(ErrorName.timeout))
+        }
+    }
+}
+
+/// When the last heartbeat of a started activity happened.
+final class ActivityHeartbeats: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: Date?
+
+    func start() { lock.withLock { last = Date() } }
+
+    func beat() { lock.withLock { last = Date() } }
+
+    /// Milliseconds left before the heartbeat is overdue; nil while no worker has the task.
+    func remainingOnceStarted(limitSeconds: Int) -> Int64? {
+        lock.withLock {
+            guard let last else { return nil }
+            return Int64((Double(limitSeconds) - Date().timeIntervalSince(last)) * 1000)
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SFNJSON
+import SFNRuntime
+import ServiceLifecycle
+import UnixSignals
+
+/// Routes for the AWS JSON 1.0 protocol (`POST /` with `X-Amz-Target: AWSStepFunctions.<Operation>`)
+/// and the plain REST callback routes under `/tokens/{token}/...` for curl.
+public enum StepFunctionsRoutes {
+    public static let contentType = "application/x-amz-json-1.0"
+    public static let targetPrefix = "AWSStepFunctions."
+    /// Larger bodies are refused before parsing (AWS's own request limit is about 1 MiB).
+    public static let defaultMaxBodyBytes = 1 << 20
+
+    /// The full API (`sfn serve`).
+    public static func router(service: StepFunctionsService, maxBodyBytes: Int = defaultMaxBodyBytes) -> Router<BasicRequestContext> {
+        let router = Router()
+        addProtocolRoute(to: router, operations: StepFunctionsService.operations, maxBodyBytes: maxBodyBytes) { operation, body throws(ServerError) in
+            try await service.handle(operation, body)
+        }
+        addTokenRoutes(to: router, callbacks: service.callbacks, maxBodyBytes: maxBodyBytes)
+        return router
+    }
+
+    /// Only the callback operations (the server `sfn run --callback-port` starts).
+    public static func callbackRouter(callbacks: TaskCallbacks, maxBodyBytes: Int = defaultMaxBodyBytes) -> Router<BasicRequestContext> {
+        let router = Router()
+        addProtocolRoute(to: router, operations: TaskCallbacks.operations, maxBodyBytes: maxBodyBytes) { operation, body throws(ServerError) in
+            try callbacks.handle(operation, body)
+        }
+        addTokenRoutes(to: router, callbacks: callbacks, maxBodyBytes: maxBodyBytes)
+        return router
+    }
+
+    typealias Dispatch = @Sendable (String, JSON) async throws(ServerError) -> JSON
+
+    static func addProtocolRoute(
+        to router: Router<BasicRequestContext>, operations: Set<String>, maxBodyBytes: Int, dispatch: @escaping Dispatch
+    ) {
+        router.post("/") { request, _ -> Response in
+            do {
+                let target = request.headers.first { $0.name.canonicalName == "x-amz-target" }?.value ?? ""
+                let operation = target.hasPrefix(targetPrefix) ? String(target.dropFirst(targetPrefix.count)) : ""
+                guard operations.contains(operation) else { throw ServerError.unknownOperation(target) }
+                let body = try await readJSON(request, maxBodyBytes: maxBodyBytes, emptyMeans: .emptyObject) { message in
+                    ServerError.serialization("The request body is not valid JSON: \(message)")
+                }
+                return respond(try await dispatch(operation, body))
+            } catch {
+                return respond(error)
+            }
+        }
+    }
+
+    static func addTokenRoutes(to router: Router<BasicRequestContext>, callbacks: TaskCallbacks, maxBodyBytes: Int) {
+        router.post("/tokens/:token/success") { request, context -> Response in
+            do {
+                let token = context.parameters.get("token") ?? ""
+                let output = try await readJSON(request, maxBodyBytes: maxBodyBytes, emptyMeans: nil) { message in
+                    ServerError("InvalidOutput", "Invalid Output: '\(message)'")
+                }
+                try callbacks.succeed(token: token, output: output)
+                return respond(.emptyObject)
+            } catch {
+                return respond(error)
+            }
+        }
+        router.post("/tokens/:token/failure") { request, context -> Response in
+            do {
+                let token = context.parameters.get("token") ?? ""
+                let body = try await readJSON(request, maxBodyBytes: maxBodyBytes, emptyMeans: .emptyObject) { message in
+                    ServerError.serialization("The request body is not valid JSON: \(message)")
+                }
+                let fields = try RequestFields(body)
+                try callbacks.fail(token: token, error: fields.optionalString("error"), cause: fields.optionalString("cause"))
+                return respond(.emptyObject)
+            } catch {
+                return respond(error)
+            }
+        }
+        router.post("/tokens/:token/heartbeat") { _, context -> Response in
+            do {
+                try callbacks.heartbeat(token: context.parameters.get("token") ?? "")
+                return respond(.emptyObject)
+            } catch {
+                return respond(error)
+            }
+        }
+    }
+
+    /// Reads and parses the body; `emptyMeans` stands in for an empty body (nil: an empty body is invalid).
+    static func readJSON(
+        _ request: Request, maxBodyBytes: Int, emptyMeans: JSON?, invalid: (String) -> ServerError
+    ) async throws(ServerError) -> JSON {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw .payloadTooLarge
+        } catch {
+            throw .serialization("The request body could not be read: \(error)")
+        }
+        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
+        if text.allSatisfy(\.isWhitespace), let emptyMeans { return emptyMeans }
+        do {
+            return try JSON(parsing: text)
+        } catch {
+            throw invalid("\(error)")
+        }
+    }
+
+    static func respond(_ body: JSON, status: HTTPResponse.Status = .ok) -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeString(body.compactText)
+        var headers: HTTPFields = [.contentType: contentType, .contentLength: String(buffer.readableBytes)]
+        // SDKs surface this id in their response metadata and error reports.
+        if let requestId = HTTPField.Name("x-amzn-RequestId") { headers[requestId] = UUID().uuidString.lowercased() }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+
+    static func respond(_ error: any Error) -> Response {
+        let failure = error as? ServerError ?? ServerError("InternalFailure", "\(error)", status: 500)
+        var response = respond(failure.json, status: HTTPResponse.Status(code: failure.status))
+        if let name = HTTPField.Name("x-amzn-ErrorType") { response.headers[name] = failure.type }
+        return response
+    }
+}
+
+/// A running HTTP server: its bound port, and a graceful stop (stop accepting, finish in-flight
+/// requests).
+public final class RunningServer: Sendable {
+    public let host: String
+    public let port: Int
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    private init(host: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.host = host
+        self.port = port
+        self.group = group
+        self.task = task
+    }
+
+    /// Binds `host:port` (port 0: any free port) and serves `router` until stopped or, when
+    /// `stopsOnSignals`, until SIGINT or SIGTERM arrives. `onShutdown` runs as shutdown begins,
+    /// before in-flight requests are awaited (to end long polls early).
+    public static func start(
+        router: Router<BasicRequestContext>, host: String = "127.0.0.1", port: Int = 0, stopsOnSignals: Bool = false,
+        onShutdown: (@Sendable () -> Void)? = nil
+    ) async throws -> RunningServer {
+        let shutdownSignals: [UnixSignal] = stopsOnSignals ? [.sigterm, .sigint] : []
+        var logger = Logger(label: "sfn.server")
+        logger.logLevel = .warning
+        let (ports, portReporter) = AsyncStream<Int>.makeStream()
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "sfn"),
+            onServerRunning: { channel in
+                portReporter.yield(channel.localAddress?.port ?? port)
+                portReporter.finish()
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                // Services shut down last-first, so the hook runs before the server drains its requests.
+                services: [application, ShutdownHook(action: onShutdown ?? {})], gracefulShutdownSignals: shutdownSignals, logger: logger))
+        let task = Task {
+            defer { portReporter.finish() }
+            try await group.run()
+        }
+        for await bound in ports {
+            return RunningServer(host: host, port: bound, group: group, task: task)
+        }
+        // The stream ended without a port: the server failed to start; surface why.
+        try await task.value
+        throw ServerStartError(host: host, port: port)
+    }
+
+    /// Stops accepting connections and waits for in-flight requests to finish.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// Waits until the server has shut down (after `stop()` or a shutdown signal).
+    public func waitUntilStopped() async throws {
+        try await task.value
+    }
+
+    /// Whether `host` only accepts connections from this machine.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// Waits for graceful shutdown, then runs its action.
+private struct ShutdownHook: Service {
+    let action: @Sendable () -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        action()
+    }
+}
+
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var description: String { "the server could not listen on \(host):\(port)" }
+}
+
+/// The small server `sfn run --callback-port` starts so task tokens can be completed while a
+/// workflow runs: the AWS-protocol SendTask* operations plus `POST /tokens/{token}/success|failure|heartbeat`.
+public final class CallbackServer: Sendable {
+    private let server: RunningServer
+    public var port: Int { server.port }
+    public var host: String { server.host }
+
+    private init(server: RunningServer) {
+        self.server = server
+    }
+
+    public static func start(tokens: TaskTokenRegistry, host: String = "127.0.0.1", port: Int = 0) async throws -> CallbackServer {
+        let router = StepFunctionsRoutes.callbackRouter(callbacks: TaskCallbacks(tokens: tokens))
+        return CallbackServer(server: try await RunningServer.start(router: router, host: host, port: port))
+    }
+
+    public func stop() async {
+        await server.stop()
+    }
+}

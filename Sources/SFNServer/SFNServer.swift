@@ -1,1 +1,0 @@
-// The AWS Step Functions API over HTTP (sfn serve).
