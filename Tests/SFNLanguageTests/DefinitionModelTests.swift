@@ -126,6 +126,29 @@ import Testing
         #expect(stop.isTerminal)
     }
 
+    @Test func acceptsADistributedMapReadingAndWritingS3() throws {
+        let definition = #"""
+            {"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+              "ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},
+                            "Parameters":{"Bucket.$":"$.bucket","Key":"items.csv"}},
+              "ItemBatcher":{"MaxItemsPerBatch":10,"BatchInput":{"run":1}},
+              "ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"runs"},
+                              "WriterConfig":{"Transformation":"COMPACT","OutputType":"JSONL"}},
+              "Label":"csvRun","ToleratedFailurePercentage":5,
+              "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},
+                               "StartAt":"I","States":{"I":{"Type":"Pass","End":true}}}}}}
+            """#
+        let (machine, report) = StateMachine.check(try JSON(parsing: definition))
+        #expect(report.diagnostics.isEmpty, "\(report)")
+        guard case .map(let map)? = machine?.state(named: "M")?.kind else { Issue.record("no Map"); return }
+        #expect(map.processorConfig == ProcessorConfig(mode: .distributed, executionType: .express))
+        #expect(map.itemReader?["Resource"] == .string("arn:aws:states:::s3:getObject"))
+        #expect(map.itemBatcher?["MaxItemsPerBatch"] == .int(10))
+        #expect(map.resultWriter?["WriterConfig"]?["OutputType"] == .string("JSONL"))
+        guard case .literal(let percentage)? = map.toleratedFailurePercentage else { Issue.record("no percentage"); return }
+        #expect(percentage == .int(5))
+    }
+
     @Test func inheritsAndOverridesTheQueryLanguage() throws {
         let definition = #"""
             {"QueryLanguage": "JSONata", "StartAt": "A", "States": {

@@ -505,13 +505,13 @@ struct DefinitionParser {
         let label = self.label(fields["Label"], at: pointer / "Label")
         let itemReader = mapConfiguration(
             fields, "ItemReader", allowed: FieldTable.itemReaderFields, required: ["Resource"], at: pointer,
-            language: reader.language)
+            language: reader.language, resources: ["s3:getObject", "s3:listObjectsV2"])
         let itemBatcher = mapConfiguration(
             fields, "ItemBatcher", allowed: FieldTable.itemBatcherFields, required: [], at: pointer,
             language: reader.language)
         let resultWriter = mapConfiguration(
             fields, "ResultWriter", allowed: FieldTable.resultWriterFields, required: [], at: pointer,
-            language: reader.language)
+            language: reader.language, resources: ["s3:putObject"])
         if let resultWriter { checkResultWriter(resultWriter, at: pointer / "ResultWriter", language: reader.language) }
         guard let processor else { return nil }
         return .map(
@@ -539,7 +539,7 @@ struct DefinitionParser {
     /// compiled `Parameters` / `Arguments`. Kept as written in the model.
     private mutating func mapConfiguration(
         _ fields: JSONObject, _ field: String, allowed: Set<String>, required: [String], at statePointer: JSONPointer,
-        language: QueryLanguage
+        language: QueryLanguage, resources: [String] = []
     ) -> JSON? {
         guard let value = object(fields, field, at: statePointer) else { return nil }
         let pointer = statePointer / field
@@ -555,7 +555,9 @@ struct DefinitionParser {
         if !missing.isEmpty { report(.requiredFields(missing, at: pointer)) }
         if let resource = members["Resource"] {
             if case .string(let text) = resource {
-                if !text.hasPrefix("arn:") { report(.invalidResource(at: pointer / "Resource")) }
+                if !MapResources.matches(text, anyOf: resources) {
+                    report(.resourceNotAllowed(resources.map(MapResources.example), at: pointer / "Resource"))
+                }
             } else {
                 report(.wrongType("Resource", expected: "a string", at: pointer / "Resource"))
             }
@@ -563,6 +565,9 @@ struct DefinitionParser {
         for key in ["ReaderConfig", "WriterConfig", "BatchInput"] where members[key] != nil {
             _ = object(members, key, at: pointer)
         }
+        checkEnumeration(members["ReaderConfig"], "InputType", MapResources.inputTypes, at: pointer / "ReaderConfig")
+        checkEnumeration(members["WriterConfig"], "Transformation", MapResources.transformations, at: pointer / "WriterConfig")
+        checkEnumeration(members["WriterConfig"], "OutputType", MapResources.outputTypes, at: pointer / "WriterConfig")
         if language == .jsonPath, let parameters = members["Parameters"] {
             _ = payloadTemplate(parameters, field: "Parameters", at: pointer / "Parameters")
         }
@@ -572,6 +577,12 @@ struct DefinitionParser {
             diagnostics += nested.diagnostics
         }
         return value
+    }
+
+    private mutating func checkEnumeration(_ container: JSON?, _ field: String, _ allowed: [String], at pointer: JSONPointer) {
+        guard let value = container?[field] else { return }
+        if let text = value.stringValue, allowed.contains(text) { return }
+        report(.valueNotAllowed(field, value: value, allowed: allowed, at: pointer / field))
     }
 
     private mutating func processorConfig(_ value: JSON?, at pointer: JSONPointer) -> ProcessorConfig {
@@ -1018,4 +1029,22 @@ enum VariableNameRules {
         guard first == "_" || first.properties.isAlphabetic else { return false }
         return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
+}
+
+/// The S3 integrations a distributed Map reads from and writes to.
+enum MapResources {
+    static let inputTypes = ["MANIFEST", "JSON", "CSV", "JSONL", "PARQUET"]
+    static let transformations = ["NONE", "COMPACT", "FLATTEN"]
+    static let outputTypes = ["JSON", "JSONL"]
+
+    /// `arn:<partition>:states:::<action>` for one of the actions, in any partition.
+    static func matches(_ resource: String, anyOf actions: [String]) -> Bool {
+        let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[0] == "arn", !parts[1].isEmpty, parts[2] == "states",
+            parts[3].isEmpty, parts[4].isEmpty
+        else { return false }
+        return actions.contains("\(parts[5]):\(parts[6])")
+    }
+
+    static func example(_ action: String) -> String { "arn:<partition>:states:::\(action)" }
 }

@@ -259,6 +259,13 @@ extension Diagnostic {
         Diagnostic(.schemaValidationFailed, "Value is not a valid resource ARN", at: pointer)
     }
 
+    static func resourceNotAllowed(_ examples: [String], at pointer: JSONPointer) -> Diagnostic {
+        Diagnostic(
+            .schemaValidationFailed,
+            "The field 'Resource' does not match any of the allowed values: [\(examples.joined(separator: ", "))]",
+            at: pointer)
+    }
+
     static func heartbeatNotBelowTimeout(at pointer: JSONPointer) -> Diagnostic {
         Diagnostic(.schemaValidationFailed, "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'", at: pointer)
     }

@@ -60,7 +60,7 @@ enum PlanBuilder {
         guard case .object(let fields) = json else { throw PlanError(message: "a state must be an object", pointer: pointer) }
         let language = try queryLanguage(fields["QueryLanguage"], at: pointer / "QueryLanguage", inherited: inherited)
         guard case .string(let type)? = fields["Type"] else { throw PlanError(message: "Type must be a string", pointer: pointer / "Type") }
-        let reader = FieldReader(fields: fields, pointer: pointer, indexes: indexes, language: language)
+        let reader = FieldReader(fields: fields, pointer: pointer, indexes: indexes, language: language, topLevelLanguage: inherited)
 
         let transition: Transition
         switch type {
@@ -90,7 +90,8 @@ enum PlanBuilder {
             }
             var plans: [MachinePlan] = []
             for (index, branch) in branches.enumerated() {
-                plans.append(try machine(branch, at: pointer / "Branches" / index, language: language))
+                // Nested states default to the top-level machine's language, not this state's (as AWS does).
+                plans.append(try machine(branch, at: pointer / "Branches" / index, language: inherited))
             }
             kind = .parallel(plans)
         case "Map": kind = .map(try reader.mapPlan())
@@ -124,6 +125,8 @@ enum PlanBuilder {
         let pointer: JSONPointer
         let indexes: [String: Int]
         let language: Language
+        /// What states of nested machines default to.
+        let topLevelLanguage: Language
 
         func stateIndex(_ value: JSON, at pointer: JSONPointer) throws(PlanError) -> Int {
             guard case .string(let name) = value else { throw PlanError(message: "a transition target must be a string", pointer: pointer) }
@@ -290,9 +293,8 @@ enum PlanBuilder {
             guard let processorJSON = fields[processorField] else {
                 throw PlanError(message: "a Map state needs ItemProcessor (or Iterator)", pointer: pointer)
             }
-            let processorLanguage = try PlanBuilder.queryLanguage(
-                processorJSON["QueryLanguage"], at: pointer / processorField / "QueryLanguage", inherited: language)
-            var plan = MapPlan(processor: try PlanBuilder.machine(processorJSON, at: pointer / processorField, language: processorLanguage))
+            // Item processor states default to the top-level machine's language, not the Map's.
+            var plan = MapPlan(processor: try PlanBuilder.machine(processorJSON, at: pointer / processorField, language: topLevelLanguage))
             let config = processorJSON["ProcessorConfig"]
             plan.isDistributed = config?["Mode"]?.stringValue == "DISTRIBUTED"
             switch language {
@@ -312,7 +314,8 @@ enum PlanBuilder {
             plan.toleratedFailureCount = try valueSource("ToleratedFailureCount", pathField: "ToleratedFailureCountPath")
             plan.toleratedFailurePercentage = try valueSource("ToleratedFailurePercentage", pathField: "ToleratedFailurePercentagePath")
             if case .object(let batcher)? = fields["ItemBatcher"] {
-                let batcherReader = FieldReader(fields: batcher, pointer: pointer / "ItemBatcher", indexes: indexes, language: language)
+                let batcherReader = FieldReader(
+                    fields: batcher, pointer: pointer / "ItemBatcher", indexes: indexes, language: language, topLevelLanguage: topLevelLanguage)
                 plan.maxItemsPerBatch = try batcherReader.valueSource("MaxItemsPerBatch", pathField: "MaxItemsPerBatchPath")
                 plan.batchInput = batcher["BatchInput"]
             }
