@@ -30,6 +30,7 @@ struct Interpreter: Sendable {
         }
     }
 
+    @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     private func enter(_ state: StatePlan, input value: JSON, path: inout PathContext) throws(StatesError) -> StateEntry {
         if history.eventCount >= run.configuration.maxHistoryEvents {
             throw StatesError(
@@ -48,6 +49,7 @@ struct Interpreter: Sendable {
         return StateEntry(state: state, input: value, enteredAt: enteredAt, enteredId: enteredId)
     }
 
+    @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     private func leave(_ entry: StateEntry, _ outcome: StepOutcome, path: inout PathContext) throws(StatesError) {
         try checkSize(outcome.output, of: entry.state)
         path.previousEventId = history.record(
@@ -58,6 +60,7 @@ struct Interpreter: Sendable {
                 : nil)
     }
 
+    @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     private func perform(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         switch entry.state.kind {
         case .pass(let result): return try runPass(entry, result: result, path: &path)
@@ -70,6 +73,7 @@ struct Interpreter: Sendable {
     }
 
     /// One attempt at a state that can be retried.
+    @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     private func attempt(_ entry: StateEntry, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         switch entry.state.kind {
         case .task(let plan): return try await runTask(entry, plan, retryCount: retryCount, path: &path)
@@ -106,6 +110,7 @@ struct Interpreter: Sendable {
     }
 
     /// What Retry and Catch make of a failure; rethrows it when neither applies.
+    @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     private func recover(
         from failure: StatesError, _ entry: StateEntry, attemptsByRetrier: inout [Int], path: inout PathContext
     ) throws(StatesError) -> Recovery {

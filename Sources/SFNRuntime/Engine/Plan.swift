@@ -68,7 +68,9 @@ final class StatePlan: Sendable {
     var isJSONata: Bool { if case .jsonata = flow { true } else { false } }
 }
 
-enum StateKindPlan: Sendable {
+// Plan enums are indirect: their payloads (compiled templates, paths, nested plans) are large, and
+// a switch over an inline payload copies it into the async frame of every suspended state.
+indirect enum StateKindPlan: Sendable {
     case pass(result: JSON?)
     case task(TaskPlan)
     case choice(ChoicePlan)
@@ -80,7 +82,7 @@ enum StateKindPlan: Sendable {
 }
 
 /// Where a JSONPath-mode `InputPath`/`OutputPath`/`ItemsPath` takes its value from.
-enum PathSelection: Sendable {
+indirect enum PathSelection: Sendable {
     /// Absent or `$`: the whole value.
     case whole
     /// `null`: an empty object.
@@ -89,7 +91,7 @@ enum PathSelection: Sendable {
 }
 
 /// Where `ResultPath` puts the result.
-enum ResultPlacement: Sendable {
+indirect enum ResultPlacement: Sendable {
     /// Absent or `$`: the result replaces the input.
     case replace
     /// `null`: the result is dropped, the input passes through.
@@ -110,18 +112,18 @@ struct JSONataFlow: Sendable {
     var output: JSONataTemplate?
 }
 
-enum DataFlowPlan: Sendable {
+indirect enum DataFlowPlan: Sendable {
     case jsonPath(JSONPathFlow)
     case jsonata(JSONataFlow)
 }
 
-enum AssignmentPlan: Sendable {
+indirect enum AssignmentPlan: Sendable {
     case jsonPath(PayloadTemplate)
     case jsonata(JSONataTemplate)
 }
 
 /// A value that is literal, read from a path, or computed by JSONata (TimeoutSeconds, Error, ...).
-enum ValueSource: Sendable {
+indirect enum ValueSource: Sendable {
     case literal(JSON)
     case path(PathExpression, field: String)
     /// ErrorPath and CausePath also take an intrinsic function call.
@@ -152,7 +154,7 @@ struct ChoicePlan: Sendable {
     var defaultNext: Int?
 }
 
-enum WaitPlan: Sendable {
+indirect enum WaitPlan: Sendable {
     case seconds(ValueSource)
     case timestamp(ValueSource)
 }

@@ -4,6 +4,7 @@ import SFNLanguage
 extension Interpreter {
     /// Choice: the first rule that holds decides the next state; else Default; else
     /// States.NoChoiceMatched.
+    @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func runChoice(_ entry: StateEntry, _ plan: ChoicePlan, path: inout PathContext) throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         switch entry.state.flow {

@@ -3,6 +3,7 @@ import SFNLanguage
 
 extension Interpreter {
     /// Fail: raises its Error and Cause (literal, from a path, or from JSONata).
+    @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func runFail(_ entry: StateEntry, _ plan: FailPlan, path: inout PathContext) throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         let error = try text(of: plan.error, field: "ErrorPath", entry, context: context, path: path)

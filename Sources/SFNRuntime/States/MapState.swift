@@ -3,6 +3,7 @@ import SFNLanguage
 
 extension Interpreter {
     /// Map: runs the item processor once per item; the result is the outputs in item order.
+    @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     func runMap(_ entry: StateEntry, _ plan: MapPlan, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         let (effective, items) = try mapItems(entry, plan, context: context, path: path)

@@ -4,6 +4,7 @@ import SFNLanguage
 extension Interpreter {
     /// Parallel: every branch gets the effective input; the result is their outputs in branch order.
     /// The first branch to fail stops the others and its error becomes the state's.
+    @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     func runParallel(_ entry: StateEntry, _ branches: [MachinePlan], path: inout PathContext) async throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         let effective: JSON

@@ -3,6 +3,7 @@ import SFNLanguage
 
 extension Interpreter {
     /// Pass: its Result (or its effective input) becomes the result.
+    @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func runPass(_ entry: StateEntry, result: JSON?, path: inout PathContext) throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         switch entry.state.flow {

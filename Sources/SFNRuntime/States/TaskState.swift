@@ -24,6 +24,7 @@ extension Interpreter {
     ///
     /// The async part is kept to the call itself: everything before and after runs in plain
     /// functions, so a task parked on a callback holds a small async frame.
+    @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     func runTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         let prepared = try prepareTask(entry, plan, retryCount: retryCount, path: &path)
         let outcome = await invoke(prepared.request, pattern: prepared.pattern)
@@ -37,6 +38,7 @@ extension Interpreter {
         var resourceName: String
     }
 
+    @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     private func prepareTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) throws(StatesError) -> PreparedTask {
         let pattern = IntegrationPattern(resource: plan.resource)
         let token = pattern == .waitForTaskToken ? run.configuration.tokens.issue() : nil
@@ -74,6 +76,7 @@ extension Interpreter {
         return PreparedTask(request: request, pattern: pattern, resourceType: resourceType, resourceName: resourceName)
     }
 
+    @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     private func completeTask(
         _ entry: StateEntry, _ prepared: PreparedTask, outcome: Result<JSON, StatesError>, path: inout PathContext
     ) throws(StatesError) -> StepOutcome {
@@ -179,6 +182,7 @@ extension Interpreter {
             cause: "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry.")
     }
 
+    @inline(never)  // its task-group machinery stays out of invoke's frame when there is no deadline
     private static func workWithDeadlines(
         _ request: TaskRequest, pattern: IntegrationPattern, executor: (any TaskExecutor)?, tokens: TaskTokenRegistry, heartbeatLimit: Int?
     ) async -> Result<JSON, StatesError> {

@@ -6,6 +6,7 @@ extension Interpreter {
     static let longestWaitSeconds: Int64 = Int64(Int32.max)
 
     /// Wait: sleeps for Seconds or until Timestamp (really, or virtually).
+    @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     func runWait(_ entry: StateEntry, _ plan: WaitPlan, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         var effective = entry.input
