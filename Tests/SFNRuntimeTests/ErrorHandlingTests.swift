@@ -93,6 +93,27 @@ final class FlakyFunction: @unchecked Sendable {
         #expect(result.error == "States.Runtime")
     }
 
+    @Test func oversizedTaskResultIsCatchableOnlyByName() async throws {
+        let big = ClosureExecutor(input: { _ in .string(String(repeating: "x", count: 2_000)) })
+        let caught = try await runWorkflow(
+            taskDefinition(retry: "[]", catchers: #"[{"ErrorEquals":["States.DataLimitExceeded"],"Next":"Caught"}]"#)
+        ) {
+            $0.maxPayloadBytes = 1_000
+            $0.executors.register(Self.resource, big)
+        }
+        #expect(caught.status == .succeeded)
+        #expect(caught.output?["Error"] == "States.DataLimitExceeded")
+        #expect(caught.output?["Cause"]?.stringValue?.contains("'\(Self.resource)'") == true)
+        let wildcard = try await runWorkflow(
+            taskDefinition(retry: "[]", catchers: #"[{"ErrorEquals":["States.ALL"],"Next":"Caught"}]"#)
+        ) {
+            $0.maxPayloadBytes = 1_000
+            $0.executors.register(Self.resource, big)
+        }
+        #expect(wildcard.status == .failed)
+        #expect(wildcard.error == "States.DataLimitExceeded")
+    }
+
     @Test func unroutedResourceNamesTheResource() async throws {
         let result = try await runWorkflow(taskDefinition(retry: "[]"))
         #expect(result.status == .failed)

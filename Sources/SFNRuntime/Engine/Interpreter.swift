@@ -115,7 +115,7 @@ struct Interpreter: Sendable {
         from failure: StatesError, _ entry: StateEntry, attemptsByRetrier: inout [Int], path: inout PathContext
     ) throws(StatesError) -> Recovery {
         let state = entry.state
-        if run.timedOut || run.aborted || ErrorMatching.isTerminal(failure) { throw failure }
+        if run.timedOut || run.aborted { throw failure }
         if let retrierIndex = state.retriers.firstIndex(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
             let retrier = state.retriers[retrierIndex]
             if attemptsByRetrier[retrierIndex] < retrier.maxAttempts {

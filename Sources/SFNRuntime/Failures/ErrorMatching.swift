@@ -2,16 +2,18 @@ import SFNLanguage
 
 /// AWS's rules for which errors a Retrier or Catcher's `ErrorEquals` covers.
 public enum ErrorMatching {
-    /// Errors that end the execution whatever Retry or Catch say: AWS does not let `States.ALL`
-    /// (nor an explicit name) retry or catch them.
+    /// Errors the wildcards (`States.ALL`, `States.TaskFailed`) never cover: only a Retrier or
+    /// Catcher naming them explicitly does.
     public static func isTerminal(_ error: StatesError) -> Bool {
         error.error == ErrorName.runtime || error.error == "States.DataLimitExceeded"
     }
 
     public static func matches(_ errorEquals: [String], _ error: StatesError) -> Bool {
-        if isTerminal(error) { return false }
+        let terminal = isTerminal(error)
         for name in errorEquals {
-            if name == ErrorName.all || name == error.error { return true }
+            if name == error.error { return true }
+            if terminal { continue }
+            if name == ErrorName.all { return true }
             // AWS: in Retry and Catch, States.TaskFailed matches any error name except States.Timeout.
             if name == ErrorName.taskFailed && error.error != ErrorName.timeout { return true }
         }

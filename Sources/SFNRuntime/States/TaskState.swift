@@ -85,6 +85,11 @@ extension Interpreter {
         let result: JSON
         switch outcome {
         case .success(let value):
+            if PayloadSize.exceeds(value, limit: run.configuration.maxPayloadBytes) {
+                throw StatesError(
+                    "States.DataLimitExceeded",
+                    cause: "The state/task '\(prepared.request.resource)' returned a result with a size exceeding the maximum number of bytes service limit.")
+            }
             result = value
             path.previousEventId = history.record(
                 "TaskSucceeded", previous: path.previousEventId, at: path.timeline.now, detailsKey: "taskSucceededEventDetails",
