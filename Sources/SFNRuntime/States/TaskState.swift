@@ -200,7 +200,8 @@ extension Interpreter {
                     } catch {
                         return nil
                     }
-                    return .failure(StatesError(ErrorName.timeout, cause: "The task did not finish within \(timeoutSeconds) seconds."))
+                    // AWS reports a task timeout with an empty cause.
+                    return .failure(StatesError(ErrorName.timeout, cause: ""))
                 }
             }
             if let heartbeatLimit, let token = request.taskToken {
