@@ -109,6 +109,18 @@ extension Interpreter {
         }
     }
 
+    /// Makes a state's assignments visible from the next state on. AWS caps what one state may
+    /// assign at the payload limit.
+    func commit(_ assigned: JSONObject?, _ entry: StateEntry, path: inout PathContext) throws(StatesError) {
+        guard let assigned, !assigned.isEmpty else { return }
+        if PayloadSize.exceeds(.object(assigned), limit: run.configuration.maxPayloadBytes) {
+            throw StatesError(
+                "States.DataLimitExceeded",
+                cause: "The state '\(entry.state.name)' assigned variables with a size exceeding the maximum number of bytes service limit.")
+        }
+        path.variables.assign(assigned)
+    }
+
     /// Arguments of a JSONata state (the effective input; the raw input when absent).
     func jsonataArguments(_ flow: JSONataFlow, _ entry: StateEntry, context: JSON, path: PathContext) throws(StatesError) -> JSON {
         guard let arguments = flow.arguments else { return entry.input }
@@ -146,7 +158,7 @@ extension Interpreter {
             assigned = try assignments(entry.state.assign, entry, value: result, context: context, result: result, path: path)
             output = try jsonataOutput(flow.output, entry, context: context, result: result, path: path)
         }
-        if let assigned { path.variables.assign(assigned) }
+        try commit(assigned, entry, path: &path)
         return StepOutcome(next: nextIndex(entry.state), output: output)
     }
 
@@ -187,7 +199,7 @@ extension Interpreter {
                 throw stateFailure(error, entry)
             }
         }
-        if let assigned { path.variables.assign(assigned) }
+        try commit(assigned, entry, path: &path)
         return StepOutcome(next: catcher.next, output: output)
     }
 

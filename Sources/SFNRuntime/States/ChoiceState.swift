@@ -52,14 +52,14 @@ extension Interpreter {
                 if holds {
                     let assigned = try assignments(branch.assign, entry, value: entry.input, context: context, path: path)
                     let output = try jsonataOutput(branch.output ?? flow.output, entry, context: context, result: nil, path: path)
-                    if let assigned { path.variables.assign(assigned) }
+                    try commit(assigned, entry, path: &path)
                     return StepOutcome(next: branch.next, output: output)
                 }
             }
             guard let defaultNext = plan.defaultNext else { throw noChoiceMatched(entry) }
             let assigned = try assignments(entry.state.assign, entry, value: entry.input, context: context, path: path)
             let output = try jsonataOutput(flow.output, entry, context: context, result: nil, path: path)
-            if let assigned { path.variables.assign(assigned) }
+            try commit(assigned, entry, path: &path)
             return StepOutcome(next: defaultNext, output: output)
         }
     }
@@ -78,7 +78,7 @@ extension Interpreter {
         } else {
             output = value
         }
-        if let assigned { path.variables.assign(assigned) }
+        try commit(assigned, entry, path: &path)
         return StepOutcome(next: next, output: output)
     }
 

@@ -20,7 +20,7 @@ extension Interpreter {
             } else {
                 output = entry.input
             }
-            if let assigned { path.variables.assign(assigned) }
+            try commit(assigned, entry, path: &path)
             return StepOutcome(next: nextIndex(entry.state), output: output)
         }
     }

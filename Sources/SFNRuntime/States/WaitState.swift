@@ -42,7 +42,7 @@ extension Interpreter {
         case .jsonata(let flow):
             output = try jsonataOutput(flow.output, entry, context: context, result: nil, path: path)
         }
-        if let assigned { path.variables.assign(assigned) }
+        try commit(assigned, entry, path: &path)
         return StepOutcome(next: nextIndex(entry.state), output: output)
     }
 
