@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How to print the result: 'text' (output on stdout, error on stderr) or 'json' ({status, output, error, cause}).")
     var result: ResultFormat = .text
 
-    @Flag(help: "Print the execution history events (to stderr in text mode).")
+    @Flag(help: "Print the execution history events (on stderr in text mode, as \"history\" in the JSON result).")
     var history = false
 
     @Flag(name: .customLong("virtual-time"), help: "Use a virtual clock: Waits, retry back-offs and timeouts take no real time.")
@@ -98,17 +98,16 @@ struct RunCommand: AsyncParsableCommand {
         progress?.finish()
         await callbacks?.stop()
 
-        if history {
-            let events = JSON.array(execution.history.map(\.json))
-            if result == .json {
-                Terminal.printError(events.prettyText)
-            } else {
-                Terminal.printError(events.prettyText)
-            }
-        }
+        let events = JSON.array(execution.history.map(\.json))
+        if history && result == .text { Terminal.printError(events.prettyText) }
         switch result {
         case .json:
-            Terminal.write(outcome.json.compactText + "\n")
+            var report = outcome.json
+            if history, case .object(var members) = report {
+                members["history"] = events
+                report = .object(members)
+            }
+            Terminal.write(report.compactText + "\n")
         case .text:
             if outcome.status == .succeeded {
                 Terminal.write((outcome.output ?? .null).prettyText + "\n")

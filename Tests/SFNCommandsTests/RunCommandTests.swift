@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import SFNJSON
+
+/// `sfn run` end to end, through the built executable.
+@Suite struct RunCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var executable: String? {
+        for configuration in ["debug", "release"] {
+            let path = root.appendingPathComponent(".build/\(configuration)/sfn").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func sfn(_ arguments: [String], definition: String? = nil) throws -> Outcome? {
+        guard let executable = Self.executable else {
+            Issue.record("the sfn executable is not built (swift test builds it; run swift build first)")
+            return nil
+        }
+        var arguments = arguments
+        var file: URL?
+        if let definition {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("sfn-run-\(UUID().uuidString).json")
+            try definition.write(to: url, atomically: true, encoding: .utf8)
+            arguments.insert(url.path, at: 1)
+            file = url
+        }
+        defer { if let file { try? FileManager.default.removeItem(at: file) } }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func succeededPrintsOutputAndExitsZero() throws {
+        guard let outcome = try sfn(["run", "--input-json", #"{"a":1}"#], definition: #"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"b":2},"ResultPath":"$.r","End":true}}}"#) else { return }
+        #expect(outcome.status == 0)
+        #expect(try JSON(parsing: outcome.stdout) == ["a": 1, "r": ["b": 2]])
+    }
+
+    @Test func failedTimedOutAndUsageHaveTheirOwnExitCodes() throws {
+        guard let failed = try sfn(["run"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"why"}}}"#) else { return }
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("error: Boom"))
+        #expect(failed.stderr.contains("cause: why"))
+        #expect(failed.stdout.isEmpty)
+        let timedOut = try sfn(["run", "--virtual-time"], definition: #"{"TimeoutSeconds":1,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}}"#)
+        #expect(timedOut?.status == 3)
+        let usage = try sfn(["run", "/no/such/file.json"])
+        #expect(usage?.status == 2)
+        let invalid = try sfn(["run"], definition: #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#)
+        #expect(invalid?.status == 2)
+        #expect(invalid?.stderr.contains("/States/A/Next") == true)
+    }
+
+    @Test func jsonResultAlwaysPrintsOneObject() throws {
+        guard let outcome = try sfn(["run", "--result", "json", "--history"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}"#) else { return }
+        let report = try JSON(parsing: outcome.stdout)
+        #expect(report["status"] == "FAILED")
+        #expect(report["error"] == "E")
+        #expect(report["cause"] == .null)
+        #expect(report["history"]?.arrayValue?.first?["type"] == "ExecutionStarted")
+    }
+
+    @Test func callbackPortCompletesAWaitingTask() async throws {
+        guard let executable = Self.executable else {
+            Issue.record("the sfn executable is not built")
+            return
+        }
+        let definition = FileManager.default.temporaryDirectory.appendingPathComponent("sfn-callback-\(UUID().uuidString).json")
+        try #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#
+            .write(to: definition, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: definition) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["run", definition.path, "--callback-port", "0", "--result", "json"]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Read stderr until the token line appears.
+        var announced = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !announced.contains("/success") && Date() < deadline {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            announced += String(decoding: chunk, as: UTF8.self)
+        }
+        let line = try #require(announced.split(separator: "\n").first { $0.contains("curl -X POST") })
+        let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
+        var request = URLRequest(url: try #require(URL(string: String(url))))
+        request.httpMethod = "POST"
+        request.httpBody = Data(#"{"approved":true}"#.utf8)
+        _ = try await URLSession.shared.data(for: request)
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let report = try JSON(parsing: stdout)
+        #expect(report["status"] == "SUCCEEDED")
+        #expect(report["output"] == ["approved": true])
+    }
+}
