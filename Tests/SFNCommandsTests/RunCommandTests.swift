@@ -106,7 +106,7 @@ import SFNJSON
             if chunk.isEmpty { break }
             announced += String(decoding: chunk, as: UTF8.self)
         }
-        let line = try #require(announced.split(separator: "\n").first { $0.contains("curl -X POST") })
+        let line = try #require(announced.split(separator: "\n").first { $0.contains("curl -X POST") }, "stderr so far: \(announced)")
         let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
         var request = URLRequest(url: try #require(URL(string: String(url))))
         request.httpMethod = "POST"
