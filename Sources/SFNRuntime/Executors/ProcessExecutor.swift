@@ -12,6 +12,9 @@ import SFNLanguage
 /// - output that is not JSON fails with `Runtime.MarshalError`;
 /// - a program that cannot be started fails with `Runtime.InvalidEntrypoint`;
 /// - running past `timeoutSeconds` kills the program's process group and fails with `States.Timeout`.
+///
+/// The caller's task is suspended, not blocked, while the program runs; three small threads feed
+/// its stdin and drain stdout and stderr, and end with the program's pipes.
 public struct ProcessExecutor: LambdaFunction {
     public enum Command: Sendable, Equatable {
         /// A program and its arguments; a program name without `/` is looked up on PATH.
@@ -302,9 +305,9 @@ private final class ProcessRun: @unchecked Sendable {
         return (descriptors[0], descriptors[1])
     }
 
-    /// Drains a pipe to end of file on a thread of its own. (Dispatch read sources on Linux do not
-    /// reliably report a pipe's end of file, so a plain blocking loop is the dependable choice; the
-    /// thread lives exactly as long as the program keeps the pipe open.)
+    /// Drains a pipe to end of file on a thread of its own. (Dispatch read sources and
+    /// FileHandle.readabilityHandler both left runs hanging under concurrent launches on Linux; a
+    /// blocking loop is dependable, and the thread lives only as long as the program keeps the pipe open.)
     private func watch(_ descriptor: Int32, intoStdout: Bool) {
         let thread = Thread { [self] in
             let capacity = 65_536
