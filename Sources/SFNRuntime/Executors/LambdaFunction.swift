@@ -1,0 +1,122 @@
+import Foundation
+import SFNJSON
+import SFNLanguage
+
+/// What one function invocation produced besides its payload, for the Lambda integration's
+/// response metadata.
+public struct FunctionResponse: Sendable {
+    public var payload: JSON
+    /// The size of the response body as the function wrote it (Content-Length), when known.
+    public var bodyByteCount: Int?
+    /// The function's log output (`LogType: Tail` returns its last 4 KB).
+    public var log: String?
+
+    public init(payload: JSON, bodyByteCount: Int? = nil, log: String? = nil) {
+        self.payload = payload
+        self.bodyByteCount = bodyByteCount
+        self.log = log
+    }
+}
+
+/// An executor that behaves like a Lambda function and can report more than its payload.
+/// Executors that are not `LambdaFunction`s still serve as functions through `execute`.
+public protocol LambdaFunction: TaskExecutor {
+    func invoke(_ request: TaskRequest) async throws(StatesError) -> FunctionResponse
+}
+
+extension TaskExecutor {
+    /// Runs the executor as a function, keeping the extra details when it reports them.
+    func invokeAsFunction(_ request: TaskRequest) async throws(StatesError) -> FunctionResponse {
+        if let function = self as? any LambdaFunction {
+            return try await function.invoke(request)
+        }
+        return FunctionResponse(payload: try await execute(request))
+    }
+}
+
+/// Lambda's error document: `{"errorMessage", "errorType", ...}`.
+enum LambdaErrorDocument {
+    /// AWS's error name for a function error whose document names no type.
+    static let unknownErrorName = "Lambda.Unknown"
+
+    /// The task failure for a function error document, as Step Functions reports it for a
+    /// `arn:aws:lambda:...` resource: the errorType as the error and the document's text as the cause.
+    static func failure(documentText: String) -> StatesError {
+        let trimmed = documentText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let errorType = (try? JSON(parsing: trimmed))?["errorType"]?.stringValue
+        return StatesError(errorType ?? unknownErrorName, cause: trimmed)
+    }
+
+    /// A document in Lambda's shape, when `text` is one (an object with errorType or errorMessage).
+    static func parse(_ text: String) -> JSON? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("{"), let value = try? JSON(parsing: trimmed), value.objectValue != nil,
+            value["errorType"] != nil || value["errorMessage"] != nil
+        else { return nil }
+        return value
+    }
+
+    /// A document this runtime writes itself (runtime failures such as a crash or bad output).
+    static func make(type: String, message: String, extra: JSONObject = [:]) -> StatesError {
+        var members: JSONObject = ["errorMessage": .string(message), "errorType": .string(type)]
+        for (key, value) in extra { members[key] = value }
+        return StatesError(type, cause: JSON.object(members).compactText)
+    }
+}
+
+/// The parts of a Lambda function reference (`name`, `name:alias`, `account:function:name`,
+/// or a full ARN, with or without a qualifier).
+public struct LambdaFunctionReference: Sendable, Equatable {
+    public var name: String
+    public var qualifier: String?
+    public var region: String?
+    public var accountId: String?
+
+    public init(name: String, qualifier: String? = nil, region: String? = nil, accountId: String? = nil) {
+        self.name = name
+        self.qualifier = qualifier
+        self.region = region
+        self.accountId = accountId
+    }
+
+    /// Parses a FunctionName value or a `arn:aws:lambda:...:function:...` resource; nil when the text
+    /// names no function.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.count >= 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" {
+            guard !parts[6].isEmpty else { return nil }
+            self.init(
+                name: parts[6], qualifier: parts.count > 7 ? parts[7...].joined(separator: ":") : nil,
+                region: parts[3].isEmpty ? nil : parts[3], accountId: parts[4].isEmpty ? nil : parts[4])
+        } else if parts.count >= 3, parts[1] == "function" {
+            guard !parts[2].isEmpty else { return nil }
+            self.init(
+                name: parts[2], qualifier: parts.count > 3 ? parts[3...].joined(separator: ":") : nil, accountId: parts[0])
+        } else if !parts[0].isEmpty, parts[0] != "arn" {
+            self.init(name: parts[0], qualifier: parts.count > 1 ? parts[1...].joined(separator: ":") : nil)
+        } else {
+            return nil
+        }
+    }
+
+    /// The unqualified function ARN, filling region and account from `defaults` when the reference
+    /// does not carry them.
+    func arn(defaultRegion: String, defaultAccountId: String, partition: String = "aws") -> String {
+        "arn:\(partition):lambda:\(region ?? defaultRegion):\(accountId ?? defaultAccountId):function:\(name)"
+    }
+}
+
+/// Where an execution runs, read from the context object's execution ARN.
+struct ExecutionLocation {
+    var region = "us-east-1"
+    var accountId = "111111111111"
+
+    init(context: JSON) {
+        guard let arn = context["Execution"]?["Id"]?.stringValue ?? context["StateMachine"]?["Id"]?.stringValue else { return }
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count > 4, parts[0] == "arn" {
+            if !parts[3].isEmpty { region = String(parts[3]) }
+            if !parts[4].isEmpty { accountId = String(parts[4]) }
+        }
+    }
+}
