@@ -45,6 +45,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-events"), help: "End the execution after this many history events.")
     var maxEvents: Int = 25_000
 
+    @Option(help: "An executor configuration (JSON or YAML) routing Task resources and Lambda functions to local programs, endpoints or fixed results.")
+    var config: String?
+
+    @Option(name: .customLong("mock-config"), help: "A Step Functions Local mock configuration file.")
+    var mockConfig: String?
+
+    @Option(name: .customLong("test-case"), help: "The mock test case to use (with --mock-config).")
+    var testCase: String?
+
     @Option(
         name: .customLong("callback-port"),
         help: "Serve task-token callbacks (SendTaskSuccess/Failure/Heartbeat, and POST /tokens/TOKEN/success|failure|heartbeat) on this loopback port while the workflow runs; 0 picks a free port.")
@@ -66,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: Self.nowMilliseconds()) : RuntimeConfiguration()
         configuration.recordsHistory = history
         configuration.maxHistoryEvents = maxEvents
+        try configureExecutors(&configuration, stateMachineName: loaded.stateMachine ?? Self.machineName(definition))
         var callbacks: CallbackServer?
         if let callbackPort {
             do {
@@ -119,6 +129,30 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if outcome.status != .succeeded { throw .execution(status: outcome.status.rawValue) }
+    }
+
+    /// Routes Task resources as `--config` and `--mock-config` say.
+    private func configureExecutors(_ configuration: inout RuntimeConfiguration, stateMachineName: String) throws(CommandFailure) {
+        if let config {
+            do {
+                configuration.executors = try ExecutorConfiguration.load(contentsOf: config).makeRegistry(random: configuration.random)
+            } catch {
+                throw .usage("--config \(config): \(error)")
+            }
+        }
+        switch (mockConfig, testCase) {
+        case (nil, nil):
+            break
+        case (let file?, let name?):
+            do {
+                let mocks = try MockConfiguration(contentsOf: file)
+                configuration.useMocks(try mocks.testCase(name, stateMachine: stateMachine ?? stateMachineName))
+            } catch {
+                throw .usage("--mock-config \(file): \(error)")
+            }
+        default:
+            throw .usage("--mock-config and --test-case go together")
+        }
     }
 
     private func describe(_ report: ValidationReport, in loaded: LoadedDefinition) -> String {

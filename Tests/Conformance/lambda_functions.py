@@ -24,22 +24,27 @@ def fail(error_type, message, frame_line):
     sys.exit(1)
 
 
+def reply(value):
+    # The Python runtime returns json.dumps(result) as the body, without a trailing newline.
+    sys.stdout.write(json.dumps(value))
+
+
 def main():
     kind = sys.argv[1] if len(sys.argv) > 1 else "id"
     raw = sys.stdin.read()
     event = json.loads(raw) if raw.strip() else None
     if kind == "id":
-        print(json.dumps(event))
+        reply(event)
     elif kind == "echo":
-        print(json.dumps({"Return": "HelloWorld"}))
+        reply({"Return": "HelloWorld"})
     elif kind == "return_bytes_str":
         # The function returns the bytes of a JSON string literal.
         sys.stdout.write('"HelloWorld!"')
     elif kind == "large_output_string":
-        print(json.dumps("a" * (257 * 1024)))
+        reply("a" * (257 * 1024))
     elif kind == "wait_60_seconds":
         time.sleep(60)
-        print(json.dumps(event))
+        reply(event)
     elif kind == "raise_exception":
         fail("Exception", "Some exception was raised.", (2, 'raise Exception("Some exception was raised.")'))
     elif kind == "raise_custom_exception":
