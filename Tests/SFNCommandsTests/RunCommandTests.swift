@@ -82,6 +82,36 @@ import SFNJSON
         #expect(report["history"]?.arrayValue?.first?["type"] == "ExecutionStarted")
     }
 
+    @Test(arguments: [
+        ("HappyPath", "CONFIRMED"), ("FlakyPaymentService", "CONFIRMED"), ("CardDeclined", "CANCELLED"),
+    ])
+    func mockConfigurationServesTheTestCase(testCase: String, state: String) throws {
+        let workflow = Self.root.appendingPathComponent("workflows/order-processing").path
+        guard let outcome = try sfn([
+            "run", workflow + ".asl.json", "--input", workflow + ".input.json", "--virtual-time", "--result", "json",
+            "--mock-config", Self.root.appendingPathComponent("examples/mocks/mocks.json").path, "--test-case", testCase,
+        ]) else { return }
+        let report = try JSON(parsing: outcome.stdout)
+        #expect(report["status"] == "SUCCEEDED")
+        #expect(report["output"]?["state"] == .string(state))
+    }
+
+    @Test func configRoutesAResourceToALocalProgram() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sfn-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("sfn.json")
+        let double = Self.root.appendingPathComponent("examples/functions/double.py").path
+        try #"{"functions":{"double":{"command":["python3","\#(double)"]}}}"#.write(to: config, atomically: true, encoding: .utf8)
+        guard let outcome = try sfn(
+            ["run", "--input-json", #"{"value":21}"#, "--config", config.path, "--result", "json"],
+            definition: #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:double","End":true}}}"#)
+        else { return }
+        let report = try JSON(parsing: outcome.stdout)
+        #expect(report["status"] == "SUCCEEDED", "\(outcome.stdout) \(outcome.stderr)")
+        #expect(report["output"] == ["value": 42])
+    }
+
     @Test func callbackPortCompletesAWaitingTask() async throws {
         guard let executable = Self.executable else {
             Issue.record("the sfn executable is not built")
