@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("virtual-time"), help: "Use a virtual clock: Waits, retry back-offs and timeouts take no real time.")
     var virtualTime = false
 
+    @Option(help: "An executor configuration (JSON or YAML) routing Task resources and Lambda functions to local programs, endpoints or fixed results.")
+    var config: String?
+
     @Argument(help: "Definition files to register as state machines, each named after its file.")
     var definitions: [String] = []
 
@@ -41,6 +44,13 @@ struct ServeCommand: AsyncParsableCommand {
     private func serve() async throws {
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: RunCommand.nowMilliseconds()) : RuntimeConfiguration()
         configuration.recordsHistory = true
+        if let config {
+            do {
+                configuration.executors = try ExecutorConfiguration.load(contentsOf: config).makeRegistry(random: configuration.random)
+            } catch {
+                throw CommandFailure.usage("--config \(config): \(error)")
+            }
+        }
         let service = StepFunctionsService(configuration: configuration)
         var registered: [String] = []
         for path in definitions {
