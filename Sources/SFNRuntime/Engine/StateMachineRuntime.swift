@@ -195,15 +195,7 @@ public final class Execution: @unchecked Sendable {
                 run.markTimedOut()
                 return .failure(StatesError(ErrorName.timeout))
             }
-            var outcome: Result<JSON, StatesError> = .failure(StatesError(ErrorName.timeout))
-            while let next = await group.next() {
-                if let next {
-                    outcome = next
-                    break
-                }
-            }
-            group.cancelAll()
-            return outcome
+            return await group.firstAnswer(otherwise: .failure(StatesError(ErrorName.timeout)))
         }
     }
 }

@@ -209,15 +209,7 @@ extension Interpreter {
                     await watchHeartbeat(token: token, tokens: tokens, seconds: heartbeatLimit)
                 }
             }
-            var outcome: Result<JSON, StatesError> = .failure(StatesError(ErrorName.timeout))
-            while let next = await group.next() {
-                if let result = next {
-                    outcome = result
-                    break
-                }
-            }
-            group.cancelAll()
-            return outcome
+            return await group.firstAnswer(otherwise: .failure(StatesError(ErrorName.timeout)))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SFNLanguage
 
 /// Milliseconds since the Unix epoch: the resolution AWS's timestamps carry.
 public typealias EpochMilliseconds = Int64
@@ -100,74 +101,11 @@ public enum Timestamps {
         return (year, month, day)
     }
 
-    /// Days since 1970-01-01 for a Gregorian date.
-    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// Parses an RFC 3339 / ISO-8601 extended offset date-time (`2016-03-14T01:59:00Z`,
-    /// `...T01:59:00.123+02:00`) as Wait's Timestamp requires; nil for anything else.
+    /// Parses an ISO-8601 extended offset date-time (`2016-03-14T01:59:00Z`,
+    /// `...T01:59:00.123+02:00`) as Wait's Timestamp requires; nil for anything else. The same
+    /// grammar as Choice rules' timestamps.
     public static func parse(_ text: String) -> EpochMilliseconds? {
-        let bytes = Array(text.utf8)
-        var index = 0
-        func number(_ count: Int) -> Int64? {
-            guard index + count <= bytes.count else { return nil }
-            var value: Int64 = 0
-            for offset in 0..<count {
-                let byte = bytes[index + offset]
-                guard byte >= 48 && byte <= 57 else { return nil }
-                value = value * 10 + Int64(byte - 48)
-            }
-            index += count
-            return value
-        }
-        func expect(_ character: UInt8) -> Bool {
-            guard index < bytes.count, bytes[index] == character else { return false }
-            index += 1
-            return true
-        }
-        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2) else { return nil }
-        guard index < bytes.count, bytes[index] == 84 || bytes[index] == 116 else { return nil }
-        index += 1
-        guard let hour = number(2), expect(58), let minute = number(2), expect(58), let second = number(2) else { return nil }
-        var millis: Int64 = 0
-        if expect(46) {
-            var digits = 0
-            var fraction: Int64 = 0
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                if digits < 3 { fraction = fraction * 10 + Int64(bytes[index] - 48) }
-                digits += 1
-                index += 1
-            }
-            guard digits > 0 else { return nil }
-            if digits < 3 { for _ in digits..<3 { fraction *= 10 } }
-            millis = fraction
-        }
-        var offsetMinutes: Int64 = 0
-        if expect(90) || expect(122) {
-            offsetMinutes = 0
-        } else if index < bytes.count, bytes[index] == 43 || bytes[index] == 45 {
-            let sign: Int64 = bytes[index] == 45 ? -1 : 1
-            index += 1
-            guard let offsetHour = number(2), expect(58), let offsetMinute = number(2) else { return nil }
-            guard offsetHour < 24, offsetMinute < 60 else { return nil }
-            offsetMinutes = sign * (offsetHour * 60 + offsetMinute)
-        } else {
-            return nil
-        }
-        guard index == bytes.count else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
-        let monthLengths: [Int64] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day <= monthLengths[Int(month - 1)] else { return nil }
-        let isLeap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        if month == 2 && day == 29 && !isLeap { return nil }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60
-        return seconds * 1000 + millis
+        guard let timestamp = StatesTimestamp(text) else { return nil }
+        return timestamp.epochSeconds * 1000 + Int64(timestamp.nanoseconds / 1_000_000)
     }
 }

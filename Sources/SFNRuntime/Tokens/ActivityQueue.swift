@@ -179,15 +179,7 @@ public struct ActivityExecutor: TaskExecutor {
                     }
                 }
             }
-            var outcome: Result<JSON, StatesError> = .failure(StatesError(ErrorName.heartbeatTimeout))
-            while let next = await group.next() {
-                if let next {
-                    outcome = next
-                    break
-                }
-            }
-            group.cancelAll()
-            return outcome
+            return await group.firstAnswer(otherwise: .failure(StatesError(ErrorName.heartbeatTimeout)))
         }
     }
 
