@@ -13,6 +13,10 @@ import Darwin
 /// 127.0.0.1 port, and plain HTTP/1.1 keep-alive clients, each on a thread of its own, send it
 /// AWS JSON 1.0 requests. Blocking sockets on dedicated threads keep the clients off Swift's
 /// cooperative pool, which the executions themselves run on.
+///
+/// Measured figures (release build, 2 shared cores under load average ~5, 5,000 requests, 16 clients):
+/// serve-start 11–16k executions started/s (p50 0.6–0.9 ms, p99 2.7–11 ms);
+/// serve-callback 10–16k SendTaskSuccess round trips/s (p50 0.9–1.1 ms, p99 1.8–6.4 ms).
 extension Bench {
     static let serveClients = 16
     /// A safety bound: a phase that has not finished by then fails the workload instead of hanging.
