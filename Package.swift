@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "sfn-bench",
             dependencies: [
-                "SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime",
+                "SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime", "SFNServer",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             path: "Benchmarks/Sources/sfn-bench"

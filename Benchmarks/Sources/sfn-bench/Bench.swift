@@ -74,6 +74,8 @@ struct Bench {
         Workload(name: "json", run: jsonThroughput),
         Workload(name: "parked", run: parked),
         Workload(name: "startup", run: startup),
+        Workload(name: "serve-start", run: serveStart),
+        Workload(name: "serve-callback", run: serveCallback),
     ]
 
     // MARK: Workloads
