@@ -131,7 +131,7 @@ import SFNJSON
         // Read stderr until the token line appears.
         var announced = ""
         let deadline = Date().addingTimeInterval(20)
-        while !announced.contains("/success") && Date() < deadline {
+        while !announced.contains("curl -X POST") && Date() < deadline {
             let chunk = errors.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             announced += String(decoding: chunk, as: UTF8.self)
