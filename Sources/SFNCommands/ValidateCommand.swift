@@ -245,13 +245,22 @@ enum ValidationRun {
 enum DefinitionCheck {
     static func diagnostics(for loaded: LoadedDefinition) -> [ReportedDiagnostic] {
         StateMachine.validate(loaded.definition).diagnostics.map { diagnostic in
-            ReportedDiagnostic(
+            var position = loaded.sourceMap.position(of: diagnostic.pointer)
+            // A bad JSONata expression: point at the character, past the opening `"{%`. JSONata
+            // positions count the character after the offending token, so step back one.
+            if let offset = diagnostic.expressionOffset, let start = loaded.sourceMap.valuePosition(of: diagnostic.pointer),
+                case .string(let text)? = loaded.definition[pointer: diagnostic.pointer], !text.contains("\\"),
+                !text.contains("\n")
+            {
+                position = SourcePosition(line: start.line, column: start.column + 3 + max(offset - 1, 0))
+            }
+            return ReportedDiagnostic(
                 severity: diagnostic.severity == .error ? .error : .warning,
                 code: diagnostic.code.rawValue,
                 message: diagnostic.message,
                 location: diagnostic.location,
                 file: loaded.sourceMap.file,
-                position: loaded.sourceMap.position(of: diagnostic.pointer))
+                position: position)
         }
     }
 }

@@ -149,3 +149,35 @@ import SFNJSON
         #expect(report["output"] == ["approved": true])
     }
 }
+
+@Suite struct ValidateJSONataPositionTests {
+    @Test func pointsAtTheCharacterInsideTheExpression() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sfn-jsonata-\(UUID().uuidString).json")
+        try """
+        {
+          "QueryLanguage": "JSONata",
+          "StartAt": "A",
+          "States": {
+            "A": {"Type": "Pass", "Output": {"x": "{% $states.input.a + %}"}, "End": true}
+          }
+        }
+        """.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        guard let executable = RunCommandTests.executable else {
+            Issue.record("the sfn executable is not built")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["validate", url.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        // Line 5: the string opens at column 43, the expression at column 46; it ends too early,
+        // so the problem is its last character (column 64, the blank before `%}`).
+        #expect(text.contains(":5:64: error[INVALID_JSONATA_EXPRESSION]"), "\(text)")
+    }
+}

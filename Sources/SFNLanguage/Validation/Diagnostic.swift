@@ -41,6 +41,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// Line and column in the source text, for problems found while reading the text itself.
     public var line: Int?
     public var column: Int?
+    /// For a bad expression inside a `{% %}` string: the character offset of the problem within the
+    /// expression, so a report can point at the character itself.
+    public var expressionOffset: Int?
     /// False for problems AWS reports without a location (no terminal state, text that is not a
     /// JSON object); `pointer` is then the root.
     public var isLocated: Bool
@@ -213,7 +216,9 @@ extension Diagnostic {
     }
 
     static func invalidJSONata(_ field: String, reason: ExpressionSyntaxError, at pointer: JSONPointer) -> Diagnostic {
-        Diagnostic(.invalidJSONataExpression, reason.message, at: pointer)
+        var diagnostic = Diagnostic(.invalidJSONataExpression, reason.message, at: pointer)
+        diagnostic.expressionOffset = reason.position
+        return diagnostic
     }
 
     static func rootContextReference(at pointer: JSONPointer) -> Diagnostic {
