@@ -48,6 +48,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "An executor configuration (JSON or YAML) routing Task resources and Lambda functions to local programs, endpoints or fixed results.")
     var config: String?
 
+    @Option(
+        name: .customLong("register"),
+        help: "Another definition to load as a state machine (named after its file) for states:startExecution tasks; repeatable.")
+    var registered: [String] = []
+
     @Option(name: .customLong("mock-config"), help: "A Step Functions Local mock configuration file.")
     var mockConfig: String?
 
@@ -96,11 +101,23 @@ struct RunCommand: AsyncParsableCommand {
                 throw .usage("cannot serve callbacks on port \(callbackPort): \(error)")
             }
         }
+        // Nested executions (states:startExecution) resolve against this run's machine and --register ones.
+        let directory = StateMachineDirectory()
+        configuration.executors.registerNestedStateMachines(directory)
         let runtime: StateMachineRuntime
         do {
             runtime = try StateMachineRuntime(definition: definitionJSON, name: loaded.stateMachine ?? Self.machineName(definition), configuration: configuration)
         } catch {
             throw invalid(describe(error, in: loaded))
+        }
+        directory.add(runtime)
+        for path in registered {
+            let other = try DefinitionFiles.load(path, stateMachine: nil)
+            do {
+                directory.add(try StateMachineRuntime(definition: other.definition, name: other.stateMachine ?? Self.machineName(path), configuration: configuration))
+            } catch {
+                throw invalid(describe(error, in: other))
+            }
         }
         let execution = runtime.start(input: executionInput, name: name)
         let progress = ProgressDisplay.startIfTerminal(for: execution, enabled: result == .text)

@@ -1,0 +1,91 @@
+import Foundation
+import SFNJSON
+import SFNLanguage
+
+/// The state machines a runtime knows by ARN and by name, for nested executions.
+public final class StateMachineDirectory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byName: [String: StateMachineRuntime] = [:]
+
+    public init() {}
+
+    public func add(_ machine: StateMachineRuntime) {
+        lock.withLock { byName[machine.name] = machine }
+    }
+
+    /// Resolves `arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION]` or a bare name.
+    public func machine(for reference: String) -> StateMachineRuntime? {
+        let parts = reference.split(separator: ":", omittingEmptySubsequences: false)
+        var name = reference
+        if reference.hasPrefix("arn:"), let marker = parts.firstIndex(of: "stateMachine"), marker + 1 < parts.count {
+            name = String(parts[marker + 1])
+        }
+        return lock.withLock { byName[name] }
+    }
+}
+
+/// Runs `arn:aws:states:::states:startExecution` (request-response, `.sync`, `.sync:2`,
+/// `.waitForTaskToken`) against the state machines of a directory, shaping results as AWS does.
+public struct StateMachineExecutor: TaskExecutor {
+    public let directory: StateMachineDirectory
+
+    public init(directory: StateMachineDirectory) {
+        self.directory = directory
+    }
+
+    public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
+        guard case .string(let reference)? = request.input["StateMachineArn"] else {
+            throw StatesError(
+                "States.Runtime", cause: "The field 'StateMachineArn' is required for the resource '\(request.resource)'.")
+        }
+        guard let machine = directory.machine(for: reference) else {
+            throw StatesError(
+                "StepFunctions.StateMachineDoesNotExistException",
+                cause: "State Machine Does Not Exist: '\(reference)' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist)")
+        }
+        // AWS takes Input as JSON or as a JSON string.
+        var input = request.input["Input"] ?? .emptyObject
+        if case .string(let text) = input, let parsed = try? JSON(parsing: text) { input = parsed }
+        let execution = machine.start(input: input, name: request.input["Name"]?.stringValue)
+        let resource = request.resource
+        if resource.hasSuffix(".sync") || resource.hasSuffix(".sync:2") {
+            let result = await execution.result()
+            let description = Self.describe(execution, result, outputAsJSON: resource.hasSuffix(":2"))
+            guard result.status == .succeeded else {
+                throw StatesError(
+                    "States.TaskFailed",
+                    cause: description.compactText)
+            }
+            return description
+        }
+        return ["ExecutionArn": .string(execution.arn), "StartDate": .int(Int(execution.startDate))]
+    }
+
+    /// DescribeExecution's answer, as `.sync` (JSON text) or `.sync:2` (JSON) puts it in the output.
+    static func describe(_ execution: Execution, _ result: ExecutionResult, outputAsJSON: Bool) -> JSON {
+        var members: JSONObject = [
+            "ExecutionArn": .string(execution.arn),
+            "Input": outputAsJSON ? execution.input : .string(execution.input.compactText),
+            "InputDetails": ["Included": true],
+            "Name": .string(execution.name),
+        ]
+        if let output = result.output {
+            members["Output"] = outputAsJSON ? output : .string(output.compactText)
+            members["OutputDetails"] = ["Included": true]
+        }
+        members["StartDate"] = .int(Int(result.startDate))
+        members["StateMachineArn"] = .string(execution.stateMachineArn)
+        members["Status"] = .string(result.status.rawValue)
+        members["StopDate"] = .int(Int(result.stopDate))
+        if let error = result.error { members["Error"] = .string(error) }
+        if let cause = result.cause { members["Cause"] = .string(cause) }
+        return .object(members)
+    }
+}
+
+extension ExecutorRegistry {
+    /// Routes `arn:aws:states:::states:startExecution*` to the state machines of `directory`.
+    public mutating func registerNestedStateMachines(_ directory: StateMachineDirectory) {
+        register("arn:aws:states:::states:startExecution*", StateMachineExecutor(directory: directory))
+    }
+}
