@@ -2,10 +2,6 @@ import Foundation
 import SFNJSON
 import SFNLanguage
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Invokes a function through a Lambda Invoke endpoint (`sam local start-lambda`, a Lambda
 /// runtime emulator, LocalStack): `POST {baseURL}/2015-03-31/functions/{name}/invocations`.
 ///
@@ -17,13 +13,11 @@ public struct LambdaHTTPExecutor: LambdaFunction {
     public var baseURL: String
     public var functionName: String?
     public var timeoutSeconds: Double?
-    private let session: URLSession
 
-    public init(baseURL: String, functionName: String? = nil, timeoutSeconds: Double? = nil, session: URLSession = .shared) {
+    public init(baseURL: String, functionName: String? = nil, timeoutSeconds: Double? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.functionName = functionName
         self.timeoutSeconds = timeoutSeconds
-        self.session = session
     }
 
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
@@ -33,45 +27,39 @@ public struct LambdaHTTPExecutor: LambdaFunction {
     public func invoke(_ request: TaskRequest) async throws(StatesError) -> FunctionResponse {
         let name = functionName ?? LambdaFunctionReference(request.resource)?.name ?? request.resource
         let escaped = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name
-        guard let url = URL(string: "\(baseURL)/2015-03-31/functions/\(escaped)/invocations") else {
-            throw StatesError("Lambda.SdkClientException", cause: "The endpoint URL '\(baseURL)' is not valid.")
-        }
-        var httpRequest = URLRequest(url: url)
-        httpRequest.httpMethod = "POST"
-        httpRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        httpRequest.setValue("Tail", forHTTPHeaderField: "X-Amz-Log-Type")
-        httpRequest.httpBody = Data(request.input.compactText.utf8)
-        if let timeoutSeconds { httpRequest.timeoutInterval = timeoutSeconds }
-
-        let data: Data
-        let response: URLResponse
+        let url = "\(baseURL)/2015-03-31/functions/\(escaped)/invocations"
+        let http: PlainHTTPClient.Response
         do {
-            (data, response) = try await session.data(for: httpRequest)
-        } catch let error as URLError where error.code == .timedOut {
-            throw StatesError(
-                ErrorName.timeout,
-                cause: "The function '\(name)' did not answer within \(JSONNumberFormat.text(for: timeoutSeconds ?? 60)) seconds.")
+            http = try await PlainHTTPClient.post(
+                url, headers: [("Content-Type", "application/json"), ("X-Amz-Log-Type", "Tail")],
+                body: Array(request.input.compactText.utf8), timeoutSeconds: timeoutSeconds ?? 900)
         } catch {
-            throw StatesError(
-                "Lambda.SdkClientException", cause: "Unable to execute HTTP request: \(error.localizedDescription) (\(url.absoluteString))")
+            switch error {
+            case .timedOut:
+                throw StatesError(
+                    ErrorName.timeout,
+                    cause: "The function '\(name)' did not answer within \(JSONNumberFormat.text(for: timeoutSeconds ?? 900)) seconds.")
+            case .invalidURL:
+                throw StatesError("Lambda.SdkClientException", cause: "The endpoint URL '\(baseURL)' is not valid: \(error).")
+            default:
+                throw StatesError("Lambda.SdkClientException", cause: "Unable to execute HTTP request: \(error) (\(url))")
+            }
         }
-        guard let http = response as? HTTPURLResponse else {
-            throw StatesError("Lambda.SdkClientException", cause: "The endpoint \(url.absoluteString) did not answer over HTTP.")
-        }
+        let data = http.body
         let body = String(decoding: data, as: UTF8.self)
-        let log = (http.value(forHTTPHeaderField: "X-Amz-Log-Result")).flatMap { Data(base64Encoded: $0) }
+        let log = http.header("X-Amz-Log-Result").flatMap { Data(base64Encoded: $0) }
             .map { String(decoding: $0, as: UTF8.self) }
 
-        if http.value(forHTTPHeaderField: "X-Amz-Function-Error") != nil {
+        if http.header("X-Amz-Function-Error") != nil {
             throw LambdaErrorDocument.failure(documentText: body)
         }
-        guard (200..<300).contains(http.statusCode) else {
-            throw Self.serviceFailure(status: http.statusCode, body: body, http: http)
+        guard (200..<300).contains(http.status) else {
+            throw Self.serviceFailure(status: http.status, body: body, http: http)
         }
         let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return FunctionResponse(payload: .null, bodyByteCount: data.count, log: log) }
         do {
-            return FunctionResponse(payload: try JSON(parsing: Array(data)), bodyByteCount: data.count, log: log)
+            return FunctionResponse(payload: try JSON(parsing: data), bodyByteCount: data.count, log: log)
         } catch {
             throw LambdaErrorDocument.make(
                 type: "Runtime.MarshalError",
@@ -80,13 +68,13 @@ public struct LambdaHTTPExecutor: LambdaFunction {
     }
 
     /// An Invoke API error (not the function's): AWS names it `Lambda.<ErrorCode>`.
-    private static func serviceFailure(status: Int, body: String, http: HTTPURLResponse) -> StatesError {
+    private static func serviceFailure(status: Int, body: String, http: PlainHTTPClient.Response) -> StatesError {
         let document = try? JSON(parsing: body)
-        let code = http.value(forHTTPHeaderField: "X-Amzn-ErrorType")?.split(separator: ":").first.map(String.init)
+        let code = http.header("X-Amzn-ErrorType")?.split(separator: ":").first.map(String.init)
             ?? document?["Type"]?.stringValue.flatMap { $0 == "User" ? nil : $0 }
             ?? (status == 404 ? "ResourceNotFoundException" : "ServiceException")
         let message = document?["Message"]?.stringValue ?? document?["message"]?.stringValue ?? body
-        let requestId = http.value(forHTTPHeaderField: "x-amzn-RequestId") ?? "unknown"
+        let requestId = http.header("x-amzn-RequestId") ?? "unknown"
         return StatesError(
             "Lambda.\(code)",
             cause: "\(message) (Service: AWSLambda; Status Code: \(status); Error Code: \(code); Request ID: \(requestId); Proxy: null)")
