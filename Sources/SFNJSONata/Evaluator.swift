@@ -21,22 +21,31 @@ final class Evaluator {
     var tailCalls = 0
     static let maximumTailCalls = 100_000
     private var builtinCache: [String: FunctionValue] = [:]
+    /// The whole input, which `$$` names.
+    let rootInput: Value?
+    /// Host bindings stay JSON: Step Functions passes large documents of which an expression
+    /// usually reads a little, and a read converts only what it touches.
+    private let hostBindings: [String: JSON]
+    /// Converting an array is proportional to its length, so a converted array binding is kept
+    /// for the rest of the evaluation; objects and scalars convert in constant time.
+    private var convertedArrayBindings: [String: Value] = [:]
 
-    init(environment: JSONataEnvironment) {
+    init(environment: JSONataEnvironment, input: Value? = nil, bindings: [String: JSON] = [:]) {
         self.environment = environment
         rootFrame = Frame(parent: nil)
+        rootInput = input
+        hostBindings = bindings
     }
-
-    /// Host bindings, converted to runtime values only when the expression first reads them:
-    /// Step Functions passes large documents of which an expression usually reads a little.
-    var pendingBindings: [String: JSON] = [:]
 
     func lookupVariable(_ name: String, in frame: Frame) -> Value? {
         if let bound = frame.lookup(name) { return bound }
-        if let pending = pendingBindings.removeValue(forKey: name) {
-            let value = Value(pending)
-            rootFrame.bind(name, value)
-            return value
+        if name == "$" { return rootInput }
+        if !hostBindings.isEmpty, let json = hostBindings[name] {
+            guard case .array = json else { return Value(json) }
+            if let converted = convertedArrayBindings[name] { return converted }
+            let converted = Value(json)
+            convertedArrayBindings[name] = converted
+            return converted
         }
         if let cached = builtinCache[name] { return .function(cached) }
         let native: NativeFunction?

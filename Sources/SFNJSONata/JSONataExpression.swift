@@ -26,11 +26,9 @@ public struct JSONataExpression: Sendable {
     /// Like `evaluate`, telling an undefined result apart from a function (which has no JSON form).
     public func evaluateResult(_ input: JSON?, bindings: [String: JSON] = [:],
                          environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONataResult {
-        let evaluator = Evaluator(environment: environment)
         do throws(EvaluationFailure) {
             var subject = input.map(Value.init)
-            evaluator.rootFrame.bind("$", subject)
-            evaluator.pendingBindings = bindings
+            let evaluator = Evaluator(environment: environment, input: subject, bindings: bindings)
             if case .array(var seq)? = subject {
                 seq = ValueSequence([.array(seq)], isSequence: true)
                 seq.outerWrapper = true

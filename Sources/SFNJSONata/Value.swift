@@ -97,8 +97,12 @@ final class ObjectRef {
 
     subscript(key: String) -> Value? {
         get {
-            if let found = storage[key] { return found }
-            guard let member = source?[key] else { return nil }
+            guard let source else { return storage[key] }
+            guard let member = source[key] else { return nil }
+            // Only arrays are worth keeping: converting one is proportional to its length,
+            // while an object converts to a lazy wrapper and a scalar to itself.
+            guard case .array = member else { return Value(member) }
+            if let cached = storage[key] { return cached }
             let converted = Value(member)
             storage[key] = converted
             return converted
