@@ -26,12 +26,12 @@ final class Evaluator {
     /// Host bindings stay JSON: Step Functions passes large documents of which an expression
     /// usually reads a little, and a read converts only what it touches.
     private let hostBindings: [String: JSON]
-    /// Converting an array is proportional to its length, so a converted array binding is kept
-    /// for the rest of the evaluation; objects and scalars convert in constant time.
-    private var convertedArrayBindings: [String: Value] = [:]
+    let conversions: ArrayConversions
 
-    init(environment: JSONataEnvironment, input: Value? = nil, bindings: [String: JSON] = [:]) {
+    init(environment: JSONataEnvironment, input: Value? = nil, bindings: [String: JSON] = [:],
+         conversions: ArrayConversions = ArrayConversions()) {
         self.environment = environment
+        self.conversions = conversions
         rootFrame = Frame(parent: nil)
         rootInput = input
         hostBindings = bindings
@@ -40,13 +40,7 @@ final class Evaluator {
     func lookupVariable(_ name: String, in frame: Frame) -> Value? {
         if let bound = frame.lookup(name) { return bound }
         if name == "$" { return rootInput }
-        if !hostBindings.isEmpty, let json = hostBindings[name] {
-            guard case .array = json else { return Value(json) }
-            if let converted = convertedArrayBindings[name] { return converted }
-            let converted = Value(json)
-            convertedArrayBindings[name] = converted
-            return converted
-        }
+        if !hostBindings.isEmpty, let json = hostBindings[name] { return Value(json, conversions: conversions) }
         if let cached = builtinCache[name] { return .function(cached) }
         let native: NativeFunction?
         if let host = environment.functions[name] {
@@ -86,6 +80,7 @@ final class Evaluator {
         var result: Value?
         switch node.kind {
         case .path: result = try evaluatePathNode(node, input, frame)
+        case .fieldPath(let path): result = try evaluateFieldPath(node, path, input, frame)
         case .name: result = lookupName(node, input)
         case .variable: result = evaluateVariable(node, input, frame)
         case .string, .number, .bool, .null, .regex, .wildcard, .descendant, .parent, .placeholder:
@@ -286,7 +281,7 @@ final class Evaluator {
 
     // MARK: - Paths
 
-    private func evaluatePath(_ node: Node, _ steps: [Node], _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+    func evaluatePath(_ node: Node, _ steps: [Node], _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
         var inputSequence: [Value?]
         if case .array(let seq)? = input, let first = steps.first, !Self.isVariable(first) {
             inputSequence = seq.items

@@ -27,8 +27,9 @@ public struct JSONataExpression: Sendable {
     public func evaluateResult(_ input: JSON?, bindings: [String: JSON] = [:],
                          environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONataResult {
         do throws(EvaluationFailure) {
-            var subject = input.map(Value.init)
-            let evaluator = Evaluator(environment: environment, input: subject, bindings: bindings)
+            let conversions = ArrayConversions()
+            var subject = input.map { Value($0, conversions: conversions) }
+            let evaluator = Evaluator(environment: environment, input: subject, bindings: bindings, conversions: conversions)
             if case .array(var seq)? = subject {
                 seq = ValueSequence([.array(seq)], isSequence: true)
                 seq.outerWrapper = true

@@ -92,6 +92,37 @@ struct BindingAndPathTests {
         #expect(run(example.expression, ["top": "level"], bindings: bindings) == example.expected)
     }
 
+    @Test func largeArraysReadRepeatedlyStayCorrect() {
+        let big = JSON.array((0..<40).map { JSON.int($0) })
+        let bindings: [String: JSON] = ["states": ["input": ["big": big, "rows": .array((0..<20).map { ["n": .int($0)] })]]]
+        let doubled = (0..<40).map { String($0 * 2) }.joined(separator: ",")
+        #expect(run("$map($states.input.big, function($v, $i) { $states.input.big[$i] * 2 })", nil, bindings: bindings) == "[\(doubled)]")
+        #expect(run("$sum($states.input.rows.n) + $count($states.input.big) + $states.input.rows[19].n", nil, bindings: bindings) == "249")
+        #expect(run("$states.input.big = $states.input.big", nil, bindings: bindings) == "true")
+        #expect(run("$states.input.big[-1]", nil, bindings: bindings) == "39")
+    }
+
+    @Test(arguments: [
+        Case(#"{"a": {"b": [1, 2]}}.a.b"#, "[1,2]"),
+        Case(#"({"a": {"b": 5}}).a.b"#, "5"),
+        Case(#"($o := {"a": {"b": 5}}; $o.a.b)"#, "5"),
+        Case(#"($o := {"a": [{"b": 1}, {"b": 2}]}; $o.a.b)"#, "[1,2]"),
+        Case(#"($o := {"a": [{"b": 1}, {"b": 2}]}; $o.a[1].b)"#, "2"),
+        Case(#"(function($x) { $x.a.b })({"a": {"b": 2}})"#, "2"),
+        Case(#"$map([{"a": {"b": 1}}, {"a": {"b": 2}}], function($x) { $x.a.b })"#, "[1,2]"),
+        Case(#"Address.City"#, #""Winchester""#),
+        Case(#"Phone.type"#, #"["home","office","office","mobile"]"#),
+        Case(#"Phone[0].number"#, #""0203 544 1234""#),
+        Case(#"Email.address[0]"#, #"["fred.smith@my-work.com","freddy@my-social.com"]"#),
+        Case(#"Address.City.Nothing"#, "undefined"),
+        Case(#"$ ~> |Address|{"City": "Paris"}| ~> $lookup("Address") ~> $lookup("City")"#, #""Paris""#),
+        Case(#"($x := $ ~> |Address|{"City": "Paris"}|; [$x.Address.City, Address.City])"#, #"["Paris","Winchester"]"#),
+        Case(#"FirstName()"#, "ERROR T1006"),
+    ])
+    func fieldPathsOnBuiltValues(_ example: Case) {
+        #expect(run(example.expression) == example.expected)
+    }
+
     @Test func topLevelArrayInputThroughContext() {
         let input: JSON = [["a": 1], ["a": 2]]
         #expect(run("$.a", input) == "[1,2]")
