@@ -20,6 +20,7 @@ final class Evaluator {
     /// bound the total per evaluation instead.
     var tailCalls = 0
     static let maximumTailCalls = 100_000
+    /// Host functions as values, made once per evaluation so that each keeps one identity.
     private var builtinCache: [String: FunctionValue] = [:]
     /// The whole input, which `$$` names.
     let rootInput: Value?
@@ -41,22 +42,19 @@ final class Evaluator {
         if let bound = frame.lookup(name) { return bound }
         if name == "$" { return rootInput }
         if !hostBindings.isEmpty, let json = hostBindings[name] { return Value(json, conversions: conversions) }
-        if let cached = builtinCache[name] { return .function(cached) }
-        let native: NativeFunction?
-        if let host = environment.functions[name] {
-            native = NativeFunction(name, nil) { _, arguments, _ throws(EvaluationFailure) in
-                var converted: [JSON?] = []
-                for argument in arguments { converted.append(try argument?.toJSON()) }
-                do throws(JSONataError) {
-                    return try host.body(converted).map(Value.init)
-                } catch {
-                    throw EvaluationFailure(error.code, position: nil, extra: error.message).withMessage(error.message)
-                }
-            }
-        } else {
-            native = Builtins.table[name]
+        guard !environment.functions.isEmpty, let host = environment.functions[name] else {
+            return SharedBuiltins.functions[name].map(Value.function)
         }
-        guard let native else { return nil }
+        if let cached = builtinCache[name] { return .function(cached) }
+        let native = NativeFunction(name, nil) { _, arguments, _ throws(EvaluationFailure) in
+            var converted: [JSON?] = []
+            for argument in arguments { converted.append(try argument?.toJSON()) }
+            do throws(JSONataError) {
+                return try host.body(converted).map(Value.init)
+            } catch {
+                throw EvaluationFailure(error.code, position: nil, extra: error.message).withMessage(error.message)
+            }
+        }
         let function = FunctionValue(.native(native))
         builtinCache[name] = function
         return .function(function)

@@ -347,6 +347,8 @@ enum NumberText {
     /// Number(value.toPrecision(15)).
     static func toPrecision15(_ value: Double) -> Double {
         guard value.isFinite, value != 0 else { return value }
+        // Integers below 10^15 have at most 15 digits already: rounding leaves them alone.
+        if abs(value) < 1e15, value.rounded() == value { return value }
         return Double(String(format: "%.14e", value)) ?? value
     }
 

@@ -123,6 +123,19 @@ struct BindingAndPathTests {
         #expect(run(example.expression) == example.expected)
     }
 
+    @Test(arguments: [
+        Case("$string(17)", #""17""#),
+        Case("$string(-17)", #""-17""#),
+        Case("$string(999999999999999)", #""999999999999999""#),
+        Case("$string(1234567890123456)", #""1234567890123460""#),
+        Case("$string(0.1 + 0.2)", #""0.3""#),
+        Case("'n=' & 100000000000000000000", #""n=100000000000000000000""#),
+        Case("'n=' & 12.0", #""n=12""#),
+    ])
+    func numbersInText(_ example: Case) {
+        #expect(run(example.expression) == example.expected)
+    }
+
     @Test func topLevelArrayInputThroughContext() {
         let input: JSON = [["a": 1], ["a": 2]]
         #expect(run("$.a", input) == "[1,2]")
