@@ -38,6 +38,12 @@ final class Evaluator {
         hostBindings = bindings
     }
 
+    /// The host binding `name` refers to in `frame`, as the JSON it is.
+    func hostJSON(_ name: String, in frame: Frame) -> JSON? {
+        guard !hostBindings.isEmpty, name != "$", frame.lookup(name) == nil else { return nil }
+        return hostBindings[name]
+    }
+
     func lookupVariable(_ name: String, in frame: Frame) -> Value? {
         if let bound = frame.lookup(name) { return bound }
         if name == "$" { return rootInput }

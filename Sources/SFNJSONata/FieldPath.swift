@@ -86,7 +86,7 @@ extension Node {
 }
 
 extension Evaluator {
-    private enum Walk {
+    enum Walk {
         case found(JSON)
         case undefined
         /// The walk met something only the general evaluation handles.
@@ -94,6 +94,13 @@ extension Evaluator {
     }
 
     func evaluateFieldPath(_ node: Node, _ path: FieldPath, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+        if case .variable(let name) = path.head, case .object(let members)? = hostJSON(name, in: frame) {
+            switch Self.walk(members, path.fields) {
+            case .found(let json): return Value(json, conversions: conversions)
+            case .undefined: return nil
+            case .general: return try evaluatePath(node, path.steps, input, frame)
+            }
+        }
         let start: Value?
         switch path.head {
         case .context:
@@ -120,7 +127,7 @@ extension Evaluator {
         return try evaluatePath(node, path.steps, input, frame)
     }
 
-    private static func walk(_ root: JSONObject, _ fields: [FieldPath.Field]) -> Walk {
+    static func walk(_ root: JSONObject, _ fields: [FieldPath.Field]) -> Walk {
         var object = root
         let last = fields.count - 1
         for (offset, field) in fields.enumerated() {
@@ -143,5 +150,32 @@ extension Evaluator {
             }
         }
         return .undefined
+    }
+}
+
+extension FieldPath {
+    /// The path's JSON result read straight from an evaluation's own input and bindings, when
+    /// the walk covers it (nil otherwise): a whole expression of this shape needs no evaluator.
+    func evaluateDirectly(_ input: JSON?, bindings: [String: JSON]) -> JSONataResult? {
+        let start: JSON?
+        switch head {
+        case .context: start = input
+        case .variable(let name) where name.isEmpty || name == "$": start = input
+        case .variable(let name): start = bindings[name]
+        }
+        guard case .object(let members)? = start else { return nil }
+        switch Evaluator.walk(members, fields) {
+        case .undefined: return .undefined
+        case .general: return nil
+        case .found(let json):
+            switch json {
+            // Numbers leave JSONata as JavaScript numbers, so 12.0 is 12.
+            case .double(let number): return .value(.number(number))
+            case .int(let number): return .value(.number(Double(number)))
+            // Arrays' members are converted like any result's.
+            case .array: return nil
+            default: return .value(json)
+            }
+        }
     }
 }

@@ -26,6 +26,9 @@ public struct JSONataExpression: Sendable {
     /// Like `evaluate`, telling an undefined result apart from a function (which has no JSON form).
     public func evaluateResult(_ input: JSON?, bindings: [String: JSON] = [:],
                          environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONataResult {
+        if case .fieldPath(let path) = root.kind, let result = path.evaluateDirectly(input, bindings: bindings) {
+            return result
+        }
         do throws(EvaluationFailure) {
             let conversions = ArrayConversions()
             var subject = input.map { Value($0, conversions: conversions) }

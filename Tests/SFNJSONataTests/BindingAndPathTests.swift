@@ -136,6 +136,20 @@ struct BindingAndPathTests {
         #expect(run(example.expression) == example.expected)
     }
 
+    /// A whole expression that is a field path is answered without an evaluator; inside a
+    /// block the same path goes through one. Both must give the same JSON.
+    @Test(arguments: ["$states.n", "$states.whole", "$states.big", "$states.list", "$states.object", "$states.object.inner",
+                      "$states.text", "$states.none", "$states.flag", "$$.n", "$.n", "n", "$.object.list[1]", "$states.missing"])
+    func directAnswersMatchTheEvaluator(_ expression: String) {
+        let document: JSON = [
+            "n": .double(12.5), "whole": .double(12.0), "big": .int(9_007_199_254_740_993), "list": [.double(1.0), .int(2), ["x": .double(3.0)]],
+            "object": ["inner": .double(4.0), "list": [.double(5.0), .double(6.0)]], "text": "t", "none": .null, "flag": true,
+        ]
+        let direct = run(expression, document, bindings: ["states": document])
+        let evaluated = run("(\(expression))", document, bindings: ["states": document])
+        #expect(direct == evaluated)
+    }
+
     @Test func topLevelArrayInputThroughContext() {
         let input: JSON = [["a": 1], ["a": 2]]
         #expect(run("$.a", input) == "[1,2]")
