@@ -4,6 +4,8 @@ import Foundation
 struct Node: Sendable {
     indirect enum Kind: Sendable {
         case path([Node])
+        /// A path of plain fields, compiled from `.path` (see `FieldPath`).
+        case fieldPath(FieldPath)
         case name(String)
         /// `$name`; the empty name is the context `$`, `$$` is the root input.
         case variable(String)
@@ -56,7 +58,12 @@ struct Node: Sendable {
     }
 
     var isArrayConstructor: Bool { if case .arrayConstructor = kind { true } else { false } }
-    var isPath: Bool { if case .path = kind { true } else { false } }
+    var isPath: Bool {
+        switch kind {
+        case .path, .fieldPath: true
+        default: false
+        }
+    }
 }
 
 enum BinaryOperator: String, Sendable {

@@ -1,5 +1,19 @@
 import Foundation
 
+/// The built-in functions as values, made once for all evaluations so that looking one up
+/// allocates nothing and each keeps one identity (`$string = $string`).
+enum SharedBuiltins {
+    /// A native function value is immutable (its kind is a `let` holding a Sendable
+    /// `NativeFunction`), so sharing it between threads is safe.
+    private final class Table: @unchecked Sendable {
+        let functions: [String: FunctionValue]
+        init() { functions = Builtins.table.mapValues { FunctionValue(.native($0)) } }
+    }
+
+    private static let table = Table()
+    static var functions: [String: FunctionValue] { table.functions }
+}
+
 /// JSONata's standard library.
 enum Builtins {
     static let table: [String: NativeFunction] = {

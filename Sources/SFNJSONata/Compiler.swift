@@ -10,8 +10,9 @@ enum Compiler {
 
     /// Compiles a whole expression: a `%` left unresolved has no parent to refer to.
     static func compileRoot(_ raw: RawNode) throws(EvaluationFailure) -> Node {
-        let root = try compile(raw)
+        var root = try compile(raw)
         if root.hasUnresolvedParent { throw EvaluationFailure("S0217", position: raw.position, token: "%") }
+        root.compileFieldPaths()
         return root
     }
 

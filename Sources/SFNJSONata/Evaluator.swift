@@ -20,40 +20,47 @@ final class Evaluator {
     /// bound the total per evaluation instead.
     var tailCalls = 0
     static let maximumTailCalls = 100_000
+    /// Host functions as values, made once per evaluation so that each keeps one identity.
     private var builtinCache: [String: FunctionValue] = [:]
+    /// The whole input, which `$$` names.
+    let rootInput: Value?
+    /// Host bindings stay JSON: Step Functions passes large documents of which an expression
+    /// usually reads a little, and a read converts only what it touches.
+    private let hostBindings: [String: JSON]
+    let conversions: ArrayConversions
 
-    init(environment: JSONataEnvironment) {
+    init(environment: JSONataEnvironment, input: Value? = nil, bindings: [String: JSON] = [:],
+         conversions: ArrayConversions = ArrayConversions()) {
         self.environment = environment
+        self.conversions = conversions
         rootFrame = Frame(parent: nil)
+        rootInput = input
+        hostBindings = bindings
     }
 
-    /// Host bindings, converted to runtime values only when the expression first reads them:
-    /// Step Functions passes large documents of which an expression usually reads a little.
-    var pendingBindings: [String: JSON] = [:]
+    /// The host binding `name` refers to in `frame`, as the JSON it is.
+    func hostJSON(_ name: String, in frame: Frame) -> JSON? {
+        guard !hostBindings.isEmpty, name != "$", frame.lookup(name) == nil else { return nil }
+        return hostBindings[name]
+    }
 
     func lookupVariable(_ name: String, in frame: Frame) -> Value? {
         if let bound = frame.lookup(name) { return bound }
-        if let pending = pendingBindings.removeValue(forKey: name) {
-            let value = Value(pending)
-            rootFrame.bind(name, value)
-            return value
+        if name == "$" { return rootInput }
+        if !hostBindings.isEmpty, let json = hostBindings[name] { return Value(json, conversions: conversions) }
+        guard !environment.functions.isEmpty, let host = environment.functions[name] else {
+            return SharedBuiltins.functions[name].map(Value.function)
         }
         if let cached = builtinCache[name] { return .function(cached) }
-        let native: NativeFunction?
-        if let host = environment.functions[name] {
-            native = NativeFunction(name, nil) { _, arguments, _ throws(EvaluationFailure) in
-                var converted: [JSON?] = []
-                for argument in arguments { converted.append(try argument?.toJSON()) }
-                do throws(JSONataError) {
-                    return try host.body(converted).map(Value.init)
-                } catch {
-                    throw EvaluationFailure(error.code, position: nil, extra: error.message).withMessage(error.message)
-                }
+        let native = NativeFunction(name, nil) { _, arguments, _ throws(EvaluationFailure) in
+            var converted: [JSON?] = []
+            for argument in arguments { converted.append(try argument?.toJSON()) }
+            do throws(JSONataError) {
+                return try host.body(converted).map(Value.init)
+            } catch {
+                throw EvaluationFailure(error.code, position: nil, extra: error.message).withMessage(error.message)
             }
-        } else {
-            native = Builtins.table[name]
         }
-        guard let native else { return nil }
         let function = FunctionValue(.native(native))
         builtinCache[name] = function
         return .function(function)
@@ -77,6 +84,7 @@ final class Evaluator {
         var result: Value?
         switch node.kind {
         case .path: result = try evaluatePathNode(node, input, frame)
+        case .fieldPath(let path): result = try evaluateFieldPath(node, path, input, frame)
         case .name: result = lookupName(node, input)
         case .variable: result = evaluateVariable(node, input, frame)
         case .string, .number, .bool, .null, .regex, .wildcard, .descendant, .parent, .placeholder:
@@ -277,7 +285,7 @@ final class Evaluator {
 
     // MARK: - Paths
 
-    private func evaluatePath(_ node: Node, _ steps: [Node], _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
+    func evaluatePath(_ node: Node, _ steps: [Node], _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
         var inputSequence: [Value?]
         if case .array(let seq)? = input, let first = steps.first, !Self.isVariable(first) {
             inputSequence = seq.items

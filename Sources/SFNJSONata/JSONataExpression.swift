@@ -26,11 +26,13 @@ public struct JSONataExpression: Sendable {
     /// Like `evaluate`, telling an undefined result apart from a function (which has no JSON form).
     public func evaluateResult(_ input: JSON?, bindings: [String: JSON] = [:],
                          environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONataResult {
-        let evaluator = Evaluator(environment: environment)
+        if case .fieldPath(let path) = root.kind, let result = path.evaluateDirectly(input, bindings: bindings) {
+            return result
+        }
         do throws(EvaluationFailure) {
-            var subject = input.map(Value.init)
-            evaluator.rootFrame.bind("$", subject)
-            evaluator.pendingBindings = bindings
+            let conversions = ArrayConversions()
+            var subject = input.map { Value($0, conversions: conversions) }
+            let evaluator = Evaluator(environment: environment, input: subject, bindings: bindings, conversions: conversions)
             if case .array(var seq)? = subject {
                 seq = ValueSequence([.array(seq)], isSequence: true)
                 seq.outerWrapper = true

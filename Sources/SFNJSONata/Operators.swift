@@ -125,6 +125,9 @@ extension Evaluator {
         case .path(let steps):
             if let first = steps.first, case .name(let name) = first.kind { return name }
             return nil
+        case .fieldPath(let path):
+            if case .context = path.head, let first = path.fields.first { return first.name }
+            return nil
         case .variable(let name): return name
         default: return nil
         }
@@ -134,7 +137,7 @@ extension Evaluator {
                       appliedTo: Value??) throws(EvaluationFailure) -> Value? {
         let function = try evaluate(procedure, input, frame)
         let name = Self.procedureName(procedure)
-        if function == nil, case .path = procedure.kind, let name, lookupVariable(name, in: frame) != nil {
+        if function == nil, procedure.isPath, let name, lookupVariable(name, in: frame) != nil {
             throw EvaluationFailure("T1005", position: node.position, token: name)
         }
         var arguments: [Value?] = []
@@ -234,7 +237,7 @@ extension Evaluator {
         let function = try evaluate(procedure, input, frame)
         let name = Self.procedureName(procedure)
         guard case .function(let callee)? = function else {
-            if function == nil, case .path = procedure.kind, let name, lookupVariable(name, in: frame) != nil {
+            if function == nil, procedure.isPath, let name, lookupVariable(name, in: frame) != nil {
                 throw EvaluationFailure("T1007", position: node.position, token: name)
             }
             throw EvaluationFailure("T1008", position: node.position, token: name)

@@ -15,7 +15,7 @@ final class Frame {
     func lookup(_ name: String) -> Value?? {
         var frame: Frame? = self
         while let current = frame {
-            if let found = current.bindings[name] { return .some(found) }
+            if !current.bindings.isEmpty, let found = current.bindings[name] { return .some(found) }
             frame = current.parent
         }
         return nil

@@ -3,7 +3,7 @@
 struct Signature: Sendable {
     struct Parameter: Sendable {
         var symbol: Character
-        var accepted: Set<Character>
+        var accepted: SymbolSet
         var optional = false
         var variadic = false
         var usesContext = false
@@ -12,14 +12,14 @@ struct Signature: Sendable {
 
     var parameters: [Parameter]
 
-    private static let everything: Set<Character> = ["a", "s", "n", "b", "l", "f", "o", "m"]
+    private static let everything: SymbolSet = ["a", "s", "n", "b", "l", "f", "o", "m"]
 
     init(_ text: String, position: Int = 0) throws(EvaluationFailure) {
         parameters = []
         var characters = Array(text)
         if characters.first == "<" { characters.removeFirst() }
         var index = 0
-        var choice: Set<Character>?
+        var choice: SymbolSet?
         while index < characters.count {
             let character = characters[index]
             if character == ":" || (character == ">" && choice == nil) { break }
@@ -181,4 +181,31 @@ struct Signature: Sendable {
         }
         return position
     }
+}
+
+/// A set of signature type symbols as bits: validation runs on every call of a built-in, and
+/// testing a bit is far cheaper than hashing a Character.
+struct SymbolSet: Sendable, ExpressibleByArrayLiteral {
+    private var bits: UInt16 = 0
+
+    init(arrayLiteral symbols: Character...) {
+        for symbol in symbols { insert(symbol) }
+    }
+
+    private static func bit(_ symbol: Character) -> UInt16 {
+        switch symbol {
+        case "a": 1 << 0
+        case "s": 1 << 1
+        case "n": 1 << 2
+        case "b": 1 << 3
+        case "l": 1 << 4
+        case "f": 1 << 5
+        case "o": 1 << 6
+        case "m": 1 << 7
+        default: 1 << 15
+        }
+    }
+
+    mutating func insert(_ symbol: Character) { bits |= Self.bit(symbol) }
+    func contains(_ symbol: Character) -> Bool { bits & Self.bit(symbol) != 0 }
 }

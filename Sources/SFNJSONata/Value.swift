@@ -54,6 +54,26 @@ struct ValueSequence {
     static func sequence(_ items: [Value] = []) -> ValueSequence { ValueSequence(items, isSequence: true) }
 }
 
+/// The arrays converted during one evaluation, by the JSON storage they came from: objects read
+/// from JSON are rebuilt on every read (cheap, they convert lazily), so without this an
+/// expression reading a large array once per item of a loop would convert it every time.
+final class ArrayConversions {
+    /// Shorter arrays convert faster than a lookup here costs.
+    static let minimumCount = 16
+    /// Each entry keeps its source alive, so no other array can reuse the storage address.
+    private var converted: [UnsafeRawPointer: (source: [JSON], value: Value)] = [:]
+
+    func value(of elements: [JSON]) -> Value {
+        guard elements.count >= Self.minimumCount,
+              let address = elements.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) })
+        else { return .array(ValueSequence(elements.map { Value($0, conversions: self) })) }
+        if let entry = converted[address] { return entry.value }
+        let value = Value.array(ValueSequence(elements.map { Value($0, conversions: self) }))
+        converted[address] = (elements, value)
+        return value
+    }
+}
+
 /// A mutable, insertion-ordered object. An object read from JSON converts its members only
 /// when they are read, since expressions usually touch a small part of a large document.
 final class ObjectRef {
@@ -61,16 +81,19 @@ final class ObjectRef {
     private var storage: [String: Value] = [:]
     /// Members not yet converted; nil once the object is fully materialized.
     private var source: JSONObject?
+    private let conversions: ArrayConversions?
 
-    init() {}
+    init() { conversions = nil }
 
-    init(json: JSONObject) {
+    init(json: JSONObject, conversions: ArrayConversions? = nil) {
         source = json
+        self.conversions = conversions
     }
 
     init(keys: [String], storage: [String: Value]) {
         self.orderedKeys = keys
         self.storage = storage
+        conversions = nil
     }
 
     private func materialize() {
@@ -79,7 +102,7 @@ final class ObjectRef {
         orderedKeys.reserveCapacity(pending.count)
         for (key, member) in pending {
             orderedKeys.append(key)
-            if storage[key] == nil { storage[key] = Value(member) }
+            if storage[key] == nil { storage[key] = Value(member, conversions: conversions) }
         }
     }
 
@@ -97,8 +120,13 @@ final class ObjectRef {
 
     subscript(key: String) -> Value? {
         get {
-            if let found = storage[key] { return found }
-            guard let member = source?[key] else { return nil }
+            guard let source else { return storage[key] }
+            guard let member = source[key] else { return nil }
+            // Only arrays are worth keeping: converting one is proportional to its length,
+            // while an object converts to a lazy wrapper and a scalar to itself.
+            guard case .array(let elements) = member else { return Value(member, conversions: conversions) }
+            if let conversions { return conversions.value(of: elements) }
+            if let cached = storage[key] { return cached }
             let converted = Value(member)
             storage[key] = converted
             return converted
@@ -127,15 +155,24 @@ final class ObjectRef {
 
 extension Value {
     init(_ json: JSON) {
+        self.init(json, conversions: nil)
+    }
+
+    init(_ json: JSON, conversions: ArrayConversions?) {
         switch json {
         case .null: self = .null
         case .bool(let flag): self = .bool(flag)
         case .int(let number): self = .number(Double(number))
         case .double(let number): self = .number(number)
         case .string(let string): self = .string(string)
-        case .array(let elements): self = .array(ValueSequence(elements.map(Value.init)))
+        case .array(let elements):
+            if let conversions {
+                self = conversions.value(of: elements)
+            } else {
+                self = .array(ValueSequence(elements.map(Value.init)))
+            }
         case .object(let members):
-            self = .object(ObjectRef(json: members))
+            self = .object(ObjectRef(json: members, conversions: conversions))
         }
     }
 
@@ -310,6 +347,8 @@ enum NumberText {
     /// Number(value.toPrecision(15)).
     static func toPrecision15(_ value: Double) -> Double {
         guard value.isFinite, value != 0 else { return value }
+        // Integers below 10^15 have at most 15 digits already: rounding leaves them alone.
+        if abs(value) < 1e15, value.rounded() == value { return value }
         return Double(String(format: "%.14e", value)) ?? value
     }
 
