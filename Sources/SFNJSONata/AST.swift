@@ -38,23 +38,77 @@ struct Node: Sendable {
 
     var kind: Kind
     var position: Int
-    /// Filters applied to this node's whole result (nodes outside a path).
-    var predicates: [Node] = []
-    /// Filters and index bindings applied per input item when the node is a path step.
-    var stages: [Stage] = []
-    var group: GroupDefinition?
-    var focus: String?
-    var indexVariable: String?
     var tuple = false
     var keepArray = false
     var constructedArray = false
     var keepSingletonArray = false
-    /// Set on the step whose input a later step's `%` refers to.
-    var ancestorLabel: String?
+    /// What few nodes carry, kept out of line: nodes are copied at every step of an evaluation,
+    /// and each inline array or string would cost a retain and a release per copy.
+    private var decorations: Decorations?
 
     init(_ kind: Kind, position: Int) {
         self.kind = kind
         self.position = position
+    }
+
+    /// Filters applied to this node's whole result (nodes outside a path).
+    var predicates: [Node] {
+        get { decorations?.predicates ?? [] }
+        set { uniqueDecorations().predicates = newValue }
+    }
+    /// Filters and index bindings applied per input item when the node is a path step.
+    var stages: [Stage] {
+        get { decorations?.stages ?? [] }
+        set { uniqueDecorations().stages = newValue }
+    }
+    var group: GroupDefinition? {
+        get { decorations?.group }
+        set { uniqueDecorations().group = newValue }
+    }
+    var focus: String? {
+        get { decorations?.focus }
+        set { uniqueDecorations().focus = newValue }
+    }
+    var indexVariable: String? {
+        get { decorations?.indexVariable }
+        set { uniqueDecorations().indexVariable = newValue }
+    }
+    /// Set on the step whose input a later step's `%` refers to.
+    var ancestorLabel: String? {
+        get { decorations?.ancestorLabel }
+        set { uniqueDecorations().ancestorLabel = newValue }
+    }
+
+    /// Copy-on-write: decorations change only while the compiler builds the tree.
+    private mutating func uniqueDecorations() -> Decorations {
+        if decorations == nil {
+            decorations = Decorations()
+        } else if !isKnownUniquelyReferenced(&decorations) {
+            decorations = decorations?.copy()
+        }
+        return decorations ?? Decorations()
+    }
+
+    /// Mutable only through `uniqueDecorations`, that is while uniquely referenced during
+    /// compilation; a compiled tree never changes, so sharing it between threads is safe.
+    private final class Decorations: @unchecked Sendable {
+        var predicates: [Node] = []
+        var stages: [Stage] = []
+        var group: GroupDefinition?
+        var focus: String?
+        var indexVariable: String?
+        var ancestorLabel: String?
+
+        func copy() -> Decorations {
+            let copy = Decorations()
+            copy.predicates = predicates
+            copy.stages = stages
+            copy.group = group
+            copy.focus = focus
+            copy.indexVariable = indexVariable
+            copy.ancestorLabel = ancestorLabel
+            return copy
+        }
     }
 
     var isArrayConstructor: Bool { if case .arrayConstructor = kind { true } else { false } }

@@ -170,6 +170,11 @@ final class Evaluator {
     @inline(never)
     private func evaluateBinaryNode(_ node: Node, _ input: Value?, _ frame: Frame) throws(EvaluationFailure) -> Value? {
         guard case .binary(let op, let lhs, let rhs) = node.kind else { return nil }
+        if op == .concatenate {
+            var text = ""
+            try appendConcatenation(node, input, frame, into: &text, depth: 0)
+            return .string(text)
+        }
         return try evaluateBinary(op, lhs, rhs, input, frame, position: node.position)
     }
 

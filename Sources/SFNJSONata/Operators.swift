@@ -49,6 +49,36 @@ extension Evaluator {
         }
     }
 
+    /// `a & b & c` builds one string: the operands of a chain of plain `&` append their text
+    /// in turn, in the order the nested operators evaluate and convert them, without making
+    /// the intermediate strings.
+    func appendConcatenation(_ node: Node, _ input: Value?, _ frame: Frame, into text: inout String,
+                             depth: Int) throws(EvaluationFailure) {
+        guard case .binary(_, let lhsNode, let rhsNode) = node.kind else { return }
+        var lhs: Value?
+        // Long chains go back through `evaluate`, which guards the stack.
+        if depth < 32, Self.isPlainConcatenation(lhsNode) {
+            try appendConcatenation(lhsNode, input, frame, into: &text, depth: depth + 1)
+        } else {
+            lhs = try evaluate(lhsNode, input, frame)
+        }
+        let rhs = try evaluate(rhsNode, input, frame)
+        do throws(EvaluationFailure) {
+            if let lhs { text += try Builtins.string(lhs) }
+            if let rhs { text += try Builtins.string(rhs) }
+        } catch {
+            var failure = error
+            if failure.position == nil { failure.position = node.position }
+            if failure.details.token == nil { failure.details.token = BinaryOperator.concatenate.rawValue }
+            throw failure
+        }
+    }
+
+    private static func isPlainConcatenation(_ node: Node) -> Bool {
+        guard case .binary(.concatenate, _, _) = node.kind else { return false }
+        return node.predicates.isEmpty && node.group == nil && !node.keepArray
+    }
+
     static func isNumeric(_ value: Value?) throws(EvaluationFailure) -> Double? {
         guard case .number(let number)? = value, !number.isNaN else { return nil }
         if !number.isFinite { throw EvaluationFailure("D1001", value: .some(value)) }

@@ -124,12 +124,38 @@ struct Signature: Sendable {
         return nil
     }
 
+    /// One argument per leading parameter, when that fits: the first assignment `assign` would
+    /// find, without building the symbol list or searching.
+    private func directCounts(_ arguments: [Value?]) -> [Int]? {
+        guard arguments.count <= parameters.count else { return nil }
+        var counts: [Int] = []
+        counts.reserveCapacity(parameters.count)
+        for (index, parameter) in parameters.enumerated() {
+            if parameter.variadic { return nil }
+            if index < arguments.count {
+                guard parameter.accepted.contains(Self.symbol(of: arguments[index])) else { return nil }
+                counts.append(1)
+            } else {
+                guard parameter.optional else { return nil }
+                counts.append(0)
+            }
+        }
+        return counts
+    }
+
     func validate(_ arguments: [Value?], context: Value?) throws(EvaluationFailure) -> [Value?] {
-        let symbols = arguments.map(Self.symbol(of:))
-        guard let counts = assign(symbols, parameter: 0, argument: 0) else {
-            throw EvaluationFailure("T0410", index: firstMismatch(symbols) + 1)
+        let counts: [Int]
+        if let direct = directCounts(arguments) {
+            counts = direct
+        } else {
+            let symbols = arguments.map(Self.symbol(of:))
+            guard let searched = assign(symbols, parameter: 0, argument: 0) else {
+                throw EvaluationFailure("T0410", index: firstMismatch(symbols) + 1)
+            }
+            counts = searched
         }
         var validated: [Value?] = []
+        validated.reserveCapacity(parameters.count)
         var argumentIndex = 0
         for (parameter, count) in zip(parameters, counts) {
             if count == 0 {

@@ -150,6 +150,31 @@ struct BindingAndPathTests {
         #expect(direct == evaluated)
     }
 
+    @Test(arguments: [
+        Case("'a' & 'b' & Nothing & 1 & true & null", #""ab1truenull""#),
+        Case("('a' & 'b')[0] & 'c'", #""abc""#),
+        Case("'a' & ('b' & 'c') & 'd'", #""abcd""#),
+        Case("'a' & (1/0) & 'b'", "ERROR D3001"),
+        Case("(1/0) & 'a' & 'b'", "ERROR D3001"),
+        Case("'a' & 'b' & $error('stop')", "ERROR D3137"),
+        Case("FirstName & ' ' & Surname & ' (' & Age & ')'", #""Fred Smith (28)""#),
+        Case("(Phone.(type & ':' & number))[1]", #""office:01962 001234""#),
+    ])
+    func concatenationChains(_ example: Case) {
+        #expect(run(example.expression) == example.expected)
+    }
+
+    @Test func longConcatenationChains() {
+        let terms = 300
+        let expression = Array(repeating: "'x'", count: terms).joined(separator: " & ")
+        #expect(run(expression) == "\"" + String(repeating: "x", count: terms) + "\"")
+    }
+
+    @Test func concatenationErrorsPointAtTheirOperator() {
+        #expect(failure("'a' & 'b' & (1/0)")?.position == 11)
+        #expect(failure("(1/0) & 'a' & 'b'")?.position == 7)
+    }
+
     @Test func topLevelArrayInputThroughContext() {
         let input: JSON = [["a": 1], ["a": 2]]
         #expect(run("$.a", input) == "[1,2]")
