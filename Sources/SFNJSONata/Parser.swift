@@ -48,6 +48,10 @@ final class RawNode {
 struct Parser {
     private var lexer: Lexer
     private var current: Token
+    /// How deep the tree being built is (nested operands plus chained operators): compiling,
+    /// evaluating and freeing a tree all recurse on it, so hostile input must not make it deep.
+    private var depth = 0
+    static let maximumDepth = 500
 
     static let bindingPowers: [String: Int] = [
         ".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 0,
@@ -102,9 +106,17 @@ struct Parser {
 
     private mutating func expression(_ rightBindingPower: Int) throws(EvaluationFailure) -> RawNode {
         let token = try advance()
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumDepth { throw EvaluationFailure("U1001", position: token.position) }
         var left = try nud(token)
+        var chained = 0
+        defer { depth -= chained }
         while rightBindingPower < currentBindingPower {
             let operatorToken = try advance()
+            chained += 1
+            depth += 1
+            if depth > Self.maximumDepth { throw EvaluationFailure("U1001", position: operatorToken.position) }
             left = try led(operatorToken, left)
         }
         return left

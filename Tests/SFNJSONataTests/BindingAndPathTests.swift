@@ -204,3 +204,21 @@ struct BindingAndPathTests {
         #expect(run("$string(1)", nil, bindings: ["string": 5]) == "ERROR T1006")
     }
 }
+
+@Suite struct HostileExpressionTests {
+    @Test(arguments: [5_000, 50_000])
+    func longOperatorChainsAreRefusedNotCrashed(terms: Int) {
+        let source = Array(repeating: "'x'", count: terms).joined(separator: " & ")
+        #expect(throws: JSONataError.self) { try JSONataExpression(source) }
+    }
+
+    @Test func deepParenthesesAreRefusedNotCrashed() {
+        let source = String(repeating: "(", count: 20_000) + "1" + String(repeating: ")", count: 20_000)
+        #expect(throws: JSONataError.self) { try JSONataExpression(source) }
+    }
+
+    @Test func ordinaryChainsStillWork() throws {
+        let source = Array(repeating: "'x'", count: 200).joined(separator: " & ")
+        #expect(try JSONataExpression(source).evaluate(nil) == .string(String(repeating: "x", count: 200)))
+    }
+}
