@@ -213,3 +213,16 @@ private func matches(_ ruleText: String, _ input: String, variables: [String: JS
         #expect(throws: ExpressionSyntaxError.self) { try ChoiceRule(compiling: "text") }
     }
 }
+
+@Suite struct HostileNestingTests {
+    @Test func deeplyNestedChoiceRulesAreRefusedNotCrashed() throws {
+        var rule: JSON = ["Variable": "$.a", "IsPresent": true]
+        for _ in 0..<5_000 { rule = ["Not": rule] }
+        #expect(throws: ExpressionSyntaxError.self) { try ChoiceRule(compiling: rule) }
+    }
+
+    @Test func deeplyNestedFilterParenthesesAreRefusedNotCrashed() {
+        let path = "$[?(" + String(repeating: "(", count: 20_000) + "@.a" + String(repeating: ")", count: 20_000) + ")]"
+        #expect(throws: ExpressionSyntaxError.self) { try JSONPath(path) }
+    }
+}

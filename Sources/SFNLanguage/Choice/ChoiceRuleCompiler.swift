@@ -10,7 +10,13 @@ extension ChoiceRule {
         self = try Self.compile(rule, at: .root)
     }
 
+    /// Rules nest through And/Or/Not; compiling and evaluating recurse, so hostile input is capped.
+    static let maximumNesting = 100
+
     private static func compile(_ rule: JSON, at pointer: JSONPointer) throws(ExpressionSyntaxError) -> ChoiceRule {
+        if pointer.tokens.count > maximumNesting * 2 {
+            throw ExpressionSyntaxError("Choice rules nest more than \(maximumNesting) deep", pointer: pointer)
+        }
         guard case .object(let members) = rule else {
             throw ExpressionSyntaxError("A choice rule must be an object, not \(rule.typeName)", pointer: pointer)
         }

@@ -7,6 +7,9 @@ struct JSONPathParser {
     private let scalars: [Unicode.Scalar]
     private let text: String
     private(set) var position = 0
+    /// Parentheses and negations inside filters recurse; hostile input must not exhaust the stack.
+    private var nesting = 0
+    static let maximumNesting = 100
 
     init(_ text: String) {
         self.text = text
@@ -266,6 +269,9 @@ struct JSONPathParser {
 
     private mutating func parseUnary() throws(ExpressionSyntaxError) -> JSONPathFilter {
         skipBlanks()
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maximumNesting { throw error("filter expressions nest more than \(Self.maximumNesting) deep") }
         if current == "!" && peek(1) != "=" {
             position += 1
             return .not(try parseUnary())
