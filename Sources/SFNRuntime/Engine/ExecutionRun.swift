@@ -93,7 +93,7 @@ final class ExecutionRun: @unchecked Sendable {
 }
 
 /// One path through an execution: its time, where its history chain is, its variables.
-struct PathContext {
+struct PathContext: Sendable {
     var timeline: Timeline
     var previousEventId: Int
     var variables: VariableScope
