@@ -12,6 +12,7 @@ public final class StateMachineRuntime: Sendable {
     public let name: String
     public let configuration: RuntimeConfiguration
     let plan: MachinePlan
+    private let shared: MachineShared
 
     /// Validates a definition as AWS's ValidateStateMachineDefinition would, then compiles it
     /// (every path, template and expression once) into a runnable machine.
@@ -26,6 +27,7 @@ public final class StateMachineRuntime: Sendable {
             // Validation should have caught it; report it the same way if it did not.
             throw ValidationReport(diagnostics: [Diagnostic(.schemaValidationFailed, error.message, at: error.pointer)])
         }
+        shared = MachineShared(configuration: configuration, stateMachineName: name)
     }
 
     /// Starts an execution and returns at once.
@@ -33,7 +35,7 @@ public final class StateMachineRuntime: Sendable {
         let timeline = Timeline(mode: configuration.clock)
         let run = ExecutionRun(
             configuration: configuration, executionName: executionName ?? Self.newName(configuration.random),
-            stateMachineName: name, input: input, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
+            machine: shared, input: input, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
         return Execution(run: run, plan: plan, timeline: timeline)
     }
 
