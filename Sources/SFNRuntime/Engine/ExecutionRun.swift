@@ -1,7 +1,26 @@
 import Foundation
+import Synchronization
 import SFNJSON
 import SFNJSONata
 import SFNLanguage
+
+/// What every execution of one state machine shares, built once: a parked execution should not
+/// carry its own copy. Immutable; the JSONata environment is already read concurrently by an
+/// execution's Parallel branches and Map iterations, its functions being `@Sendable`.
+final class MachineShared: @unchecked Sendable {
+    let stateMachineArn: String
+    let stateMachineName: String
+    /// The `StateMachine` member of the context object.
+    let stateMachineContext: JSON
+    let jsonataEnvironment: JSONataEnvironment
+
+    init(configuration: RuntimeConfiguration, stateMachineName: String) {
+        self.stateMachineName = stateMachineName
+        stateMachineArn = "arn:aws:states:\(configuration.region):\(configuration.accountId):stateMachine:\(stateMachineName)"
+        stateMachineContext = ["Id": .string(stateMachineArn), "Name": .string(stateMachineName)]
+        jsonataEnvironment = StepFunctionsJSONata.environment(random: configuration.random)
+    }
+}
 
 /// What every path of one execution shares: identity, history, limits, executors.
 final class ExecutionRun: @unchecked Sendable {
@@ -9,34 +28,29 @@ final class ExecutionRun: @unchecked Sendable {
     let history: HistoryRecorder
     let executionArn: String
     let executionName: String
-    let stateMachineArn: String
-    let stateMachineName: String
+    let machine: MachineShared
     let input: JSON
     let startTime: EpochMilliseconds
-    /// The `Execution` and `StateMachine` members of the context object, built once.
+    /// The `Execution` member of the context object, built once.
     let executionContext: JSON
-    let stateMachineContext: JSON
-    let jsonataEnvironment: JSONataEnvironment
     /// Virtual-time deadline from the definition's TimeoutSeconds.
     let deadline: EpochMilliseconds?
 
-    private let lock = NSLock()
-    private var timedOutFlag = false
-    private var abortedFlag = false
+    private let flags = Atomic<UInt8>(0)
+    private static let timedOutFlag: UInt8 = 1
+    private static let abortedFlag: UInt8 = 2
 
     init(
-        configuration: RuntimeConfiguration, executionName: String, stateMachineName: String, input: JSON,
+        configuration: RuntimeConfiguration, executionName: String, machine: MachineShared, input: JSON,
         startTime: EpochMilliseconds, timeoutSeconds: Int?
     ) {
         self.configuration = configuration
         history = HistoryRecorder(keepsEvents: configuration.recordsHistory)
         self.executionName = executionName
-        self.stateMachineName = stateMachineName
+        self.machine = machine
         self.input = input
         self.startTime = startTime
-        let prefix = "arn:aws:states:\(configuration.region):\(configuration.accountId)"
-        stateMachineArn = "\(prefix):stateMachine:\(stateMachineName)"
-        executionArn = "\(prefix):execution:\(stateMachineName):\(executionName)"
+        executionArn = "arn:aws:states:\(configuration.region):\(configuration.accountId):execution:\(machine.stateMachineName):\(executionName)"
         executionContext = [
             "Id": .string(executionArn),
             "Input": input,
@@ -45,34 +59,21 @@ final class ExecutionRun: @unchecked Sendable {
             "RoleArn": .string(configuration.roleArn),
             "RedriveCount": 0,
         ]
-        stateMachineContext = ["Id": .string(stateMachineArn), "Name": .string(stateMachineName)]
-        jsonataEnvironment = StepFunctionsJSONata.environment(random: configuration.random)
         deadline = timeoutSeconds.map { startTime + Int64($0) * 1000 }
     }
 
-    var timedOut: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return timedOutFlag
-    }
+    var stateMachineArn: String { machine.stateMachineArn }
+    var stateMachineName: String { machine.stateMachineName }
+    var stateMachineContext: JSON { machine.stateMachineContext }
+    var jsonataEnvironment: JSONataEnvironment { machine.jsonataEnvironment }
 
-    func markTimedOut() {
-        lock.lock()
-        timedOutFlag = true
-        lock.unlock()
-    }
+    var timedOut: Bool { flags.load(ordering: .acquiring) & Self.timedOutFlag != 0 }
 
-    var aborted: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return abortedFlag
-    }
+    func markTimedOut() { flags.bitwiseOr(Self.timedOutFlag, ordering: .acquiringAndReleasing) }
 
-    func markAborted() {
-        lock.lock()
-        abortedFlag = true
-        lock.unlock()
-    }
+    var aborted: Bool { flags.load(ordering: .acquiring) & Self.abortedFlag != 0 }
+
+    func markAborted() { flags.bitwiseOr(Self.abortedFlag, ordering: .acquiringAndReleasing) }
 
     /// The context object (`$$`) for a state entered at `enteredTime`.
     func context(
@@ -93,7 +94,7 @@ final class ExecutionRun: @unchecked Sendable {
 }
 
 /// One path through an execution: its time, where its history chain is, its variables.
-struct PathContext {
+struct PathContext: Sendable {
     var timeline: Timeline
     var previousEventId: Int
     var variables: VariableScope

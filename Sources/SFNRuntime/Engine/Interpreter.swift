@@ -31,7 +31,7 @@ struct Interpreter: Sendable {
     }
 
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
-    private func enter(_ state: StatePlan, input value: JSON, path: inout PathContext) throws(StatesError) -> StateEntry {
+    func enter(_ state: StatePlan, input value: JSON, path: inout PathContext) throws(StatesError) -> StateEntry {
         if history.eventCount >= run.configuration.maxHistoryEvents {
             throw StatesError(
                 ErrorName.runtime,
@@ -50,7 +50,7 @@ struct Interpreter: Sendable {
     }
 
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
-    private func leave(_ entry: StateEntry, _ outcome: StepOutcome, path: inout PathContext) throws(StatesError) {
+    func leave(_ entry: StateEntry, _ outcome: StepOutcome, path: inout PathContext) throws(StatesError) {
         try checkSize(outcome.output, of: entry.state)
         path.previousEventId = history.record(
             entry.state.typeName + "StateExited", previous: path.previousEventId, at: path.timeline.now,
@@ -61,7 +61,7 @@ struct Interpreter: Sendable {
     }
 
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
-    private func perform(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+    func perform(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         switch entry.state.kind {
         case .pass(let result): return try runPass(entry, result: result, path: &path)
         case .succeed: return try runSucceed(entry, path: &path)
@@ -104,14 +104,14 @@ struct Interpreter: Sendable {
         }
     }
 
-    private enum Recovery {
+    enum Recovery {
         case retry(after: Int64)
         case caught(StepOutcome)
     }
 
     /// What Retry and Catch make of a failure; rethrows it when neither applies.
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
-    private func recover(
+    func recover(
         from failure: StatesError, _ entry: StateEntry, attemptsByRetrier: inout [Int], path: inout PathContext
     ) throws(StatesError) -> Recovery {
         let state = entry.state
@@ -186,7 +186,7 @@ struct Interpreter: Sendable {
 }
 
 /// One entry into a state.
-struct StateEntry {
+struct StateEntry: Sendable {
     let state: StatePlan
     let input: JSON
     let enteredAt: EpochMilliseconds

@@ -12,6 +12,7 @@ public final class StateMachineRuntime: Sendable {
     public let name: String
     public let configuration: RuntimeConfiguration
     let plan: MachinePlan
+    private let shared: MachineShared
 
     /// Validates a definition as AWS's ValidateStateMachineDefinition would, then compiles it
     /// (every path, template and expression once) into a runnable machine.
@@ -26,6 +27,7 @@ public final class StateMachineRuntime: Sendable {
             // Validation should have caught it; report it the same way if it did not.
             throw ValidationReport(diagnostics: [Diagnostic(.schemaValidationFailed, error.message, at: error.pointer)])
         }
+        shared = MachineShared(configuration: configuration, stateMachineName: name)
     }
 
     /// Starts an execution and returns at once.
@@ -33,7 +35,7 @@ public final class StateMachineRuntime: Sendable {
         let timeline = Timeline(mode: configuration.clock)
         let run = ExecutionRun(
             configuration: configuration, executionName: executionName ?? Self.newName(configuration.random),
-            stateMachineName: name, input: input, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
+            machine: shared, input: input, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
         return Execution(run: run, plan: plan, timeline: timeline)
     }
 
@@ -53,6 +55,9 @@ public final class Execution: @unchecked Sendable {
     private let lock = NSLock()
     /// Held only while running: a finished task would keep its memory alive with it.
     private var task: Task<Void, Never>?
+    /// Set while the execution is parked on a task token's callback, with no task running.
+    private var parkedToken: String?
+    private let plan: MachinePlan
     private var outcome: ExecutionResult?
     private var waiters: [CheckedContinuation<ExecutionResult, Never>] = []
 
@@ -64,11 +69,49 @@ public final class Execution: @unchecked Sendable {
 
     init(run: ExecutionRun, plan: MachinePlan, timeline: Timeline) {
         self.run = run
+        self.plan = plan
         let interpreter = Interpreter(run: run)
         lock.withLock {
             task = Task { [self] in
-                let result = await Execution.drive(interpreter, plan: plan, timeline: timeline)
-                self.finish(result)
+                var path = Execution.begin(run, timeline: timeline)
+                let progress = await Execution.runToEnd(interpreter, plan: plan, path: &path)
+                self.advance(progress, path: path)
+            }
+        }
+    }
+
+    /// Ends the execution, or parks it: its task ends and the token's callback starts a new one.
+    private func advance(_ progress: Progress, path: PathContext) {
+        switch progress {
+        case .ended(let outcome):
+            finish(Execution.conclude(run, outcome: outcome, path: path))
+        case .parked(let parked):
+            let token = parked.token
+            lock.withLock {
+                parkedToken = token
+                task = nil
+            }
+            let tokens = run.configuration.tokens
+            tokens.onComplete(token) { [self] callback in self.resume(parked, with: callback) }
+            // A stop() that came before the token was recorded could not cancel it.
+            if run.aborted { tokens.cancel(token) }
+        }
+    }
+
+    private func resume(_ parked: ParkedTask, with callback: TaskTokenOutcome) {
+        let interpreter = Interpreter(run: run)
+        let plan = plan
+        lock.withLock {
+            parkedToken = nil
+            task = Task { [self] in
+                var path = parked.path
+                let progress: Progress
+                do throws(StatesError) {
+                    progress = Progress(try await interpreter.resume(parked, with: callback, plan: plan, path: &path))
+                } catch {
+                    progress = .ended(.failure(error))
+                }
+                self.advance(progress, path: path)
             }
         }
     }
@@ -110,14 +153,22 @@ public final class Execution: @unchecked Sendable {
     /// StopExecution: the execution ends as ABORTED.
     public func stop() {
         run.markAborted()
-        let task = lock.withLock { self.task }
+        let (task, parkedToken) = lock.withLock { (self.task, self.parkedToken) }
         task?.cancel()
+        if let parkedToken { run.configuration.tokens.cancel(parkedToken) }
     }
 
-    private static func drive(_ interpreter: Interpreter, plan: MachinePlan, timeline: Timeline) async -> ExecutionResult {
-        var path = begin(interpreter.run, timeline: timeline)
-        let outcome = await runToEnd(interpreter, plan: plan, path: &path)
-        return conclude(interpreter.run, outcome: outcome, path: path)
+    /// How far a run of the execution's task got.
+    private enum Progress {
+        case ended(Result<JSON, StatesError>)
+        case parked(ParkedTask)
+
+        init(_ progress: TopLevelProgress) {
+            switch progress {
+            case .finished(let output): self = .ended(.success(output))
+            case .parked(let parked): self = .parked(parked)
+            }
+        }
     }
 
     private static func begin(_ run: ExecutionRun, timeline: Timeline) -> PathContext {
@@ -130,26 +181,27 @@ public final class Execution: @unchecked Sendable {
         return PathContext(timeline: timeline, previousEventId: 0, variables: VariableScope())
     }
 
-    private static func runToEnd(_ interpreter: Interpreter, plan: MachinePlan, path: inout PathContext) async -> Result<JSON, StatesError> {
+    private static func runToEnd(_ interpreter: Interpreter, plan: MachinePlan, path: inout PathContext) async -> Progress {
         let run = interpreter.run
         if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes) {
-            return .failure(StatesError("States.DataLimitExceeded", cause: "The execution input exceeds the maximum number of bytes service limit."))
+            return .ended(.failure(StatesError("States.DataLimitExceeded", cause: "The execution input exceeds the maximum number of bytes service limit.")))
         }
         if case .real = path.timeline.mode, let timeout = plan.timeoutSeconds {
             let startPath = path
-            return await withRealDeadline(seconds: timeout, run: run) {
+            // The deadline races the whole run, so this run cannot park.
+            return .ended(await withRealDeadline(seconds: timeout, run: run) {
                 var innerPath = startPath
                 do throws(StatesError) {
                     return .success(try await interpreter.execute(plan, input: run.input, path: &innerPath))
                 } catch {
                     return .failure(error)
                 }
-            }
+            })
         }
         do throws(StatesError) {
-            return .success(try await interpreter.execute(plan, input: run.input, path: &path))
+            return Progress(try await interpreter.executeTopLevel(plan, from: plan.startIndex, input: run.input, path: &path))
         } catch {
-            return .failure(error)
+            return .ended(.failure(error))
         }
     }
 

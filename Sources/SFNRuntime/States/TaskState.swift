@@ -31,7 +31,7 @@ extension Interpreter {
         return try completeTask(entry, prepared, outcome: outcome, path: &path)
     }
 
-    struct PreparedTask {
+    struct PreparedTask: Sendable {
         var request: TaskRequest
         var pattern: IntegrationPattern
         var resourceType: String
@@ -39,7 +39,7 @@ extension Interpreter {
     }
 
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
-    private func prepareTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) throws(StatesError) -> PreparedTask {
+    func prepareTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) throws(StatesError) -> PreparedTask {
         let pattern = IntegrationPattern(resource: plan.resource)
         let token = pattern == .waitForTaskToken ? run.configuration.tokens.issue() : nil
         let context = run.context(
@@ -77,7 +77,7 @@ extension Interpreter {
     }
 
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
-    private func completeTask(
+    func completeTask(
         _ entry: StateEntry, _ prepared: PreparedTask, outcome: Result<JSON, StatesError>, path: inout PathContext
     ) throws(StatesError) -> StepOutcome {
         let resourceType = prepared.resourceType
@@ -181,7 +181,7 @@ extension Interpreter {
         }
     }
 
-    private static func unrouted(_ resource: String) -> StatesError {
+    static func unrouted(_ resource: String) -> StatesError {
         StatesError(
             ErrorName.taskFailed,
             cause: "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry.")

@@ -30,6 +30,8 @@ public enum TaskTokenError: Error, Sendable, Equatable {
 public final class TaskTokenRegistry: @unchecked Sendable {
     private struct Waiter {
         var continuation: CheckedContinuation<TaskTokenOutcome, Never>?
+        /// A parked execution's continuation: no suspended task, just what to run on the callback.
+        var callback: (@Sendable (TaskTokenOutcome) -> Void)?
         var heartbeat: (@Sendable () -> Void)?
     }
 
@@ -88,12 +90,49 @@ public final class TaskTokenRegistry: @unchecked Sendable {
         }
     }
 
+    /// Runs `action` (at most once) when the token's callback arrives, without a task waiting for it.
+    /// A callback that came before the registration runs it at once.
+    func onComplete(_ token: String, _ action: @escaping @Sendable (TaskTokenOutcome) -> Void) {
+        lock.lock()
+        if let outcome = early.removeValue(forKey: token) {
+            waiters[token] = nil
+            lock.unlock()
+            action(outcome)
+            return
+        }
+        waiters[token, default: Waiter()].callback = action
+        lock.unlock()
+    }
+
     private func expire(_ token: String) {
         lock.lock()
         let waiter = waiters.removeValue(forKey: token)
         timedOut.insert(token)
         lock.unlock()
         waiter?.continuation?.resume(returning: .failure(StatesError(ErrorName.timeout)))
+    }
+
+    /// Ends the wait of a parked execution that is being stopped, as cancelling a waiting task would:
+    /// later callbacks are refused as timed out. Does nothing once the token's callback has arrived.
+    func cancel(_ token: String) {
+        let timeout = TaskTokenOutcome.failure(StatesError(ErrorName.timeout))
+        lock.lock()
+        guard let waiter = waiters.removeValue(forKey: token) else {
+            lock.unlock()
+            return
+        }
+        timedOut.insert(token)
+        if let callback = waiter.callback {
+            lock.unlock()
+            callback(timeout)
+        } else if let continuation = waiter.continuation {
+            lock.unlock()
+            continuation.resume(returning: timeout)
+        } else {
+            // Not registered yet: keep the outcome for the registration.
+            early[token] = timeout
+            lock.unlock()
+        }
     }
 
     /// Delivers a callback (SendTaskSuccess / SendTaskFailure).
@@ -112,6 +151,10 @@ public final class TaskTokenRegistry: @unchecked Sendable {
             waiters[token] = nil
             lock.unlock()
             continuation.resume(returning: outcome)
+        } else if let callback = waiter.callback {
+            waiters[token] = nil
+            lock.unlock()
+            callback(outcome)
         } else {
             // The callback beat the task to its wait: keep the outcome for it.
             waiters[token] = nil
@@ -146,6 +189,6 @@ public final class TaskTokenRegistry: @unchecked Sendable {
     public var parkedCount: Int {
         lock.lock()
         defer { lock.unlock() }
-        return waiters.values.filter { $0.continuation != nil }.count
+        return waiters.values.filter { $0.continuation != nil || $0.callback != nil }.count
     }
 }
