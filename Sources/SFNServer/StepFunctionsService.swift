@@ -320,9 +320,9 @@ public final class StepFunctionsService: @unchecked Sendable {
 
     private func stopExecution(_ fields: RequestFields) async throws(ServerError) -> JSON {
         let record = try existingExecution(fields.string("executionArn"))
-        _ = try fields.optionalString("error")
-        _ = try fields.optionalString("cause")
-        if record.execution.currentResult == nil { record.execution.stop() }
+        let error = try fields.optionalString("error")
+        let cause = try fields.optionalString("cause")
+        if record.execution.currentResult == nil { record.execution.stop(error: error, cause: cause) }
         let result = await record.execution.result()
         return ["stopDate": Self.epochSeconds(result.stopDate)]
     }

@@ -178,3 +178,23 @@ final class TokenRecorder: @unchecked Sendable {
         #expect(result.output == [1])
     }
 }
+
+@Suite struct StopExecutionTests {
+    @Test func stopRecordsErrorAndCause() async throws {
+        var configuration = RuntimeConfiguration()
+        configuration.recordsHistory = true
+        let runtime = try StateMachineRuntime(
+            definition: try JSON(parsing: #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":600,"End":true}}}"#),
+            configuration: configuration)
+        let execution = runtime.start()
+        try await Task.sleep(nanoseconds: 50_000_000)
+        execution.stop(error: "Operator", cause: "stopped by hand")
+        let result = await execution.result()
+        #expect(result.status == .aborted)
+        #expect(result.error == "Operator")
+        #expect(result.cause == "stopped by hand")
+        let last = try #require(execution.history.last)
+        #expect(last.type == "ExecutionAborted")
+        #expect(last.details == ["error": "Operator", "cause": "stopped by hand"])
+    }
+}

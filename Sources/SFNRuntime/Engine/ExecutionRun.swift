@@ -75,6 +75,16 @@ final class ExecutionRun: @unchecked Sendable {
 
     func markAborted() { flags.bitwiseOr(Self.abortedFlag, ordering: .acquiringAndReleasing) }
 
+    /// StopExecution's optional error and cause, reported with the ABORTED result.
+    private let stopReason = Mutex<StatesError?>(nil)
+
+    func markAborted(error: String?, cause: String?) {
+        if error != nil || cause != nil { stopReason.withLock { $0 = StatesError(error ?? "", cause: cause) } }
+        markAborted()
+    }
+
+    var abortReason: StatesError? { stopReason.withLock { $0 } }
+
     /// The context object (`$$`) for a state entered at `enteredTime`.
     func context(
         stateName: String, enteredTime: EpochMilliseconds, retryCount: Int? = nil, taskToken: String? = nil,

@@ -150,9 +150,9 @@ public final class Execution: @unchecked Sendable {
         run.history.observe(observer)
     }
 
-    /// StopExecution: the execution ends as ABORTED.
-    public func stop() {
-        run.markAborted()
+    /// StopExecution: the execution ends as ABORTED, with the error and cause given (if any).
+    public func stop(error: String? = nil, cause: String? = nil) {
+        run.markAborted(error: error, cause: cause)
         let (task, parkedToken) = lock.withLock { (self.task, self.parkedToken) }
         task?.cancel()
         if let parkedToken { run.configuration.tokens.cancel(parkedToken) }
@@ -217,8 +217,12 @@ public final class Execution: @unchecked Sendable {
             return ExecutionResult(status: .succeeded, output: output, startDate: run.startTime, stopDate: stop)
         case .failure(let failure):
             if run.aborted {
-                history.record("ExecutionAborted", previous: previous, at: stop)
-                return ExecutionResult(status: .aborted, startDate: run.startTime, stopDate: stop)
+                let reason = run.abortReason
+                history.record(
+                    "ExecutionAborted", previous: previous, at: stop, detailsKey: "executionAbortedEventDetails",
+                    details: history.wantsDetails ? reason?.historyDetailsOmittingEmpty : nil)
+                let error = reason.flatMap { $0.error.isEmpty ? nil : $0.error }
+                return ExecutionResult(status: .aborted, error: error, cause: reason?.cause, startDate: run.startTime, stopDate: stop)
             }
             if run.timedOut {
                 history.record("ExecutionTimedOut", previous: previous, at: stop)
