@@ -198,3 +198,23 @@ final class TokenRecorder: @unchecked Sendable {
         #expect(last.details == ["error": "Operator", "cause": "stopped by hand"])
     }
 }
+
+@Suite struct ActivityHistoryTests {
+    @Test func activityTasksRecordActivityEvents() async throws {
+        let activity = "arn:aws:states:us-east-1:111111111111:activity:review"
+        var configuration = RuntimeConfiguration.virtualTime()
+        configuration.recordsHistory = true
+        configuration.executors.register(activity, ClosureExecutor(input: { input in ["reviewed": input] }))
+        let runtime = try StateMachineRuntime(
+            definition: try JSON(parsing: #"{"StartAt":"Review","States":{"Review":{"Type":"Task","Resource":"\#(activity)","End":true}}}"#),
+            configuration: configuration)
+        let execution = runtime.start(input: ["doc": 1])
+        let result = await execution.result()
+        #expect(result.output == ["reviewed": ["doc": 1]])
+        let types = execution.history.map(\.type)
+        #expect(types.contains("ActivityScheduled"))
+        #expect(types.contains("ActivityStarted"))
+        #expect(types.contains("ActivitySucceeded"))
+        #expect(!types.contains("TaskScheduled"))
+    }
+}

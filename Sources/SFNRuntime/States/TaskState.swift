@@ -53,7 +53,17 @@ extension Interpreter {
         let heartbeatSeconds = try seconds(plan.heartbeatSeconds, field: "HeartbeatSeconds", entry, input: entry.input, context: context, path: path)
 
         let (resourceType, resourceName) = Self.describe(resource: plan.resource)
-        if history.wantsDetails {
+        if Self.isActivity(plan.resource) {
+            // Activities have events of their own: the worker's input, not the service parameters.
+            var scheduled: JSONObject = ["resource": .string(plan.resource), "input": .string(effective.compactText),
+                                         "inputDetails": HistoryPayload.notTruncated]
+            if let timeoutSeconds { scheduled["timeoutInSeconds"] = .int(timeoutSeconds) }
+            if let heartbeatSeconds { scheduled["heartbeatInSeconds"] = .int(heartbeatSeconds) }
+            path.previousEventId = history.record(
+                "ActivityScheduled", previous: path.previousEventId, at: path.timeline.now, detailsKey: "activityScheduledEventDetails",
+                details: history.wantsDetails ? .object(scheduled) : nil)
+            path.previousEventId = history.record("ActivityStarted", previous: path.previousEventId, at: path.timeline.now)
+        } else if history.wantsDetails {
             var scheduled: JSONObject = [
                 "resourceType": .string(resourceType), "resource": .string(resourceName),
                 "region": .string(run.configuration.region), "parameters": .string(effective.compactText),
@@ -63,12 +73,13 @@ extension Interpreter {
             path.previousEventId = history.record(
                 "TaskScheduled", previous: path.previousEventId, at: path.timeline.now, detailsKey: "taskScheduledEventDetails",
                 details: .object(scheduled))
+            path.previousEventId = history.record(
+                "TaskStarted", previous: path.previousEventId, at: path.timeline.now, detailsKey: "taskStartedEventDetails",
+                details: ["resourceType": .string(resourceType), "resource": .string(resourceName)])
         } else {
             path.previousEventId = history.record("TaskScheduled", previous: path.previousEventId, at: path.timeline.now)
+            path.previousEventId = history.record("TaskStarted", previous: path.previousEventId, at: path.timeline.now)
         }
-        path.previousEventId = history.record(
-            "TaskStarted", previous: path.previousEventId, at: path.timeline.now, detailsKey: "taskStartedEventDetails",
-            details: history.wantsDetails ? ["resourceType": .string(resourceType), "resource": .string(resourceName)] : nil)
 
         let request = TaskRequest(
             resource: plan.resource, input: effective, stateName: entry.state.name, context: context, taskToken: token,
@@ -82,6 +93,7 @@ extension Interpreter {
     ) throws(StatesError) -> StepOutcome {
         let resourceType = prepared.resourceType
         let resourceName = prepared.resourceName
+        let activity = Self.isActivity(prepared.request.resource)
         let result: JSON
         switch outcome {
         case .success(let value):
@@ -91,20 +103,22 @@ extension Interpreter {
                     cause: "The state/task '\(prepared.request.resource)' returned a result with a size exceeding the maximum number of bytes service limit.")
             }
             result = value
+            var details: JSONObject = activity ? [:] : ["resourceType": .string(resourceType), "resource": .string(resourceName)]
+            details["output"] = HistoryPayload.text(value)
+            details["outputDetails"] = HistoryPayload.notTruncated
             path.previousEventId = history.record(
-                "TaskSucceeded", previous: path.previousEventId, at: path.timeline.now, detailsKey: "taskSucceededEventDetails",
-                details: history.wantsDetails
-                    ? ["resourceType": .string(resourceType), "resource": .string(resourceName), "output": HistoryPayload.text(value),
-                       "outputDetails": HistoryPayload.notTruncated]
-                    : nil)
+                activity ? "ActivitySucceeded" : "TaskSucceeded", previous: path.previousEventId, at: path.timeline.now,
+                detailsKey: activity ? "activitySucceededEventDetails" : "taskSucceededEventDetails",
+                details: history.wantsDetails ? .object(details) : nil)
         case .failure(let failure):
             let timedOut = failure.error == ErrorName.timeout || failure.error == ErrorName.heartbeatTimeout
-            var details: JSONObject = ["resourceType": .string(resourceType), "resource": .string(resourceName)]
+            var details: JSONObject = activity ? [:] : ["resourceType": .string(resourceType), "resource": .string(resourceName)]
             details["error"] = .string(failure.error)
             if let cause = failure.cause { details["cause"] = .string(cause) }
+            let type = (activity ? "Activity" : "Task") + (timedOut ? "TimedOut" : "Failed")
             path.previousEventId = history.record(
-                timedOut ? "TaskTimedOut" : "TaskFailed", previous: path.previousEventId, at: path.timeline.now,
-                detailsKey: timedOut ? "taskTimedOutEventDetails" : "taskFailedEventDetails",
+                type, previous: path.previousEventId, at: path.timeline.now,
+                detailsKey: (activity ? "activity" : "task") + (timedOut ? "TimedOutEventDetails" : "FailedEventDetails"),
                 details: history.wantsDetails ? .object(details) : nil)
             if run.timedOut || run.aborted { throw cancellationFailure() }
             throw failure
@@ -228,6 +242,11 @@ extension Interpreter {
                 return nil
             }
         }
+    }
+
+    /// `arn:aws:states:REGION:ACCOUNT:activity:NAME`: a worker does the task.
+    static func isActivity(_ resource: String) -> Bool {
+        resource.hasPrefix("arn:") && resource.split(separator: ":").dropFirst(5).first == "activity"
     }
 
     /// AWS's resourceType / resource split for history events.
