@@ -324,7 +324,7 @@ enum NumberText {
         if value.rounded() == value, abs(value) < 1e21, let exact = Int64(exactly: value) {
             return String(exact)
         }
-        let (negative, digits, exponent) = decompose(value)
+        let (negative, digits, exponent) = JSONNumberFormat.decompose(value)
         let k = digits.count
         let n = exponent
         var result = negative ? "-" : ""
@@ -350,31 +350,6 @@ enum NumberText {
         // Integers below 10^15 have at most 15 digits already: rounding leaves them alone.
         if abs(value) < 1e15, value.rounded() == value { return value }
         return Double(String(format: "%.14e", value)) ?? value
-    }
-
-    /// Shortest round-trip digits and exponent with value = 0.DIGITS × 10^exponent.
-    static func decompose(_ value: Double) -> (negative: Bool, digits: String, exponent: Int) {
-        let text = abs(value).description
-        var mantissa = Substring(text)
-        var exponent = 0
-        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            mantissa = text[..<e]
-            exponent = Int(text[text.index(after: e)...]) ?? 0
-        }
-        var integerPart = mantissa
-        var fraction = Substring("")
-        if let dot = mantissa.firstIndex(of: ".") {
-            integerPart = mantissa[..<dot]
-            fraction = mantissa[mantissa.index(after: dot)...]
-        }
-        var digits = String(integerPart) + String(fraction)
-        var point = integerPart.count + exponent
-        while digits.hasPrefix("0") && digits.count > 1 {
-            digits.removeFirst()
-            point -= 1
-        }
-        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
-        return (value.sign == .minus, digits, point)
     }
 }
 
