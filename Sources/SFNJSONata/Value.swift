@@ -252,25 +252,9 @@ extension Value {
 // MARK: - Text
 
 enum ValueText {
-    /// A JSON string literal for `text`.
+    /// A JSON string literal for `text`, escaped as SFNJSON prints strings.
     static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case let control where control.value < 0x20:
-                result += "\\u" + String(repeating: "0", count: 4 - String(control.value, radix: 16).count)
-                    + String(control.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSON.string(text).compactText
     }
 
     /// JSON.stringify as jsonata uses it for messages and `$string`: numbers go through
