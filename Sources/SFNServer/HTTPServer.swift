@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SFNJSON
+import SFNLanguage
 import SFNRuntime
 import ServiceLifecycle
 import UnixSignals
@@ -118,7 +119,7 @@ public enum StepFunctionsRoutes {
         buffer.writeString(body.compactText)
         var headers: HTTPFields = [.contentType: contentType, .contentLength: String(buffer.readableBytes)]
         // SDKs surface this id in their response metadata and error reports.
-        if let requestId = HTTPField.Name("x-amzn-RequestId") { headers[requestId] = UUID().uuidString.lowercased() }
+        if let requestId = HTTPField.Name("x-amzn-RequestId") { headers[requestId] = UUIDs.make { UInt64.random(in: .min ... .max) } }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
     }
 

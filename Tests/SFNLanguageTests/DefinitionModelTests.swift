@@ -51,27 +51,31 @@ import Testing
     @Test func distinguishesNullFromAbsent() throws {
         let machine = try StateMachine.parse(text: Self.workflow)
         let prepare = try #require(machine.state(named: "Prepare"))
-        #expect(prepare.inputPath == .empty)
-        #expect(prepare.outputPath == .path(try PathExpression("$.prepared")))
-        #expect(prepare.resultPath == .path(try ReferencePath(resultPath: "$.prepared")))
+        let prepareFlow = try #require(prepare.jsonPath)
+        #expect(prepareFlow.inputPath == .discard)
+        #expect(prepareFlow.outputPath == .path(try PathExpression("$.prepared")))
+        #expect(prepareFlow.resultPath == .at(try ReferencePath(resultPath: "$.prepared")))
         #expect(prepare.transition == .next("Route"))
         guard case .pass(let pass) = prepare.kind else { Issue.record("Prepare is \(prepare.typeName)"); return }
         #expect(pass.result == .object(["n": .int(1)]))
 
         let call = try #require(machine.state(named: "Call"))
-        #expect(call.resultPath == .discard)
-        #expect(call.inputPath == nil)
-        #expect(call.outputPath == nil)
-        #expect(call.parameters != nil)
-        #expect(call.resultSelector == nil)
+        let callFlow = try #require(call.jsonPath)
+        #expect(callFlow.resultPath == .discard)
+        #expect(callFlow.inputPath == .whole)
+        #expect(callFlow.outputPath == .whole)
+        #expect(callFlow.parameters != nil)
+        #expect(callFlow.resultSelector == nil)
+        #expect(call.jsonata == nil)
     }
 
     @Test func readsTaskFieldsRetriersAndCatchers() throws {
         let call = try #require(try StateMachine.parse(text: Self.workflow).state(named: "Call"))
         guard case .task(let task) = call.kind else { Issue.record("Call is \(call.typeName)"); return }
         #expect(task.resource == "arn:aws:states:::lambda:invoke")
-        guard case .path(let timeoutPath)? = task.timeoutSeconds else { Issue.record("no TimeoutSecondsPath"); return }
+        guard case .path(let timeoutPath, let timeoutField)? = task.timeoutSeconds else { Issue.record("no TimeoutSecondsPath"); return }
         #expect(timeoutPath.text == "$.timeout")
+        #expect(timeoutField == "TimeoutSecondsPath")
         #expect(task.heartbeatSeconds?.literalInt == 10)
 
         #expect(call.retry.count == 2)
@@ -85,7 +89,7 @@ import Testing
 
         #expect(call.catch.count == 1)
         #expect(call.catch[0].next == "Stop")
-        #expect(call.catch[0].resultPath == .path(try ReferencePath(resultPath: "$.error")))
+        #expect(call.catch[0].resultPath == .at(try ReferencePath(resultPath: "$.error")))
     }
 
     @Test func readsChoiceParallelMapAndFail() throws {
@@ -110,18 +114,18 @@ import Testing
         guard case .map(let map) = each.kind else { Issue.record("Each is \(each.typeName)"); return }
         #expect(map.usesLegacyIterator)
         #expect(map.processorConfig == ProcessorConfig(mode: .inline))
-        #expect(map.itemsPath?.text == "$.items")
+        #expect(map.itemsPath == .path(try PathExpression("$.items")))
         #expect(map.maxConcurrency?.literalInt == 4)
         #expect(map.label == "each")
         guard case .jsonPath? = map.itemSelector else { Issue.record("legacy Parameters became no ItemSelector"); return }
-        #expect(each.parameters == nil)
+        #expect(each.jsonPath?.parameters == nil)
         #expect(map.itemProcessor.pointer.description == "/States/Each/Iterator")
         #expect(map.itemProcessor.state(named: "I")?.isTerminal == true)
 
         let stop = try #require(machine.state(named: "Stop"))
         guard case .fail(let fail) = stop.kind else { Issue.record("Stop is \(stop.typeName)"); return }
         guard case .literal("Stopped")? = fail.error else { Issue.record("Error not literal"); return }
-        guard case .path(let causePath)? = fail.cause else { Issue.record("CausePath not a path"); return }
+        guard case .path(let causePath, _)? = fail.cause else { Issue.record("CausePath not a path"); return }
         #expect(causePath.text == "$.why")
         #expect(stop.isTerminal)
     }
@@ -143,7 +147,8 @@ import Testing
         guard case .map(let map)? = machine?.state(named: "M")?.kind else { Issue.record("no Map"); return }
         #expect(map.processorConfig == ProcessorConfig(mode: .distributed, executionType: .express))
         #expect(map.itemReader?["Resource"] == .string("arn:aws:states:::s3:getObject"))
-        #expect(map.itemBatcher?["MaxItemsPerBatch"] == .int(10))
+        #expect(map.itemBatcher?.maxItemsPerBatch?.literalInt == 10)
+        #expect(map.itemBatcher?.batchInput == ["run": 1])
         #expect(map.resultWriter?["WriterConfig"]?["OutputType"] == .string("JSONL"))
         guard case .literal(let percentage)? = map.toleratedFailurePercentage else { Issue.record("no percentage"); return }
         #expect(percentage == .int(5))
@@ -164,10 +169,11 @@ import Testing
         #expect(machine.queryLanguage == .jsonata)
         let a = try #require(machine.state(named: "A"))
         #expect(a.queryLanguage == .jsonata)
-        guard case .object(let members)? = a.output else { Issue.record("Output should hold an expression"); return }
+        guard case .object(let members)? = a.jsonata?.output else { Issue.record("Output should hold an expression"); return }
         #expect(members.map(\.key) == ["x", "k"])
-        guard case .expression(let expression) = members[0].value else { Issue.record("x is not an expression"); return }
+        guard case .expression(let expression, let field) = members[0].value else { Issue.record("x is not an expression"); return }
         #expect(expression.source == " $states.input.x ")
+        #expect(field == "Output/x")
         #expect(machine.state(named: "B")?.queryLanguage == .jsonata)
 
         let mixed = try StateMachine.parse(
@@ -176,7 +182,7 @@ import Testing
         #expect(mixed.state(named: "A")?.queryLanguage == .jsonata)
 
         let wait = try #require(machine.state(named: "W"))
-        guard case .wait(let waitState) = wait.kind, case .timestampExpression = waitState.duration else {
+        guard case .wait(let waitState) = wait.kind, case .timestamp(.expression) = waitState.duration else {
             Issue.record("Timestamp should be an expression"); return
         }
         let choice = try #require(machine.state(named: "C"))

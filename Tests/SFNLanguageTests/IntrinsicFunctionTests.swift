@@ -90,7 +90,7 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         let call = try IntrinsicFunctionCall(parsing: #"States.Format('a\nb')"#)
         #expect(throws: StatesError.self) { try call.evaluate(ExpressionScope(input: .emptyObject)) }
         let error = try failure(#"States.Array('x\q')"#)
-        #expect(error?.error == ErrorName.intrinsicFailure)
+        #expect(error?.name == StatesErrorName.intrinsicFailure)
         #expect(error?.cause?.contains(#"x\q"#) == true)
     }
 
@@ -121,10 +121,10 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     }
 
     @Test func partitionRejectsBadChunkSizes() throws {
-        #expect(try failure("States.ArrayPartition($.a, 0)", input: ["a": [1]])?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.ArrayPartition($.a, -1)", input: ["a": [1]])?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.ArrayPartition($.a, 1.5)", input: ["a": [1]])?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.ArrayPartition($.a, 1)", input: ["a": "x"])?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayPartition($.a, 0)", input: ["a": [1]])?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayPartition($.a, -1)", input: ["a": [1]])?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayPartition($.a, 1.5)", input: ["a": [1]])?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayPartition($.a, 1)", input: ["a": "x"])?.name == StatesErrorName.intrinsicFailure)
     }
 
     @Test(arguments: [
@@ -164,13 +164,13 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     ])
     func rangeFailures(expression: String) throws {
         let error = try failure(expression)
-        #expect(error?.error == ErrorName.intrinsicFailure)
+        #expect(error?.name == StatesErrorName.intrinsicFailure)
         #expect(error?.cause?.contains("States.ArrayRange") == true)
     }
 
     @Test func extremeBoundsFailCleanly() throws {
-        #expect(try failure("States.ArrayRange(0, -9223372036854775808, -1)")?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.ArrayRange(-9223372036854775808, 9223372036854775807, 1)")?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayRange(0, -9223372036854775808, -1)")?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayRange(-9223372036854775808, 9223372036854775807, 1)")?.name == StatesErrorName.intrinsicFailure)
         #expect(try evaluate("States.ArrayRange(9223372036854775807, 9223372036854775806, -9223372036854775808)") == [9_223_372_036_854_775_807])
         #expect(try evaluate("States.ArrayPartition($.a, 9223372036854775807)", input: ["a": [1, 2, 3]]) == [[1, 2, 3]])
         #expect(try evaluate("States.ArrayRange(1, 5, -1)") == [])
@@ -181,9 +181,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try evaluate("States.ArrayGetItem($.a, $.i)", input: input) == 6)
         #expect(try evaluate("States.ArrayGetItem($.a, 0)", input: input) == 1)
         #expect(try evaluate("States.ArrayLength($.a)", input: input) == 9)
-        #expect(try failure("States.ArrayGetItem($.a, 9)", input: input)?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.ArrayGetItem($.a, -1)", input: input)?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.ArrayLength($.i)", input: input)?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayGetItem($.a, 9)", input: input)?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayGetItem($.a, -1)", input: input)?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.ArrayLength($.i)", input: input)?.name == StatesErrorName.intrinsicFailure)
     }
 
     @Test func uniqueKeepsFirstOccurrences() throws {
@@ -215,7 +215,7 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
 
     @Test(arguments: ["!!!!", "YQ=a", "Y", "YQ===", "Y Q=="])
     func base64DecodeRejectsInvalidText(text: String) throws {
-        #expect(try failure("States.Base64Decode($.v)", input: ["v": .string(text)])?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.Base64Decode($.v)", input: ["v": .string(text)])?.name == StatesErrorName.intrinsicFailure)
     }
 
     @Test func base64DecodeAcceptsMissingPadding() throws {
@@ -229,7 +229,7 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
 
     @Test func base64LimitsInputSize() throws {
         let large = JSON.string(String(repeating: "a", count: 10_001))
-        #expect(try failure("States.Base64Encode($.v)", input: ["v": large])?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.Base64Encode($.v)", input: ["v": large])?.name == StatesErrorName.intrinsicFailure)
         #expect(try evaluate("States.Base64Encode($.v)", input: ["v": .string(String(repeating: "a", count: 10_000))]).stringValue?.count == 13_336)
     }
 
@@ -239,11 +239,11 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try evaluate("States.Hash('Hash this string', 'SHA-256')")
             == "1cac63f39fd68d8c531f27b807610fb3d50f0fc3f186995767fb6316e7200a3e")
         let unknown = try failure("States.Hash('x', 'SHA-3')")
-        #expect(unknown?.error == ErrorName.intrinsicFailure)
+        #expect(unknown?.name == StatesErrorName.intrinsicFailure)
         #expect(unknown?.cause?.contains("SHA-3") == true)
-        #expect(try failure("States.Hash(1, 'MD5')")?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.Hash($.v, 'MD5')", input: ["v": .string(String(repeating: "a", count: 10_001))])?.error
-            == ErrorName.intrinsicFailure)
+        #expect(try failure("States.Hash(1, 'MD5')")?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.Hash($.v, 'MD5')", input: ["v": .string(String(repeating: "a", count: 10_001))])?.name
+            == StatesErrorName.intrinsicFailure)
     }
 }
 
@@ -264,11 +264,11 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     }
 
     @Test func stringToJsonRejectsInvalidJSON() throws {
-        #expect(try failure("States.StringToJson($.v)", input: ["v": "{nope"])?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.StringToJson($.v)", input: ["v": 1])?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.StringToJson($.v)", input: ["v": "{nope"])?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.StringToJson($.v)", input: ["v": 1])?.name == StatesErrorName.intrinsicFailure)
         #expect(try evaluate(#"States.StringToJson('{"text":"A \\\\ backslash"}')"#) == ["text": "A \\ backslash"])
         // A JSON escape such as \" is not an intrinsic escape: AWS rejects it when the call runs.
-        #expect(try failure(#"States.StringToJson('{"text":"An \"escaped\" quote"}')"#)?.error == ErrorName.intrinsicFailure)
+        #expect(try failure(#"States.StringToJson('{"text":"An \"escaped\" quote"}')"#)?.name == StatesErrorName.intrinsicFailure)
     }
 
     @Test(arguments: [
@@ -305,9 +305,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
 
     @Test func jsonMergeRejectsDeepMergeAndNonObjects() throws {
         let input: JSON = ["a": ["x": 1], "b": ["y": 2]]
-        #expect(try failure("States.JsonMerge($.a, $.b, true)", input: input)?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.JsonMerge($.a, $.b, false)", input: ["a": ["x": 1], "b": []])?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.JsonMerge($.a, $.b, 'false')", input: input)?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.JsonMerge($.a, $.b, true)", input: input)?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.JsonMerge($.a, $.b, false)", input: ["a": ["x": 1], "b": []])?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.JsonMerge($.a, $.b, 'false')", input: input)?.name == StatesErrorName.intrinsicFailure)
     }
 }
 
@@ -335,8 +335,8 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     }
 
     @Test func addRejectsNonNumbersAndLargeValues() throws {
-        #expect(try failure("States.MathAdd('1', 2)")?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.MathAdd(2147483648, 2)")?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.MathAdd('1', 2)")?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.MathAdd(2147483648, 2)")?.name == StatesErrorName.intrinsicFailure)
         #expect(try evaluate("States.MathAdd(2147483647, 2147483647)") == 4_294_967_294)
         #expect(try evaluate("States.MathAdd($x, -1)", variables: ["x": 5]) == 4)
     }
@@ -364,10 +364,10 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     }
 
     @Test func randomRejectsBadBounds() throws {
-        #expect(try failure("States.MathRandom(5, 5)")?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.MathRandom(5, 1)")?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.MathRandom('a', 1)")?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.MathRandom(1, 5, 'seed')")?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.MathRandom(5, 5)")?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.MathRandom(5, 1)")?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.MathRandom('a', 1)")?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.MathRandom(1, 5, 'seed')")?.name == StatesErrorName.intrinsicFailure)
     }
 }
 
@@ -414,9 +414,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     }
 
     @Test func formatRequiresMatchingPlaceholderCount() throws {
-        #expect(try failure("States.Format('{} {}', 1)")?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.Format('{}', 1, 2)")?.error == ErrorName.intrinsicFailure)
-        #expect(try failure("States.Format(1)")?.error == ErrorName.intrinsicFailure)
+        #expect(try failure("States.Format('{} {}', 1)")?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.Format('{}', 1, 2)")?.name == StatesErrorName.intrinsicFailure)
+        #expect(try failure("States.Format(1)")?.name == StatesErrorName.intrinsicFailure)
         #expect(try evaluate("States.Format('none')") == "none")
     }
 
@@ -459,7 +459,7 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
             _ = try call.evaluate(ExpressionScope(input: ["a": 1]), field: "value.$")
             Issue.record("expected a failure")
         } catch {
-            #expect(error.error == ErrorName.runtime)
+            #expect(error.name == StatesErrorName.runtime)
             #expect(error.cause == "The JSONPath '$.missing' specified for the field 'value.$' could not be found in the input '{\"a\":1}'")
         }
     }

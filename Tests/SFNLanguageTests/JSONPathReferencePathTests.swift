@@ -52,7 +52,7 @@ import Testing
     @Test func nonObjectInTheWayIsResultPathMatchFailure() throws {
         let path = try ReferencePath("$.partitioned")
         #expect(throws: StatesError(
-            ErrorName.resultPathMatchFailure,
+            StatesErrorName.resultPathMatchFailure,
             cause: #"Unable to apply ReferencePath $.partitioned to input "{\"min\":1}""#)
         ) {
             try path.setting(1, in: .string(#"{"min":1}"#))

@@ -64,7 +64,7 @@ private func render(
             _ = try render(#"{"value.$": "$.no_such_jsonpath"}"#, input: ["int-literal": 0])
             Issue.record("expected a failure")
         } catch let error as StatesError {
-            #expect(error.error == ErrorName.runtime)
+            #expect(error.name == StatesErrorName.runtime)
             #expect(error.cause
                 == #"The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'"#)
         }
@@ -75,7 +75,7 @@ private func render(
             _ = try render(#"{"nested": {"v.$": "States.Format('{}', $.gone)"}}"#, input: ["a": 1])
             Issue.record("expected a failure")
         } catch let error as StatesError {
-            #expect(error.error == ErrorName.runtime)
+            #expect(error.name == StatesErrorName.runtime)
             #expect(error.cause == #"The JSONPath '$.gone' specified for the field 'v.$' could not be found in the input '{"a":1}'"#)
         }
     }
@@ -89,7 +89,7 @@ private func render(
             _ = try render(#"{"v.$": "States.ArrayGetItem($.a, 5)"}"#, input: ["a": [1]])
             Issue.record("expected a failure")
         } catch let error as StatesError {
-            #expect(error.error == ErrorName.intrinsicFailure)
+            #expect(error.name == StatesErrorName.intrinsicFailure)
         }
     }
 

@@ -289,7 +289,7 @@ let awsValidations: [ExpectedValidation] = [
 
     @Test func compiledExpressionsAreKeptInTheModel() throws {
         let machine = try StateMachine.parse(text: Self.outputDefinition(#""{% $states.input.n * 2 %}""#))
-        guard case .expression(let expression)? = machine.state(named: "Main")?.output else {
+        guard case .expression(let expression, _)? = machine.state(named: "Main")?.jsonata?.output else {
             Issue.record("Output should be an expression"); return
         }
         #expect(expression.source == " $states.input.n * 2 ")

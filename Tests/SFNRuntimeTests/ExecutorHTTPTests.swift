@@ -133,7 +133,7 @@ final class FakeLambdaEndpoint: @unchecked Sendable {
     @Test func slowFunctionTimesOut() async {
         let executor = LambdaHTTPExecutor(baseURL: endpoint.baseURL, timeoutSeconds: 0.5)
         let error = await failure { () async throws(StatesError) -> JSON in try await executor.execute(request("slow", .emptyObject)) }
-        #expect(error?.error == ErrorName.timeout)
+        #expect(error?.name == StatesErrorName.timeout)
     }
 
     @Test func unreachableEndpointIsAClientError() async {

@@ -67,7 +67,7 @@ import SFNLanguage
         #expect(try await mock.execute(notify) == "real")
         let unrouted = taskRequest(.emptyObject, resource: "arn:aws:states:::sns:publish", stateName: "Other")
         let error = await failure { () async throws(StatesError) -> JSON in try await mock.execute(unrouted) }
-        #expect(error?.error == ErrorName.taskFailed)
+        #expect(error?.name == StatesErrorName.taskFailed)
         #expect(error?.cause?.contains("arn:aws:states:::sns:publish") == true)
     }
 

@@ -104,7 +104,7 @@ func failure(of body: () async throws(StatesError) -> JSON) async -> StatesError
         let executor = ProcessExecutor(shell: "sleep 30 & sleep 30", timeoutSeconds: 0.5)
         let started = Date()
         let error = await failure { () async throws(StatesError) -> JSON in try await executor.execute(taskRequest(.emptyObject)) }
-        #expect(error?.error == ErrorName.timeout)
+        #expect(error?.name == StatesErrorName.timeout)
         #expect(Date().timeIntervalSince(started) < 10)
     }
 

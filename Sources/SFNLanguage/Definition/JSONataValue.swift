@@ -1,11 +1,13 @@
 import SFNJSON
 import SFNJSONata
 
-/// A JSONata-mode field value: any JSON whose strings of the form `{% expression %}` are
-/// compiled JSONata expressions, evaluated in place when the state runs.
+/// A JSONata-mode field value (Arguments, Output, Assign, Items, Condition, ...): any JSON whose
+/// strings of the form `{% expression %}` are compiled JSONata expressions, evaluated in place when
+/// the state runs. Each expression knows the field AWS names in its errors (`Output`,
+/// `Arguments/a`, `Choices[0]/Condition`, `Items[2]`).
 public indirect enum JSONataValue: Sendable {
     case constant(JSON)
-    case expression(JSONataExpression)
+    case expression(JSONataExpression, field: String)
     case object([(key: String, value: JSONataValue)])
     case array([JSONataValue])
 
@@ -15,9 +17,10 @@ public indirect enum JSONataValue: Sendable {
         return text.dropFirst(2).dropLast(2)
     }
 
-    /// Compiles every expression string inside `value`; constant subtrees stay JSON.
-    public init(compiling value: JSON) throws(ExpressionSyntaxError) {
-        self = try Self.compile(value, at: .root)
+    /// Compiles every expression string inside `value`; constant subtrees stay JSON. `field` is
+    /// the name errors give the whole value.
+    public init(compiling value: JSON, field: String) throws(ExpressionSyntaxError) {
+        self = try Self.compile(value, at: .root, field: field)
     }
 
     /// Whether the template has no expression anywhere (it evaluates to itself).
@@ -25,7 +28,22 @@ public indirect enum JSONataValue: Sendable {
         if case .constant = self { true } else { false }
     }
 
-    private static func compile(_ value: JSON, at pointer: JSONPointer) throws(ExpressionSyntaxError) -> JSONataValue {
+    /// The source of the expression, as AWS quotes it (without the blanks inside `{% %}`), when
+    /// the whole value is one `{% %}` string.
+    public var wholeExpressionSource: String? {
+        if case .expression(let expression, _) = self { return Self.quoted(expression) }
+        return nil
+    }
+
+    /// AWS quotes expressions without the blanks inside `{% ... %}`.
+    public static func quoted(_ expression: JSONataExpression) -> String {
+        var text = Substring(expression.source)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
+    }
+
+    private static func compile(_ value: JSON, at pointer: JSONPointer, field: String) throws(ExpressionSyntaxError) -> JSONataValue {
         switch value {
         case .string(let text):
             guard let source = expressionSource(text) else { return .constant(value) }
@@ -33,7 +51,7 @@ public indirect enum JSONataValue: Sendable {
                 throw ExpressionSyntaxError("Unexpected end of expression", pointer: pointer)
             }
             do {
-                return .expression(try JSONataExpression(String(source)))
+                return .expression(try JSONataExpression(String(source)), field: field)
             } catch {
                 // AWS reports JSONata's own wording, without its S0xxx code.
                 throw ExpressionSyntaxError(error.message, pointer: pointer, position: error.position)
@@ -43,7 +61,7 @@ public indirect enum JSONataValue: Sendable {
             compiled.reserveCapacity(members.count)
             var allConstant = true
             for (key, member) in members {
-                let template = try compile(member, at: pointer / key)
+                let template = try compile(member, at: pointer / key, field: field + "/" + key)
                 if !template.isConstant { allConstant = false }
                 compiled.append((key, template))
             }
@@ -53,7 +71,7 @@ public indirect enum JSONataValue: Sendable {
             compiled.reserveCapacity(elements.count)
             var allConstant = true
             for (index, element) in elements.enumerated() {
-                let template = try compile(element, at: pointer / index)
+                let template = try compile(element, at: pointer / index, field: field + "[\(index)]")
                 if !template.isConstant { allConstant = false }
                 compiled.append(template)
             }
@@ -63,4 +81,3 @@ public indirect enum JSONataValue: Sendable {
         }
     }
 }
-

@@ -1,24 +1,21 @@
 import SFNJSON
 
-/// A number field that may be written literally, read through a `...Path` twin (JSONPath
-/// mode) or computed by a `{% %}` expression (JSONata mode).
-public enum NumberSource: Sendable {
+/// A field that may be written literally, read through its `...Path` twin (JSONPath mode), or
+/// computed by a `{% %}` expression (JSONata mode): TimeoutSeconds, Seconds, Error,
+/// MaxConcurrency, ...
+public indirect enum ValueSource: Sendable {
     case literal(JSON)
-    case path(ReferencePath)
+    /// A `...Path` twin, named by `field` (`SecondsPath`, `ErrorPath`...).
+    case path(PathExpression, field: String)
+    /// ErrorPath and CausePath also take an intrinsic function call.
+    case intrinsic(IntrinsicFunctionCall, field: String)
+    /// A JSONata `{% %}` string; its node carries the field name.
     case expression(JSONataValue)
 
     /// The literal as an integer, when it is one.
     public var literalInt: Int? {
         if case .literal(let value) = self { value.intValue } else { nil }
     }
-}
-
-/// A string field (Fail's Error/Cause) that may be literal, a path or a JSONata expression.
-public enum StringSource: Sendable {
-    case literal(String)
-    case path(PathExpression)
-    case intrinsic(IntrinsicFunctionCall)
-    case expression(JSONataValue)
 }
 
 public struct PassState: Sendable {
@@ -29,8 +26,8 @@ public struct PassState: Sendable {
 public struct TaskState: Sendable {
     /// The resource ARN as written.
     public var resource: String
-    public var timeoutSeconds: NumberSource?
-    public var heartbeatSeconds: NumberSource?
+    public var timeoutSeconds: ValueSource?
+    public var heartbeatSeconds: ValueSource?
     /// `Credentials`, kept as written (a template in JSONPath mode).
     public var credentials: JSON?
 }
@@ -57,19 +54,19 @@ public struct ChoiceBranch: Sendable {
 
 public struct WaitState: Sendable {
     public enum Duration: Sendable {
-        case seconds(NumberSource)
-        case timestamp(StatesTimestamp)
-        case timestampPath(ReferencePath)
-        /// JSONata `Timestamp: "{% ... %}"`.
-        case timestampExpression(JSONataValue)
+        /// `Seconds`, `SecondsPath`, or a JSONata `Seconds`.
+        case seconds(ValueSource)
+        /// `Timestamp` (a literal checked against AWS's grammar when parsed), `TimestampPath`, or
+        /// a JSONata `Timestamp`.
+        case timestamp(ValueSource)
     }
 
     public var duration: Duration
 }
 
 public struct FailState: Sendable {
-    public var error: StringSource?
-    public var cause: StringSource?
+    public var error: ValueSource?
+    public var cause: ValueSource?
 }
 
 public struct ParallelState: Sendable {
@@ -102,25 +99,34 @@ public struct MapState: Sendable {
     public var processorConfig: ProcessorConfig
     /// Whether the processor came from the legacy `Iterator` field.
     public var usesLegacyIterator: Bool
-    /// `ItemsPath` (JSONPath mode).
-    public var itemsPath: ReferencePath?
+    /// `ItemsPath` (JSONPath mode; a reference path).
+    public var itemsPath: PathSelection = .whole
     /// `Items` (JSONata mode): an array or a `{% %}` expression.
     public var items: JSONataValue?
     /// `ItemSelector`, or the legacy `Parameters` (JSONPath mode).
-    public var itemSelector: ItemSelector?
-    /// Kept as written; these configure S3 readers/writers and batching.
+    public var itemSelector: Assignment?
+    /// Kept as written; these configure S3 readers and writers.
     public var itemReader: JSON?
-    public var itemBatcher: JSON?
     public var resultWriter: JSON?
-    public var maxConcurrency: NumberSource?
-    public var toleratedFailureCount: NumberSource?
-    public var toleratedFailurePercentage: NumberSource?
+    public var itemBatcher: ItemBatcher?
+    public var maxConcurrency: ValueSource?
+    public var toleratedFailureCount: ValueSource?
+    public var toleratedFailurePercentage: ValueSource?
     public var label: String?
 }
 
-public enum ItemSelector: Sendable {
-    case jsonPath(PayloadTemplate)
-    case jsonata(JSONataValue)
+/// Map's `ItemBatcher`: iterations get `{"BatchInput": ..., "Items": [...]}` instead of one item.
+public struct ItemBatcher: Sendable {
+    public var maxItemsPerBatch: ValueSource?
+    public var maxInputBytesPerBatch: ValueSource?
+    /// `BatchInput`, added to every batch as written.
+    public var batchInput: JSON?
+
+    public init(maxItemsPerBatch: ValueSource? = nil, maxInputBytesPerBatch: ValueSource? = nil, batchInput: JSON? = nil) {
+        self.maxItemsPerBatch = maxItemsPerBatch
+        self.maxInputBytesPerBatch = maxInputBytesPerBatch
+        self.batchInput = batchInput
+    }
 }
 
 /// One `Retry` entry.
@@ -145,7 +151,7 @@ public struct Retrier: Sendable, Hashable {
 public struct Catcher: Sendable {
     public var errorEquals: [String]
     public var next: String
-    public var resultPath: ResultPlacement?
+    public var resultPath: ResultPlacement = .replace
     public var assign: Assignment?
     public var output: JSONataValue?
     public var comment: String?

@@ -66,29 +66,25 @@ public struct State: Sendable {
     public var kind: StateKind
     /// `nil` for Choice, Succeed and Fail, which never use Next/End.
     public var transition: Transition?
-
-    // JSONPath data flow (absent fields are `nil`).
-    public var inputPath: PathSelection?
-    public var outputPath: PathSelection?
-    public var parameters: PayloadTemplate?
-    public var resultSelector: PayloadTemplate?
-    public var resultPath: ResultPlacement?
-
-    // Variables and JSONata data flow.
+    /// The input and output fields of the state's language.
+    public var flow: DataFlow
+    /// `Assign`.
     public var assign: Assignment?
-    public var arguments: JSONataValue?
-    public var output: JSONataValue?
-
     public var retry: [Retrier]
     public var `catch`: [Catcher]
+    /// Whether any field of the state reads the context object (`$$`; every JSONata state may,
+    /// through `$states.context`), so the runtime builds it only then.
+    public var readsContext: Bool
 
     public init(name: String, pointer: JSONPointer, queryLanguage: QueryLanguage, kind: StateKind) {
         self.name = name
         self.pointer = pointer
         self.queryLanguage = queryLanguage
         self.kind = kind
+        self.flow = queryLanguage == .jsonata ? .jsonata(JSONataFlow()) : .jsonPath(JSONPathFlow())
         self.retry = []
         self.catch = []
+        self.readsContext = queryLanguage == .jsonata
     }
 
     /// `Pass`, `Task`, ... as written in `Type`.
@@ -102,28 +98,74 @@ public struct State: Sendable {
         default: transition == .end
         }
     }
+
+    /// The JSONPath fields, when the state is in JSONPath mode.
+    public var jsonPath: JSONPathFlow? { if case .jsonPath(let flow) = flow { flow } else { nil } }
+    /// The JSONata fields, when the state is in JSONata mode.
+    public var jsonata: JSONataFlow? { if case .jsonata(let flow) = flow { flow } else { nil } }
 }
 
-/// A JSONPath-mode `InputPath`/`OutputPath`: a path, or `null` (which yields `{}`).
+/// A state's input and output fields: the JSONPath set or the JSONata set, never both.
+///
+/// Indirect so that a switch over it copies one reference, not the fields.
+public indirect enum DataFlow: Sendable {
+    case jsonPath(JSONPathFlow)
+    case jsonata(JSONataFlow)
+}
+
+/// JSONPath states: InputPath → Parameters → (work) → ResultSelector → ResultPath → OutputPath.
+public struct JSONPathFlow: Sendable {
+    public var inputPath: PathSelection = .whole
+    /// `Parameters` (for Map, the legacy spelling of ItemSelector is kept in ``MapState``).
+    public var parameters: PayloadTemplate?
+    public var resultSelector: PayloadTemplate?
+    public var resultPath: ResultPlacement = .replace
+    public var outputPath: PathSelection = .whole
+
+    public init() {}
+}
+
+/// JSONata states: Arguments → (work) → Output.
+public struct JSONataFlow: Sendable {
+    public var arguments: JSONataValue?
+    public var output: JSONataValue?
+
+    public init(arguments: JSONataValue? = nil, output: JSONataValue? = nil) {
+        self.arguments = arguments
+        self.output = output
+    }
+}
+
+/// A JSONPath-mode `InputPath`/`OutputPath`/`ItemsPath`: where a state takes its value from.
 public enum PathSelection: Sendable, Hashable {
-    case path(PathExpression)
-    case empty
-}
-
-/// A JSONPath-mode `ResultPath`: where the result goes, or `null` (discard the result, keep
-/// the input).
-public enum ResultPlacement: Sendable, Hashable {
-    case path(ReferencePath)
+    /// Absent or `$`: the whole value.
+    case whole
+    /// `null`: an empty object.
     case discard
+    case path(PathExpression)
 }
 
-/// `Assign`: a payload template in JSONPath mode, a JSONata template in JSONata mode.
+/// A JSONPath-mode `ResultPath`: where the result goes.
+public enum ResultPlacement: Sendable, Hashable {
+    /// Absent or `$`: the result replaces the input.
+    case replace
+    /// `null`: the result is dropped, the input passes through.
+    case discard
+    case at(ReferencePath)
+}
+
+/// `Assign`, Map's `ItemSelector`: a payload template in JSONPath mode, a JSONata template in
+/// JSONata mode.
 public enum Assignment: Sendable {
     case jsonPath(PayloadTemplate)
     case jsonata(JSONataValue)
 }
 
-public enum StateKind: Sendable {
+/// A state's type with the fields only that type has.
+///
+/// Indirect: the payloads are large, and a switch over an inline payload copies it into the async
+/// frame of every suspended state.
+public indirect enum StateKind: Sendable {
     case pass(PassState)
     case task(TaskState)
     case choice(ChoiceState)

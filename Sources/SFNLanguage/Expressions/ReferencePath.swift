@@ -66,7 +66,7 @@ public struct ReferencePath: Sendable, Hashable, CustomStringConvertible {
         guard !components.isEmpty else { return value }
         guard let updated = Self.place(value, at: components[...], in: root) else {
             throw StatesError(
-                ErrorName.resultPathMatchFailure,
+                StatesErrorName.resultPathMatchFailure,
                 cause: "Unable to apply ReferencePath \(text) to input \(root.compactText)")
         }
         return updated

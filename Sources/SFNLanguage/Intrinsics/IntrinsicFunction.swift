@@ -93,7 +93,7 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
             return try mathRandom(context.value(of: arguments[0]), context.value(of: arguments[1]), seed: seed, scope: context.scope)
         case .mathAdd: return try mathAdd(context.value(of: arguments[0]), context.value(of: arguments[1]))
         case .stringSplit: return try stringSplit(context.value(of: arguments[0]), context.value(of: arguments[1]))
-        case .uuid: return .string(UUIDv4.make(random: context.scope.random))
+        case .uuid: return .string(UUIDs.make(context.scope.random))
         }
     }
 

@@ -166,24 +166,6 @@ enum JavaHashMapOrder {
     }
 }
 
-/// Random (version 4) UUIDs in the usual lowercase 8-4-4-4-12 form.
-enum UUIDv4 {
-    static func make(random: () -> UInt64) -> String {
-        var high = random()
-        var low = random()
-        high = (high & ~0xF000) | 0x4000  // version 4
-        low = (low & ~(0xC << 60)) | (0x8 << 60)  // RFC 4122 variant
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: high >> UInt64(shift))) }
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: low >> UInt64(shift))) }
-        let hex = DigestAlgorithm.hex(bytes)
-        let scalars = Array(hex)
-        return String(scalars[0..<8]) + "-" + String(scalars[8..<12]) + "-" + String(scalars[12..<16]) + "-"
-            + String(scalars[16..<20]) + "-" + String(scalars[20..<32])
-    }
-}
-
 /// Equality as AWS's Java runtime compares decoded values for States.ArrayContains and
 /// States.ArrayUnique: an integer never equals a real (`1` vs `1.0`, like Integer vs Double),
 /// object key order does not matter, arrays compare element by element.

@@ -15,7 +15,7 @@ enum JSONataReferenceCheck {
     private static func visit(_ value: JSONataValue, at pointer: JSONPointer, inCatcher: Bool, into found: inout [Diagnostic]) {
         switch value {
         case .constant: return
-        case .expression(let expression):
+        case .expression(let expression, _):
             let code = codeOutsideLiterals(expression.source)
             if code.contains("$$") {
                 found.append(.rootContextReference(at: pointer))

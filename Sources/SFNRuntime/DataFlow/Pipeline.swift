@@ -48,7 +48,7 @@ extension Interpreter {
             pathScope.input = value
             switch path.evaluateExplained(pathScope) {
             case .success(let selected): return selected
-            case .failure(let miss): throw StatesError.runtime("Invalid path '\(path.text)' : \(miss)")
+            case .failure(let miss): throw StatesError.invalidPath(path.text, "\(miss)")
             }
         }
     }
@@ -92,7 +92,7 @@ extension Interpreter {
 
     /// Evaluates an Assign block (not yet applied).
     func assignments(
-        _ plan: AssignmentPlan?, _ entry: StateEntry, value: JSON, context: JSON, result: JSON? = nil, errorOutput: JSON? = nil,
+        _ plan: Assignment?, _ entry: StateEntry, value: JSON, context: JSON, result: JSON? = nil, errorOutput: JSON? = nil,
         path: PathContext
     ) throws(StatesError) -> JSONObject? {
         guard let plan else { return nil }
@@ -114,9 +114,7 @@ extension Interpreter {
     func commit(_ assigned: JSONObject?, _ entry: StateEntry, path: inout PathContext) throws(StatesError) {
         guard let assigned, !assigned.isEmpty else { return }
         if PayloadSize.exceeds(.object(assigned), limit: run.configuration.maxPayloadBytes) {
-            throw StatesError(
-                "States.DataLimitExceeded",
-                cause: "The state '\(entry.state.name)' assigned variables with a size exceeding the maximum number of bytes service limit.")
+            throw StatesError.assignedVariablesTooLarge(state: entry.state.name)
         }
         path.variables.assign(assigned)
     }
@@ -133,7 +131,7 @@ extension Interpreter {
 
     /// Output of a JSONata state (the result, or the input when the state has none, when absent).
     func jsonataOutput(
-        _ template: JSONataTemplate?, _ entry: StateEntry, context: JSON, result: JSON?, errorOutput: JSON? = nil, path: PathContext
+        _ template: JSONataValue?, _ entry: StateEntry, context: JSON, result: JSON?, errorOutput: JSON? = nil, path: PathContext
     ) throws(StatesError) -> JSON {
         guard let template else { return errorOutput ?? result ?? entry.input }
         do {
@@ -159,11 +157,11 @@ extension Interpreter {
             output = try jsonataOutput(flow.output, entry, context: context, result: result, path: path)
         }
         try commit(assigned, entry, path: &path)
-        return StepOutcome(next: nextIndex(entry.state), output: output)
+        return StepOutcome(next: entry.state.next, output: output)
     }
 
     /// Output for states without a result (Choice, Wait, Succeed): InputPath then OutputPath.
-    func passThrough(_ entry: StateEntry, context: JSON, path: PathContext, output template: JSONataTemplate? = nil) throws(StatesError) -> JSON {
+    func passThrough(_ entry: StateEntry, context: JSON, path: PathContext, output template: JSONataValue? = nil) throws(StatesError) -> JSON {
         switch entry.state.flow {
         case .jsonPath(let flow):
             do {
@@ -177,13 +175,8 @@ extension Interpreter {
         }
     }
 
-    func nextIndex(_ state: StatePlan) -> Int? {
-        if case .next(let index) = state.transition { return index }
-        return nil
-    }
-
     /// The state output after a Catcher took the error.
-    func applyCatch(_ catcher: CatcherPlan, _ failure: StatesError, _ entry: StateEntry, path: inout PathContext) throws(StatesError) -> StepOutcome {
+    func applyCatch(_ catcher: Catcher, next: Int, _ failure: StatesError, _ entry: StateEntry, path: inout PathContext) throws(StatesError) -> StepOutcome {
         let errorOutput = failure.errorOutput
         let context = self.context(for: entry)
         let output: JSON
@@ -200,7 +193,7 @@ extension Interpreter {
             }
         }
         try commit(assigned, entry, path: &path)
-        return StepOutcome(next: catcher.next, output: output)
+        return StepOutcome(next: next, output: output)
     }
 
     /// Reads a literal / path / JSONata value (TimeoutSeconds, Error, MaxConcurrency, ...).
@@ -212,8 +205,8 @@ extension Interpreter {
             return expression.evaluate(scope(input, context: context, path: path))
         case .intrinsic(let call, let field):
             return try call.evaluate(scope(input, context: context, path: path), field: field)
-        case .jsonata(let template, _):
-            return try template.evaluateAllowingUndefined(jsonataBindings(entry, context: context, path: path))
+        case .expression(let value):
+            return try value.evaluateAllowingUndefined(jsonataBindings(entry, context: context, path: path))
         }
     }
 }

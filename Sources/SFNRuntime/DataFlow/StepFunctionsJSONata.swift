@@ -11,7 +11,7 @@ enum StepFunctionsJSONata {
         let unit: @Sendable () -> Double = { Double(random() >> 11) / Double(1 << 53) }
         let functions = JSONataEnvironment.stepFunctionsFunctions(
             random: unit,
-            uuid: { UUIDText.make(high: random(), low: random()) },
+            uuid: { UUIDs.make(random) },
             hash: { value, algorithm in
                 DigestAlgorithm(rawValue: algorithm)?.hexDigest(of: value)
             })

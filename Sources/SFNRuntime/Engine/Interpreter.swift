@@ -33,11 +33,9 @@ struct Interpreter: Sendable {
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func enter(_ state: StatePlan, input value: JSON, path: inout PathContext) throws(StatesError) -> StateEntry {
         if history.eventCount >= run.configuration.maxHistoryEvents {
-            throw StatesError(
-                ErrorName.runtime,
-                cause: "The execution reached the maximum number of history events (\(run.configuration.maxHistoryEvents)).")
+            throw StatesError.historyLimitReached(run.configuration.maxHistoryEvents)
         }
-        if run.aborted { throw StatesError("States.Aborted") }
+        if run.aborted { throw StatesError.aborted }
         let enteredAt = path.timeline.now
         let enteredId = history.record(
             state.typeName + "StateEntered", previous: path.previousEventId, at: enteredAt,
@@ -62,12 +60,12 @@ struct Interpreter: Sendable {
 
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     func perform(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
-        switch entry.state.kind {
-        case .pass(let result): return try runPass(entry, result: result, path: &path)
+        switch entry.state.definition.kind {
+        case .pass(let pass): return try runPass(entry, result: pass.result, path: &path)
         case .succeed: return try runSucceed(entry, path: &path)
-        case .fail(let plan): return try runFail(entry, plan, path: &path)
-        case .choice(let plan): return try runChoice(entry, plan, path: &path)
-        case .wait(let plan): return try await runWait(entry, plan, path: &path)
+        case .fail(let fail): return try runFail(entry, fail, path: &path)
+        case .choice(let choice): return try runChoice(entry, choice, path: &path)
+        case .wait(let wait): return try await runWait(entry, wait.duration, path: &path)
         case .task, .parallel, .map: return try await withRetryAndCatch(entry, path: &path)
         }
     }
@@ -75,11 +73,11 @@ struct Interpreter: Sendable {
     /// One attempt at a state that can be retried.
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     private func attempt(_ entry: StateEntry, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
-        switch entry.state.kind {
-        case .task(let plan): return try await runTask(entry, plan, retryCount: retryCount, path: &path)
-        case .parallel(let branches): return try await runParallel(entry, branches, path: &path)
-        case .map(let plan): return try await runMap(entry, plan, path: &path)
-        default: throw StatesError(ErrorName.runtime, cause: "State '\(entry.state.name)' cannot be retried.")
+        switch entry.state.definition.kind {
+        case .task(let task): return try await runTask(entry, task, retryCount: retryCount, path: &path)
+        case .parallel: return try await runParallel(entry, entry.state.children, path: &path)
+        case .map(let map): return try await runMap(entry, map, processor: entry.state.children[0], path: &path)
+        default: throw StatesError.runtime("State '\(entry.state.name)' cannot be retried.")
         }
     }
 
@@ -124,31 +122,34 @@ struct Interpreter: Sendable {
                 return .retry(after: delay)
             }
         }
-        if let catcher = state.catchers.first(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
-            return .caught(try applyCatch(catcher, failure, entry, path: &path))
+        if let catcherIndex = state.catchers.firstIndex(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
+            return .caught(
+                try applyCatch(state.catchers[catcherIndex], next: state.catchTargets[catcherIndex], failure, entry, path: &path))
         }
         throw failure
     }
 
-    func retryDelay(_ retrier: RetrierPlan, attempt: Int) -> Int64 {
-        var seconds = retrier.intervalSeconds
-        for _ in 0..<attempt { seconds *= retrier.backoffRate }
-        if let cap = retrier.maxDelaySeconds { seconds = min(seconds, cap) }
-        if retrier.fullJitter {
+    /// The back-off before retry number `attempt + 1`: IntervalSeconds × BackoffRate^attempt,
+    /// capped by MaxDelaySeconds, scaled by FULL jitter; never more than the longest delay sfn
+    /// keeps (`Duration.longest`), however large the numbers.
+    func retryDelay(_ retrier: Retrier, attempt: Int) -> Int64 {
+        var seconds = Double(retrier.intervalSeconds)
+        for _ in 0..<attempt where seconds.isFinite { seconds *= retrier.backoffRate }
+        if let cap = retrier.maxDelaySeconds { seconds = min(seconds, Double(cap)) }
+        if retrier.jitterStrategy == .full {
             let fraction = Double(run.configuration.random() >> 11) / Double(1 << 53)
             seconds *= fraction
         }
-        guard seconds.isFinite else { return Int64.max / 4 }
-        return Int64((seconds * 1000).rounded())
+        return Durations.milliseconds(seconds: seconds)
     }
 
     /// Waits on the path's timeline; under virtual time a wait past the execution's deadline ends
     /// the execution as timed out.
     func sleep(milliseconds: Int64, path: inout PathContext) async throws(StatesError) {
-        if path.timeline.isVirtual, let deadline = run.deadline, path.timeline.now + milliseconds > deadline {
+        if path.timeline.isVirtual, let deadline = run.deadline, Durations.adding(milliseconds, to: path.timeline.now) > deadline {
             path.timeline.advance(to: deadline)
             run.markTimedOut()
-            throw StatesError(ErrorName.timeout)
+            throw StatesError.timedOut
         }
         do {
             try await path.timeline.sleep(milliseconds: milliseconds)
@@ -159,28 +160,19 @@ struct Interpreter: Sendable {
 
     /// The failure a cancelled path reports.
     func cancellationFailure() -> StatesError {
-        if run.timedOut { return StatesError(ErrorName.timeout) }
-        if run.aborted { return StatesError("States.Aborted") }
-        return StatesError("States.Cancelled")
+        if run.timedOut { return StatesError.timedOut }
+        if run.aborted { return StatesError.aborted }
+        return StatesError.cancelled
     }
 
     /// AWS's prefix for failures the state machinery itself raises (paths, templates, intrinsics).
     func stateFailure(_ error: StatesError, _ entry: StateEntry) -> StatesError {
-        let prefix = "An error occurred while executing the state '\(entry.state.name)' (entered at the event id #\(entry.enteredId))."
-        var prefixed = error
-        if let cause = error.cause, !cause.isEmpty {
-            prefixed.cause = prefix + " " + cause
-        } else {
-            prefixed.cause = prefix
-        }
-        return prefixed
+        error.raised(inState: entry.state.name, enteredEventId: entry.enteredId)
     }
 
     private func checkSize(_ output: JSON, of state: StatePlan) throws(StatesError) {
         if PayloadSize.exceeds(output, limit: run.configuration.maxPayloadBytes) {
-            throw StatesError(
-                "States.DataLimitExceeded",
-                cause: "The state/task '\(state.name)' returned a result with a size exceeding the maximum number of bytes service limit.")
+            throw StatesError.resultTooLarge(stateOrTask: state.name)
         }
     }
 }

@@ -37,7 +37,7 @@ private enum ParkableStep {
 extension Interpreter {
     /// Whether a Task state can wait for its callback parked: a callback pattern with no deadline
     /// of its own (deadlines need a task racing the wait).
-    static func parks(_ plan: TaskPlan) -> Bool {
+    static func parks(_ plan: TaskState) -> Bool {
         IntegrationPattern(resource: plan.resource) == .waitForTaskToken && plan.timeoutSeconds == nil && plan.heartbeatSeconds == nil
     }
 
@@ -51,7 +51,7 @@ extension Interpreter {
         while true {
             let entry = try enter(plan.states[index], input: value, path: &path)
             let outcome: StepOutcome
-            if case .task(let taskPlan) = entry.state.kind, Self.parks(taskPlan) {
+            if case .task(let taskPlan) = entry.state.definition.kind, Self.parks(taskPlan) {
                 var retries = RetryCounters(retrierCount: entry.state.retriers.count)
                 switch try await attemptParkable(entry, taskPlan, retries: &retries, path: &path) {
                 case .parked(let prepared):
@@ -75,8 +75,8 @@ extension Interpreter {
         _ parked: ParkedTask, with callback: TaskTokenOutcome, plan: MachinePlan, path: inout PathContext
     ) async throws(StatesError) -> TopLevelProgress {
         let entry = parked.entry
-        guard case .task(let taskPlan) = entry.state.kind else {
-            throw StatesError(ErrorName.runtime, cause: "State '\(entry.state.name)' is not a Task state.")
+        guard case .task(let taskPlan) = entry.state.definition.kind else {
+            throw StatesError.runtime("State '\(entry.state.name)' is not a Task state.")
         }
         let result: Result<JSON, StatesError> =
             switch callback {
@@ -98,7 +98,7 @@ extension Interpreter {
 
     /// Attempts a parking Task state until it parks, succeeds, is caught or fails for good.
     private func attemptParkable(
-        _ entry: StateEntry, _ plan: TaskPlan, retries: inout RetryCounters, path: inout PathContext
+        _ entry: StateEntry, _ plan: TaskState, retries: inout RetryCounters, path: inout PathContext
     ) async throws(StatesError) -> ParkableStep {
         while true {
             let failure: StatesError
@@ -117,7 +117,7 @@ extension Interpreter {
 
     /// Records a callback's outcome; a failure goes through Retry (which may park again) and Catch.
     private func settle(
-        _ entry: StateEntry, _ plan: TaskPlan, _ prepared: PreparedTask, result: Result<JSON, StatesError>,
+        _ entry: StateEntry, _ plan: TaskState, _ prepared: PreparedTask, result: Result<JSON, StatesError>,
         retries: inout RetryCounters, path: inout PathContext
     ) async throws(StatesError) -> ParkableStep {
         let failure: StatesError

@@ -16,15 +16,21 @@ public final class StateMachineRuntime: Sendable {
 
     /// Validates a definition as AWS's ValidateStateMachineDefinition would, then compiles it
     /// (every path, template and expression once) into a runnable machine.
-    public init(definition: JSON, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws(ValidationReport) {
-        let report = StateMachine.validate(definition)
-        guard report.isValid else { throw report }
+    public convenience init(
+        definition: JSON, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()
+    ) throws(ValidationReport) {
+        try self.init(machine: StateMachine.parse(definition), name: name, configuration: configuration)
+    }
+
+    /// Links a model that ``StateMachine/parse(_:)`` built (each definition is read once: the
+    /// parser's compiled paths, templates and expressions are the ones that run).
+    public init(machine: StateMachine, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws(ValidationReport) {
         self.name = name
         self.configuration = configuration
         do {
-            plan = try PlanBuilder.build(definition)
+            plan = try PlanBuilder.link(machine)
         } catch {
-            // Validation should have caught it; report it the same way if it did not.
+            // The parser reports these first; say it the same way if it did not.
             throw ValidationReport(diagnostics: [Diagnostic(.schemaValidationFailed, error.message, at: error.pointer)])
         }
         shared = MachineShared(configuration: configuration, stateMachineName: name)
@@ -45,7 +51,7 @@ public final class StateMachineRuntime: Sendable {
     }
 
     static func newName(_ random: @Sendable () -> UInt64) -> String {
-        UUIDText.make(high: random(), low: random())
+        UUIDs.make(random)
     }
 }
 
@@ -184,7 +190,7 @@ public final class Execution: @unchecked Sendable {
     private static func runToEnd(_ interpreter: Interpreter, plan: MachinePlan, path: inout PathContext) async -> Progress {
         let run = interpreter.run
         if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes) {
-            return .ended(.failure(StatesError("States.DataLimitExceeded", cause: "The execution input exceeds the maximum number of bytes service limit.")))
+            return .ended(.failure(StatesError.executionInputTooLarge))
         }
         if case .real = path.timeline.mode, let timeout = plan.timeoutSeconds {
             let startPath = path
@@ -244,14 +250,14 @@ public final class Execution: @unchecked Sendable {
             group.addTask { await body() }
             group.addTask {
                 do {
-                    try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
+                    try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: Durations.milliseconds(seconds: seconds)))
                 } catch {
                     return nil
                 }
                 run.markTimedOut()
-                return .failure(StatesError(ErrorName.timeout))
+                return .failure(StatesError.timedOut)
             }
-            return await group.firstAnswer(otherwise: .failure(StatesError(ErrorName.timeout)))
+            return await group.firstAnswer(otherwise: .failure(StatesError.timedOut))
         }
     }
 }
@@ -262,22 +268,5 @@ extension StatesError {
         if !error.isEmpty { members["error"] = .string(error) }
         if let cause { members["cause"] = .string(cause) }
         return .object(members)
-    }
-}
-
-/// Version-4 UUID text from 128 random bits.
-enum UUIDText {
-    static func make(high: UInt64, low: UInt64) -> String {
-        var bytes: [UInt8] = []
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: high >> UInt64(shift))) }
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: low >> UInt64(shift))) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { byte -> String in
-            let text = String(byte, radix: 16)
-            return text.count == 1 ? "0" + text : text
-        }
-        return hex[0..<4].joined() + "-" + hex[4..<6].joined() + "-" + hex[6..<8].joined() + "-" + hex[8..<10].joined() + "-"
-            + hex[10..<16].joined()
     }
 }

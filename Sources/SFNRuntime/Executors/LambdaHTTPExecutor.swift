@@ -37,7 +37,7 @@ public struct LambdaHTTPExecutor: LambdaFunction {
             switch error {
             case .timedOut:
                 throw StatesError(
-                    ErrorName.timeout,
+                    StatesErrorName.timeout,
                     cause: "The function '\(name)' did not answer within \(JSONNumberFormat.text(for: timeoutSeconds ?? 900)) seconds.")
             case .invalidURL:
                 throw StatesError("Lambda.SdkClientException", cause: "The endpoint URL '\(baseURL)' is not valid: \(error).")

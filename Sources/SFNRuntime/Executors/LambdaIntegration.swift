@@ -40,7 +40,7 @@ public struct LambdaRouter: TaskExecutor {
         }
         guard let reference = LambdaFunctionReference(request.resource) else {
             throw StatesError(
-                ErrorName.taskFailed, cause: "The resource '\(request.resource)' does not name a Lambda function.")
+                StatesErrorName.taskFailed, cause: "The resource '\(request.resource)' does not name a Lambda function.")
         }
         let location = ExecutionLocation(context: request.context)
         let arn = reference.arn(defaultRegion: location.region, defaultAccountId: location.accountId)
@@ -66,7 +66,7 @@ public struct LambdaRouter: TaskExecutor {
     private func invokeIntegration(_ request: TaskRequest) async throws(StatesError) -> JSON {
         guard case .object(let parameters) = request.input else {
             throw StatesError(
-                ErrorName.runtime, cause: "The lambda:invoke parameters must be an object, not \(request.input.typeName).")
+                StatesErrorName.runtime, cause: "The lambda:invoke parameters must be an object, not \(request.input.typeName).")
         }
         guard let functionName = parameters["FunctionName"]?.stringValue,
             let reference = LambdaFunctionReference(functionName)
@@ -190,11 +190,7 @@ public struct LambdaRouter: TaskExecutor {
         return String(text.prefix(digits))
     }
 
-    private func uuid() -> String {
-        let raw = hex(32)
-        let characters = Array(raw)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
-    }
+    private func uuid() -> String { UUIDs.make(random) }
 
     private func traceId(context: JSON) -> String {
         let seconds = Self.enteredTime(context: context).map { Int($0.timeIntervalSince1970) } ?? Int(Date().timeIntervalSince1970)

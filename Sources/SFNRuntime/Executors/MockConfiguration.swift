@@ -217,7 +217,7 @@ public final class MockExecutor: TaskExecutor, @unchecked Sendable {
         guard let response = nextResponse(for: request.stateName) else {
             guard let executor = fallback.executor(for: request.resource) else {
                 throw StatesError(
-                    ErrorName.taskFailed,
+                    StatesErrorName.taskFailed,
                     cause: "The state '\(request.stateName)' is not mocked in test case '\(testCase.name)' and no executor is configured for the resource '\(request.resource)'.")
             }
             return try await executor.execute(request)

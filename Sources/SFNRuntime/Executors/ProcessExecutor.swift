@@ -59,7 +59,7 @@ public struct ProcessExecutor: LambdaFunction {
         switch outcome.termination {
         case .timedOut(let seconds):
             throw StatesError(
-                ErrorName.timeout,
+                StatesErrorName.timeout,
                 cause: "The command did not finish within \(JSONNumberFormat.text(for: seconds)) seconds and was killed.")
         case .exited(0):
             return FunctionResponse(

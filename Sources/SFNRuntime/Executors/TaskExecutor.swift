@@ -57,7 +57,7 @@ public struct ClosureExecutor: TaskExecutor {
         } catch let error as StatesError {
             throw error
         } catch is CancellationError {
-            throw StatesError(ErrorName.timeout, cause: "The task was cancelled.")
+            throw StatesError(StatesErrorName.timeout, cause: "The task was cancelled.")
         } catch {
             throw StatesError(String(describing: type(of: error)), cause: String(describing: error))
         }

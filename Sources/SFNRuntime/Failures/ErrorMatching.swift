@@ -5,7 +5,7 @@ public enum ErrorMatching {
     /// Errors the wildcards (`States.ALL`, `States.TaskFailed`) never cover: only a Retrier or
     /// Catcher naming them explicitly does.
     public static func isTerminal(_ error: StatesError) -> Bool {
-        error.error == ErrorName.runtime || error.error == "States.DataLimitExceeded"
+        error.name == .runtime || error.name == .dataLimitExceeded
     }
 
     public static func matches(_ errorEquals: [String], _ error: StatesError) -> Bool {
@@ -13,9 +13,9 @@ public enum ErrorMatching {
         for name in errorEquals {
             if name == error.error { return true }
             if terminal { continue }
-            if name == ErrorName.all { return true }
+            if name == StatesErrorName.all.rawValue { return true }
             // AWS: in Retry and Catch, States.TaskFailed matches any error name except States.Timeout.
-            if name == ErrorName.taskFailed && error.error != ErrorName.timeout { return true }
+            if name == StatesErrorName.taskFailed.rawValue && error.name != .timeout { return true }
         }
         return false
     }

@@ -5,7 +5,7 @@ extension Interpreter {
     /// Choice: the first rule that holds decides the next state; else Default; else
     /// States.NoChoiceMatched.
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
-    func runChoice(_ entry: StateEntry, _ plan: ChoicePlan, path: inout PathContext) throws(StatesError) -> StepOutcome {
+    func runChoice(_ entry: StateEntry, _ choice: ChoiceState, path: inout PathContext) throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         switch entry.state.flow {
         case .jsonPath(let flow):
@@ -16,8 +16,8 @@ extension Interpreter {
                 throw stateFailure(error, entry)
             }
             let ruleScope = scope(selected, context: context, path: path)
-            for branch in plan.branches {
-                guard case .rule(let rule) = branch.condition else { continue }
+            for (offset, branch) in choice.choices.enumerated() {
+                guard case .jsonPath(let rule) = branch.rule else { continue }
                 let holds: Bool
                 do {
                     holds = try rule.evaluate(ruleScope)
@@ -25,15 +25,16 @@ extension Interpreter {
                     throw stateFailure(error, entry)
                 }
                 if holds {
-                    return try leaveChoice(entry, to: branch.next, assign: branch.assign, value: selected, context: context, path: &path)
+                    return try leaveChoice(
+                        entry, to: entry.state.choiceTargets[offset], assign: branch.assign, value: selected, context: context, path: &path)
                 }
             }
-            guard let defaultNext = plan.defaultNext else { throw noChoiceMatched(entry) }
+            guard let defaultNext = entry.state.defaultTarget else { throw noChoiceMatched(entry) }
             return try leaveChoice(entry, to: defaultNext, assign: entry.state.assign, value: selected, context: context, path: &path)
         case .jsonata(let flow):
             let bindings = jsonataBindings(entry, context: context, path: path)
-            for branch in plan.branches {
-                guard case .jsonata(let condition) = branch.condition else { continue }
+            for (offset, branch) in choice.choices.enumerated() {
+                guard case .condition(let condition) = branch.rule else { continue }
                 let value: JSON?
                 do {
                     value = try condition.evaluateAllowingUndefined(bindings)
@@ -45,18 +46,18 @@ extension Interpreter {
                 case .bool(let flag)?: holds = flag
                 default:
                     throw stateFailure(
-                        StatesError.queryEvaluation(
-                            "The JSONata expression '\(condition.wholeExpressionSource ?? "")' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")"),
+                        StatesError.jsonataUnexpectedType(
+                            condition.wholeExpressionSource ?? "", field: "Condition", expected: "boolean", value: value),
                         entry)
                 }
                 if holds {
                     let assigned = try assignments(branch.assign, entry, value: entry.input, context: context, path: path)
                     let output = try jsonataOutput(branch.output ?? flow.output, entry, context: context, result: nil, path: path)
                     try commit(assigned, entry, path: &path)
-                    return StepOutcome(next: branch.next, output: output)
+                    return StepOutcome(next: entry.state.choiceTargets[offset], output: output)
                 }
             }
-            guard let defaultNext = plan.defaultNext else { throw noChoiceMatched(entry) }
+            guard let defaultNext = entry.state.defaultTarget else { throw noChoiceMatched(entry) }
             let assigned = try assignments(entry.state.assign, entry, value: entry.input, context: context, path: path)
             let output = try jsonataOutput(flow.output, entry, context: context, result: nil, path: path)
             try commit(assigned, entry, path: &path)
@@ -65,7 +66,7 @@ extension Interpreter {
     }
 
     private func leaveChoice(
-        _ entry: StateEntry, to next: Int, assign: AssignmentPlan?, value: JSON, context: JSON, path: inout PathContext
+        _ entry: StateEntry, to next: Int, assign: Assignment?, value: JSON, context: JSON, path: inout PathContext
     ) throws(StatesError) -> StepOutcome {
         let assigned = try assignments(assign, entry, value: value, context: context, path: path)
         let output: JSON
@@ -83,6 +84,6 @@ extension Interpreter {
     }
 
     private func noChoiceMatched(_ entry: StateEntry) -> StatesError {
-        stateFailure(StatesError(ErrorName.noChoiceMatched, cause: "No Matches!"), entry)
+        stateFailure(StatesError.noChoiceMatched, entry)
     }
 }

@@ -4,7 +4,7 @@ import SFNLanguage
 extension Interpreter {
     /// Fail: raises its Error and Cause (literal, from a path, or from JSONata).
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
-    func runFail(_ entry: StateEntry, _ plan: FailPlan, path: inout PathContext) throws(StatesError) -> StepOutcome {
+    func runFail(_ entry: StateEntry, _ plan: FailState, path: inout PathContext) throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         let error = try text(of: plan.error, field: "ErrorPath", entry, context: context, path: path)
         let cause = try text(of: plan.cause, field: "CausePath", entry, context: context, path: path)
@@ -24,22 +24,16 @@ extension Interpreter {
         case (_, .string(let text)?):
             return text
         case (.path(let expression, let field), nil):
-            throw stateFailure(
-                StatesError.runtime(
-                    "The JSONPath '\(expression.text)' specified for the field '\(field)' could not be found in the input '\(entry.input.compactText)'"),
-                entry)
+            throw stateFailure(StatesError.failPathNotFound(path: expression.text, field: field, input: entry.input), entry)
         case (.path(let expression, let field), let other?):
+            throw stateFailure(StatesError.failPathNotString(path: expression.text, field: field, value: other), entry)
+        case (.expression(let template), let other):
             throw stateFailure(
-                StatesError.runtime(
-                    "The JSONPath '\(expression.text)' specified for the field '\(field)' did not resolve to a string: \(other.compactText)"),
-                entry)
-        case (.jsonata(let template, let field), let other):
-            throw stateFailure(
-                StatesError.queryEvaluation(
-                    "The JSONata expression '\(template.wholeExpressionSource ?? "")' specified for the field '\(field)' returned an unexpected result type. Expected 'string', but was '\(other?.typeName ?? "undefined")' for value: \(other?.compactText ?? "undefined")"),
+                StatesError.jsonataUnexpectedType(
+                    template.wholeExpressionSource ?? "", field: template.fieldName, expected: "string", value: other),
                 entry)
         case (.literal, let other), (.intrinsic, let other):
-            return other.map(Self.plain)
+            return other.map(StatesError.plainText)
         }
     }
 }

@@ -4,7 +4,7 @@ import SFNLanguage
 extension Interpreter {
     /// Map: runs the item processor once per item; the result is the outputs in item order.
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
-    func runMap(_ entry: StateEntry, _ plan: MapPlan, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+    func runMap(_ entry: StateEntry, _ plan: MapState, processor: MachinePlan, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         let (effective, items) = try mapItems(entry, plan, context: context, path: path)
         let maxConcurrency = try mapMaxConcurrency(entry, plan, input: effective, context: context, path: path)
@@ -17,7 +17,6 @@ extension Interpreter {
         let base = path
         let stateName = entry.state.name
         let inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
-        let processor = plan.processor
         let outcomes = await runConcurrently(
             count: inputs.count, maxConcurrency: maxConcurrency, inline: processor.isPurelyComputational,
             stopOnFailure: tolerance == nil
@@ -61,16 +60,14 @@ extension Interpreter {
         }
         if let tolerance, failures > 0, tolerance.isExceeded(failures: failures, total: inputs.count) {
             path.previousEventId = history.record("MapStateFailed", previous: path.previousEventId, at: path.timeline.now)
-            throw StatesError(
-                ErrorName.exceedToleratedFailureThreshold,
-                cause: "The specified tolerated failure threshold was exceeded")
+            throw StatesError.toleratedFailureThresholdExceeded
         }
         path.previousEventId = history.record("MapStateSucceeded", previous: path.previousEventId, at: path.timeline.now)
         return try finish(entry, result: .array(results), context: context, path: &path)
     }
 
     /// The Map's effective input and the items to iterate over.
-    private func mapItems(_ entry: StateEntry, _ plan: MapPlan, context: JSON, path: PathContext) throws(StatesError) -> (JSON, [JSON]) {
+    private func mapItems(_ entry: StateEntry, _ plan: MapState, context: JSON, path: PathContext) throws(StatesError) -> (JSON, [JSON]) {
         switch entry.state.flow {
         case .jsonPath(let flow):
             let effective: JSON
@@ -82,15 +79,13 @@ extension Interpreter {
                 throw stateFailure(error, entry)
             }
             guard case .array(let items) = selected else {
-                throw stateFailure(
-                    StatesError.runtime("Map state input must be an array but was: \(selected.compactText)"), entry)
+                throw stateFailure(StatesError.mapInputNotArray(selected, jsonata: false), entry)
             }
             return (effective, items)
         case .jsonata:
             guard let template = plan.items else {
                 guard case .array(let items) = entry.input else {
-                    throw stateFailure(
-                        StatesError.queryEvaluation("Map state input must be an array but was: \(entry.input.compactText)"), entry)
+                    throw stateFailure(StatesError.mapInputNotArray(entry.input, jsonata: true), entry)
                 }
                 return (entry.input, items)
             }
@@ -103,15 +98,9 @@ extension Interpreter {
             guard case .array(let items)? = value else {
                 let source = template.wholeExpressionSource ?? ""
                 if let value {
-                    throw stateFailure(
-                        StatesError.queryEvaluation(
-                            "The JSONata expression '\(source)' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '\(value.typeName)' for value: \(value.compactText)"),
-                        entry)
+                    throw stateFailure(StatesError.jsonataUnexpectedType(source, field: "Items", expected: "array", value: value), entry)
                 }
-                throw stateFailure(
-                    StatesError.queryEvaluation(
-                        "The JSONata expression '\(source)' specified for the field 'Items' returned nothing (undefined)."),
-                    entry)
+                throw stateFailure(StatesError.jsonataUndefined(source, field: "Items"), entry)
             }
             return (entry.input, items)
         }
@@ -119,7 +108,7 @@ extension Interpreter {
 
     /// Each iteration's input: the item, or ItemSelector applied with `$$.Map.Item`.
     private func iterationInputs(
-        _ entry: StateEntry, _ plan: MapPlan, items: [JSON], effective: JSON, context: JSON, path: PathContext
+        _ entry: StateEntry, _ plan: MapState, items: [JSON], effective: JSON, context: JSON, path: PathContext
     ) throws(StatesError) -> [JSON] {
         var inputs: [JSON] = []
         if let batchSize = try mapBatchSize(entry, plan, input: effective, context: context, path: path) {
@@ -127,7 +116,7 @@ extension Interpreter {
             while index < items.count {
                 let batch = Array(items[index..<min(index + batchSize, items.count)])
                 var members: JSONObject = [:]
-                if let batchInput = plan.batchInput { members["BatchInput"] = batchInput }
+                if let batchInput = plan.itemBatcher?.batchInput { members["BatchInput"] = batchInput }
                 members["Items"] = .array(batch)
                 inputs.append(.object(members))
                 index += batchSize
@@ -153,29 +142,26 @@ extension Interpreter {
         return inputs
     }
 
-    private func mapBatchSize(_ entry: StateEntry, _ plan: MapPlan, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int? {
-        guard let source = plan.maxItemsPerBatch else { return nil }
+    private func mapBatchSize(_ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int? {
+        guard let source = plan.itemBatcher?.maxItemsPerBatch else { return nil }
         let value = try mapNumber(source, entry, input: input, context: context, path: path)
         guard let size = value?.intValue, size > 0 else { return nil }
         return size
     }
 
-    private func mapMaxConcurrency(_ entry: StateEntry, _ plan: MapPlan, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int {
+    private func mapMaxConcurrency(_ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int {
         guard let source = plan.maxConcurrency else { return 0 }
         let value = try mapNumber(source, entry, input: input, context: context, path: path)
         guard let value, let limit = value.intValue, limit >= 0 else {
             if case .path(let expression, let field) = source {
-                throw stateFailure(
-                    StatesError.runtime(
-                        "The \(field) field refers to value \"\(value.map(Self.plain) ?? "null")\" which is not a valid integer: \(expression.text)"),
-                    entry)
+                throw stateFailure(StatesError.pathValueNotNumber(field: field, value: value, kind: "integer", path: expression.text), entry)
             }
-            throw stateFailure(StatesError.runtime("MaxConcurrency must be a non-negative integer."), entry)
+            throw stateFailure(StatesError.numberOutOfRange("MaxConcurrency must be a non-negative integer."), entry)
         }
         return limit
     }
 
-    private func mapTolerance(_ entry: StateEntry, _ plan: MapPlan, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> FailureTolerance? {
+    private func mapTolerance(_ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> FailureTolerance? {
         var tolerance = FailureTolerance()
         var any = false
         if let source = plan.toleratedFailureCount {
@@ -183,13 +169,11 @@ extension Interpreter {
             guard let value, let count = value.intValue else {
                 if case .path(let expression, let field) = source {
                     throw stateFailure(
-                        StatesError.runtime(
-                            "The \(field) field refers to value \"\(value.map(Self.plain) ?? "null")\" which is not a valid integer: \(expression.text)"),
-                        entry)
+                        StatesError.pathValueNotNumber(field: field, value: value, kind: "integer", path: expression.text), entry)
                 }
-                throw stateFailure(StatesError.runtime("ToleratedFailureCount must be an integer."), entry)
+                throw stateFailure(StatesError.numberOutOfRange("ToleratedFailureCount must be an integer."), entry)
             }
-            guard count >= 0 else { throw stateFailure(StatesError.runtime("ToleratedFailureCount cannot be negative."), entry) }
+            guard count >= 0 else { throw stateFailure(StatesError.numberOutOfRange("ToleratedFailureCount cannot be negative."), entry) }
             tolerance.count = count
             any = true
         }
@@ -198,14 +182,12 @@ extension Interpreter {
             guard let value, let percentage = value.doubleValue else {
                 if case .path(let expression, let field) = source {
                     throw stateFailure(
-                        StatesError.runtime(
-                            "The \(field) field refers to value \"\(value.map(Self.plain) ?? "null")\" which is not a valid float: \(expression.text)"),
-                        entry)
+                        StatesError.pathValueNotNumber(field: field, value: value, kind: "float", path: expression.text), entry)
                 }
-                throw stateFailure(StatesError.runtime("ToleratedFailurePercentage must be between 0 and 100."), entry)
+                throw stateFailure(StatesError.numberOutOfRange("ToleratedFailurePercentage must be between 0 and 100."), entry)
             }
             guard percentage >= 0, percentage <= 100 else {
-                throw stateFailure(StatesError.runtime("ToleratedFailurePercentage must be between 0 and 100."), entry)
+                throw stateFailure(StatesError.numberOutOfRange("ToleratedFailurePercentage must be between 0 and 100."), entry)
             }
             tolerance.percentage = percentage
             any = true

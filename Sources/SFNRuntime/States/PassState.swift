@@ -21,7 +21,7 @@ extension Interpreter {
                 output = entry.input
             }
             try commit(assigned, entry, path: &path)
-            return StepOutcome(next: nextIndex(entry.state), output: output)
+            return StepOutcome(next: entry.state.next, output: output)
         }
     }
 }

@@ -25,7 +25,7 @@ extension Interpreter {
     /// The async part is kept to the call itself: everything before and after runs in plain
     /// functions, so a task parked on a callback holds a small async frame.
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
-    func runTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+    func runTask(_ entry: StateEntry, _ plan: TaskState, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         let prepared = try prepareTask(entry, plan, retryCount: retryCount, path: &path)
         let outcome = await invoke(prepared.request, pattern: prepared.pattern)
         return try completeTask(entry, prepared, outcome: outcome, path: &path)
@@ -39,7 +39,7 @@ extension Interpreter {
     }
 
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
-    func prepareTask(_ entry: StateEntry, _ plan: TaskPlan, retryCount: Int, path: inout PathContext) throws(StatesError) -> PreparedTask {
+    func prepareTask(_ entry: StateEntry, _ plan: TaskState, retryCount: Int, path: inout PathContext) throws(StatesError) -> PreparedTask {
         let pattern = IntegrationPattern(resource: plan.resource)
         let token = pattern == .waitForTaskToken ? run.configuration.tokens.issue() : nil
         let context = run.context(
@@ -98,9 +98,7 @@ extension Interpreter {
         switch outcome {
         case .success(let value):
             if PayloadSize.exceeds(value, limit: run.configuration.maxPayloadBytes) {
-                throw StatesError(
-                    "States.DataLimitExceeded",
-                    cause: "The state/task '\(prepared.request.resource)' returned a result with a size exceeding the maximum number of bytes service limit.")
+                throw StatesError.resultTooLarge(stateOrTask: prepared.request.resource)
             }
             result = value
             var details: JSONObject = activity ? [:] : ["resourceType": .string(resourceType), "resource": .string(resourceName)]
@@ -111,7 +109,7 @@ extension Interpreter {
                 detailsKey: activity ? "activitySucceededEventDetails" : "taskSucceededEventDetails",
                 details: history.wantsDetails ? .object(details) : nil)
         case .failure(let failure):
-            let timedOut = failure.error == ErrorName.timeout || failure.error == ErrorName.heartbeatTimeout
+            let timedOut = failure.name == .timeout || failure.name == .heartbeatTimeout
             var details: JSONObject = activity ? [:] : ["resourceType": .string(resourceType), "resource": .string(resourceName)]
             details["error"] = .string(failure.error)
             if let cause = failure.cause { details["cause"] = .string(cause) }
@@ -136,17 +134,15 @@ extension Interpreter {
         } catch {
             throw stateFailure(error, entry)
         }
-        guard let value, let seconds = value.intValue, seconds > 0 else {
+        // AWS takes 1...99999999 seconds here, as it does for the literal field.
+        guard let value, let seconds = value.intValue, seconds > 0, seconds <= Self.longestTaskSeconds else {
             switch source {
             case .path(let expression, let pathField):
                 throw stateFailure(
-                    StatesError.runtime(
-                        "The \(pathField) field refers to value \"\(value.map(Self.plain) ?? "null")\" which is not a valid positive integer: \(expression.text)"),
-                    entry)
-            case .jsonata(let template, _):
+                    StatesError.pathValueNotNumber(field: pathField, value: value, kind: "positive integer", path: expression.text), entry)
+            case .expression(let template):
                 throw stateFailure(
-                    StatesError.queryEvaluation(
-                        "The JSONata expression '\(template.wholeExpressionSource ?? "")' specified for the field '\(field)' returned an unexpected result type. Expected 'integer', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")"),
+                    StatesError.jsonataUnexpectedType(template.wholeExpressionSource ?? "", field: field, expected: "integer", value: value),
                     entry)
             case .literal, .intrinsic:
                 return nil
@@ -154,6 +150,9 @@ extension Interpreter {
         }
         return seconds
     }
+
+    /// The largest TimeoutSeconds and HeartbeatSeconds AWS accepts.
+    static let longestTaskSeconds = 99_999_999
 
     /// Runs the executor (and, for callbacks, waits for the token) under the task's timeouts.
     private func invoke(_ request: TaskRequest, pattern: IntegrationPattern) async -> Result<JSON, StatesError> {
@@ -191,13 +190,13 @@ extension Interpreter {
         switch await tokens.wait(for: token) {
         case .success(let value)?: .success(value)
         case .failure(let error)?: .failure(error)
-        case nil: .failure(StatesError(ErrorName.timeout))
+        case nil: .failure(StatesError.timedOut)
         }
     }
 
     static func unrouted(_ resource: String) -> StatesError {
         StatesError(
-            ErrorName.taskFailed,
+            StatesErrorName.taskFailed,
             cause: "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry.")
     }
 
@@ -210,12 +209,12 @@ extension Interpreter {
             if let timeoutSeconds = request.timeoutSeconds {
                 group.addTask {
                     do {
-                        try await Task.sleep(nanoseconds: UInt64(timeoutSeconds) * 1_000_000_000)
+                        try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: Durations.milliseconds(seconds: timeoutSeconds)))
                     } catch {
                         return nil
                     }
                     // AWS reports a task timeout with an empty cause.
-                    return .failure(StatesError(ErrorName.timeout, cause: ""))
+                    return .failure(StatesError(.timeout, cause: ""))
                 }
             }
             if let heartbeatLimit, let token = request.taskToken {
@@ -223,7 +222,7 @@ extension Interpreter {
                     await watchHeartbeat(token: token, tokens: tokens, seconds: heartbeatLimit)
                 }
             }
-            return await group.firstAnswer(otherwise: .failure(StatesError(ErrorName.timeout)))
+            return await group.firstAnswer(otherwise: .failure(StatesError.timedOut))
         }
     }
 
@@ -234,10 +233,10 @@ extension Interpreter {
         while true {
             let waitFor = clock.remaining(limitSeconds: seconds)
             if waitFor <= 0 {
-                return .failure(StatesError(ErrorName.heartbeatTimeout))
+                return .failure(StatesError.heartbeatTimedOut)
             }
             do {
-                try await Task.sleep(nanoseconds: UInt64(waitFor) * 1_000_000)
+                try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: waitFor))
             } catch {
                 return nil
             }

@@ -43,15 +43,15 @@ public struct Timeline: Sendable {
         guard milliseconds > 0 else { return }
         switch mode {
         case .real:
-            try await Task.sleep(nanoseconds: UInt64(milliseconds) * 1_000_000)
+            try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: milliseconds))
         case .virtual:
             try Task.checkCancellation()
-            virtualNow += milliseconds
+            virtualNow = Durations.adding(milliseconds, to: virtualNow)
         }
     }
 
     public mutating func sleep(until instant: EpochMilliseconds) async throws {
-        try await sleep(milliseconds: instant - now)
+        try await sleep(milliseconds: Durations.difference(instant, now))
     }
 
     /// Continues after concurrent paths have finished: virtual time resumes from the latest one.

@@ -171,7 +171,7 @@ public struct ActivityExecutor: TaskExecutor {
                         }
                         continue
                     }
-                    if remaining <= 0 { return .failure(StatesError(ErrorName.heartbeatTimeout)) }
+                    if remaining <= 0 { return .failure(StatesError(StatesErrorName.heartbeatTimeout)) }
                     do {
                         try await Task.sleep(nanoseconds: UInt64(remaining) * 1_000_000)
                     } catch {
@@ -179,7 +179,7 @@ public struct ActivityExecutor: TaskExecutor {
                     }
                 }
             }
-            return await group.firstAnswer(otherwise: .failure(StatesError(ErrorName.heartbeatTimeout)))
+            return await group.firstAnswer(otherwise: .failure(StatesError(StatesErrorName.heartbeatTimeout)))
         }
     }
 
@@ -189,7 +189,7 @@ public struct ActivityExecutor: TaskExecutor {
         switch await tokens.wait(for: token, onHeartbeat: onHeartbeat) {
         case .success(let value)?: .success(value)
         case .failure(let error)?: .failure(error)
-        case nil: .failure(StatesError(ErrorName.timeout))
+        case nil: .failure(StatesError(StatesErrorName.timeout))
         }
     }
 }

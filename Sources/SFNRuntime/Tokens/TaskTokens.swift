@@ -109,13 +109,13 @@ public final class TaskTokenRegistry: @unchecked Sendable {
         let waiter = waiters.removeValue(forKey: token)
         timedOut.insert(token)
         lock.unlock()
-        waiter?.continuation?.resume(returning: .failure(StatesError(ErrorName.timeout)))
+        waiter?.continuation?.resume(returning: .failure(StatesError(StatesErrorName.timeout)))
     }
 
     /// Ends the wait of a parked execution that is being stopped, as cancelling a waiting task would:
     /// later callbacks are refused as timed out. Does nothing once the token's callback has arrived.
     func cancel(_ token: String) {
-        let timeout = TaskTokenOutcome.failure(StatesError(ErrorName.timeout))
+        let timeout = TaskTokenOutcome.failure(StatesError(StatesErrorName.timeout))
         lock.lock()
         guard let waiter = waiters.removeValue(forKey: token) else {
             lock.unlock()

@@ -1,0 +1,141 @@
+import SFNJSON
+
+// Every failure sfn raises itself, with AWS's wording, in one place. Each factory is named for
+// the situation; where AWS's text was recorded (the conformance corpus), the wording is AWS's.
+
+extension StatesError {
+    // MARK: Limits
+
+    /// A state's or task's result over the payload limit (AWS names the task's resource when a
+    /// Task's service result is too large, the state otherwise).
+    public static func resultTooLarge(stateOrTask name: String) -> StatesError {
+        StatesError(
+            .dataLimitExceeded,
+            cause: "The state/task '\(name)' returned a result with a size exceeding the maximum number of bytes service limit.")
+    }
+
+    /// A state's `Assign` over the payload limit.
+    public static func assignedVariablesTooLarge(state: String) -> StatesError {
+        StatesError(
+            .dataLimitExceeded,
+            cause: "The state '\(state)' assigned variables with a size exceeding the maximum number of bytes service limit.")
+    }
+
+    /// An execution's input over the payload limit.
+    public static let executionInputTooLarge = StatesError(
+        .dataLimitExceeded, cause: "The execution input exceeds the maximum number of bytes service limit.")
+
+    /// The execution wrote as many history events as it may.
+    public static func historyLimitReached(_ limit: Int) -> StatesError {
+        .runtime("The execution reached the maximum number of history events (\(limit)).")
+    }
+
+    // MARK: Ending paths
+
+    public static let timedOut = StatesError(.timeout)
+    public static let heartbeatTimedOut = StatesError(.heartbeatTimeout)
+    public static let aborted = StatesError(.aborted)
+    /// A path cancelled because a sibling branch or iteration failed.
+    public static let cancelled = StatesError(.cancelled)
+
+    // MARK: The state machinery
+
+    /// AWS's prefix for failures the state machinery itself raises (paths, templates, intrinsics).
+    public func raised(inState state: String, enteredEventId: Int) -> StatesError {
+        let prefix = "An error occurred while executing the state '\(state)' (entered at the event id #\(enteredEventId))."
+        var prefixed = self
+        if let cause, !cause.isEmpty {
+            prefixed.cause = prefix + " " + cause
+        } else {
+            prefixed.cause = prefix
+        }
+        return prefixed
+    }
+
+    /// InputPath, OutputPath, ItemsPath selecting nothing.
+    public static func invalidPath(_ path: String, _ reason: String) -> StatesError {
+        .runtime("Invalid path '\(path)' : \(reason)")
+    }
+
+    public static let noChoiceMatched = StatesError(.noChoiceMatched, cause: "No Matches!")
+
+    public static let toleratedFailureThresholdExceeded = StatesError(
+        .exceedToleratedFailureThreshold, cause: "The specified tolerated failure threshold was exceeded")
+
+    /// Map items that are not an array (JSONPath: States.Runtime; JSONata: QueryEvaluationError).
+    public static func mapInputNotArray(_ value: JSON, jsonata: Bool) -> StatesError {
+        let cause = "Map state input must be an array but was: \(value.compactText)"
+        return jsonata ? .queryEvaluation(cause) : .runtime(cause)
+    }
+
+    /// A `...Path` number field (MaxConcurrencyPath, TimeoutSecondsPath, ...) whose value is not a
+    /// number of the kind the field takes (`integer`, `positive integer`, `float`).
+    public static func pathValueNotNumber(field: String, value: JSON?, kind: String, path: String) -> StatesError {
+        .runtime("The \(field) field refers to value \"\(value.map(plainText) ?? "null")\" which is not a valid \(kind): \(path)")
+    }
+
+    /// A number field out of the range AWS accepts, e.g. "MaxConcurrency must be a non-negative integer."
+    public static func numberOutOfRange(_ requirement: String) -> StatesError {
+        .runtime(requirement)
+    }
+
+    // MARK: Wait
+
+    public static let waitTooLong = StatesError.runtime("Wait state delay is too long.")
+
+    public static func pathFindsNothing(_ field: String, path: String) -> StatesError {
+        .runtime("The \(field) parameter does not reference an input value: \(path)")
+    }
+
+    public static func secondsPathNotLong(path: String, value: JSON) -> StatesError {
+        .runtime("The SecondsPath parameter cannot be parsed as a long value: \(path) == \(plainText(value))")
+    }
+
+    public static func timestampPathNotTimestamp(path: String, value: JSON) -> StatesError {
+        .runtime(
+            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: \(path) == \(plainText(value))")
+    }
+
+    public static func timestampNotTimestamp(_ value: JSON?, jsonata: Bool) -> StatesError {
+        let cause =
+            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: \(value.map(plainText) ?? "undefined")"
+        return jsonata ? .queryEvaluation(cause) : .runtime(cause)
+    }
+
+    // MARK: Fail
+
+    public static func failPathNotFound(path: String, field: String, input: JSON) -> StatesError {
+        .runtime("The JSONPath '\(path)' specified for the field '\(field)' could not be found in the input '\(input.compactText)'")
+    }
+
+    public static func failPathNotString(path: String, field: String, value: JSON) -> StatesError {
+        .runtime("The JSONPath '\(path)' specified for the field '\(field)' did not resolve to a string: \(value.compactText)")
+    }
+
+    // MARK: JSONata
+
+    public static func jsonataUndefined(_ expression: String, field: String) -> StatesError {
+        .queryEvaluation("The JSONata expression '\(expression)' specified for the field '\(field)' returned nothing (undefined).")
+    }
+
+    public static func jsonataThrew(_ expression: String, field: String, code: String, message: String) -> StatesError {
+        .queryEvaluation(
+            "The JSONata expression '\(expression)' specified for the field '\(field)' threw an error during evaluation. \(code): \(message)")
+    }
+
+    public static func jsonataUnsupportedResult(_ expression: String, field: String) -> StatesError {
+        .queryEvaluation("The JSONata expression '\(expression)' specified for the field '\(field)' returned an unsupported result type.")
+    }
+
+    /// A JSONata field whose value is not of the type the field takes (`integer`, `boolean`, `array`, `string`).
+    public static func jsonataUnexpectedType(_ expression: String, field: String, expected: String, value: JSON?) -> StatesError {
+        .queryEvaluation(
+            "The JSONata expression '\(expression)' specified for the field '\(field)' returned an unexpected result type. Expected '\(expected)', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")")
+    }
+
+    /// Values as AWS quotes them in messages: strings bare, everything else as JSON.
+    public static func plainText(_ value: JSON) -> String {
+        if case .string(let text) = value { return text }
+        return value.compactText
+    }
+}

@@ -1,0 +1,30 @@
+import SFNJSON
+
+// Parallel: Branches, each a machine of its own.
+
+extension DefinitionParser {
+    mutating func parallel(_ reader: inout FieldReader, depth: Int) -> StateKind? {
+        let pointer = reader.pointer
+        guard let value = reader.fields["Branches"] else {
+            report(.requiredFields(["Branches"], at: pointer))
+            return nil
+        }
+        guard case .array(let branchValues) = value else {
+            report(.wrongType("Branches", expected: "an array", at: pointer / "Branches"))
+            return nil
+        }
+        if branchValues.isEmpty { report(.emptyArray("Branches", at: pointer / "Branches")) }
+        var branches: [StateMachine] = []
+        for (index, branchValue) in branchValues.enumerated() {
+            let branchPointer = pointer / "Branches" / index
+            guard case .object(let fields) = branchValue else {
+                report(.wrongType("Branches", expected: "an array of objects", at: branchPointer))
+                continue
+            }
+            if let branch = machine(fields, at: branchPointer, language: machineLanguage, scope: .branch, depth: depth + 1) {
+                branches.append(branch)
+            }
+        }
+        return .parallel(ParallelState(branches: branches))
+    }
+}

@@ -1,0 +1,35 @@
+import SFNJSON
+
+// Task: Resource, TimeoutSeconds and HeartbeatSeconds (or their paths), Credentials.
+
+extension DefinitionParser {
+    mutating func task(_ reader: inout FieldReader) -> StateKind? {
+        let pointer = reader.pointer
+        guard let resourceValue = reader.fields["Resource"] else {
+            report(.requiredFields(["Resource"], at: pointer))
+            return nil
+        }
+        guard case .string(let resource) = resourceValue else {
+            report(.wrongType("Resource", expected: "a string", at: pointer / "Resource"))
+            return nil
+        }
+        if !resource.hasPrefix("arn:") {
+            report(.invalidResource(at: pointer / "Resource"))
+        }
+        let timeout = reader.number("TimeoutSeconds", pathField: "TimeoutSecondsPath", minimum: 1, maximum: 99_999_999)
+        let heartbeat = reader.number(
+            "HeartbeatSeconds", pathField: "HeartbeatSecondsPath", minimum: 1, maximum: 99_999_999)
+        if let timeoutLimit = timeout?.literalInt, let heartbeatLimit = heartbeat?.literalInt, heartbeatLimit >= timeoutLimit {
+            report(.heartbeatNotBelowTimeout(at: pointer / "HeartbeatSeconds"))
+        }
+        var credentials: JSON?
+        if let value = reader.fields["Credentials"] {
+            if case .object = value {
+                credentials = value
+            } else {
+                report(.wrongType("Credentials", expected: "an object", at: pointer / "Credentials"))
+            }
+        }
+        return .task(TaskState(resource: resource, timeoutSeconds: timeout, heartbeatSeconds: heartbeat, credentials: credentials))
+    }
+}

@@ -1,0 +1,64 @@
+import SFNJSON
+import SFNJSONata
+import SFNLanguage
+
+/// Evaluating the JSONata field values the parser compiled (Arguments, Output, Assign, Items,
+/// Condition, ...): each `{% %}` expression in place, with AWS's QueryEvaluationError causes.
+extension JSONataValue {
+    func evaluate(_ environment: JSONataBindings) throws(StatesError) -> JSON {
+        switch self {
+        case .constant(let value):
+            return value
+        case .expression(let expression, let field):
+            guard let value = try Self.run(expression, field: field, environment) else {
+                throw StatesError.jsonataUndefined(Self.quoted(expression), field: field)
+            }
+            return value
+        case .object(let nodes):
+            var members = JSONObject(minimumCapacity: nodes.count)
+            for (key, child) in nodes { members[key] = try child.evaluate(environment) }
+            return .object(members)
+        case .array(let nodes):
+            var elements: [JSON] = []
+            elements.reserveCapacity(nodes.count)
+            for child in nodes { elements.append(try child.evaluate(environment)) }
+            return .array(elements)
+        }
+    }
+
+    /// Evaluates, allowing the whole value to be undefined (nil), as Choice conditions need.
+    func evaluateAllowingUndefined(_ environment: JSONataBindings) throws(StatesError) -> JSON? {
+        if case .expression(let expression, let field) = self {
+            return try Self.run(expression, field: field, environment)
+        }
+        return try evaluate(environment)
+    }
+
+    /// The field AWS names when the whole value is one expression (`Seconds`, `Error`, ...).
+    var fieldName: String {
+        if case .expression(_, let field) = self { return field }
+        return ""
+    }
+
+    private static func run(_ expression: JSONataExpression, field: String, _ environment: JSONataBindings) throws(StatesError) -> JSON? {
+        let result: JSONataResult
+        do {
+            result = try expression.evaluateResult(environment.input, bindings: environment.bindings, environment: environment.environment)
+        } catch {
+            throw StatesError.jsonataThrew(quoted(expression), field: field, code: error.code, message: error.message)
+        }
+        switch result {
+        case .value(let value): return value
+        case .undefined: return nil
+        case .function:
+            throw StatesError.jsonataUnsupportedResult(quoted(expression), field: field)
+        }
+    }
+}
+
+/// What JSONata expressions of one state see: `$states`, the workflow variables, AWS's functions.
+struct JSONataBindings {
+    var input: JSON?
+    var bindings: [String: JSON]
+    var environment: JSONataEnvironment
+}
