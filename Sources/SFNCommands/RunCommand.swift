@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import SFNJSON
 import SFNLanguage
 import SFNRuntime
@@ -77,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         let definitionJSON = loaded.definition
         let executionInput = try readInput()
 
-        var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: Self.nowMilliseconds()) : RuntimeConfiguration()
+        var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: WallClock.system.now()) : RuntimeConfiguration()
         configuration.recordsHistory = history
         configuration.maxHistoryEvents = maxEvents
         try configureExecutors(&configuration, stateMachineName: loaded.stateMachine ?? Self.machineName(definition))
@@ -209,16 +210,18 @@ struct RunCommand: AsyncParsableCommand {
         return allowed.isEmpty ? "StateMachine" : String(allowed.prefix(80))
     }
 
-    static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
 
 /// Shows which state is running on a terminal, on stderr, so stdout stays clean.
-final class ProgressDisplay: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entered = 0
-    private var current = ""
-    private var lastDraw = Date.distantPast
-    private var drew = false
+final class ProgressDisplay: Sendable {
+    private struct Screen {
+        var entered = 0
+        var current = ""
+        var lastDraw: ContinuousClock.Instant?
+        var drew = false
+    }
+
+    private let screen = Mutex(Screen())
 
     static func startIfTerminal(for execution: Execution, enabled: Bool) -> ProgressDisplay? {
         guard enabled, Terminal.standardErrorIsTerminal else { return nil }
@@ -229,21 +232,21 @@ final class ProgressDisplay: @unchecked Sendable {
 
     private func handle(_ event: HistoryEvent) {
         guard event.type.hasSuffix("StateEntered") else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        entered += 1
-        current = event.details?["name"]?.stringValue ?? current
-        let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.2 else { return }
-        lastDraw = now
-        drew = true
-        Terminal.printErrorInline("\r\u{1B}[K▸ \(entered) states entered · now in \(current)")
+        screen.withLock { screen in
+            screen.entered += 1
+            screen.current = event.details?["name"]?.stringValue ?? screen.current
+            let now = ContinuousClock.now
+            if let last = screen.lastDraw, now - last < .milliseconds(200) { return }
+            screen.lastDraw = now
+            screen.drew = true
+            Terminal.printErrorInline("\r\u{1B}[K▸ \(screen.entered) states entered · now in \(screen.current)")
+        }
     }
 
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if drew { Terminal.printErrorInline("\r\u{1B}[K") }
+        screen.withLock { screen in
+            if screen.drew { Terminal.printErrorInline("\r\u{1B}[K") }
+        }
     }
 }
 

@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func serve() async throws {
-        var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: RunCommand.nowMilliseconds()) : RuntimeConfiguration()
+        var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: WallClock.system.now()) : RuntimeConfiguration()
         configuration.recordsHistory = true
         if let config {
             do {

@@ -64,7 +64,10 @@ extension JSONataEnvironment {
                 guard seedValue.isNumber, let seed = seedValue.doubleValue else {
                     throw signatureError("random", index: 1)
                 }
-                var generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed.rounded(.towardZero))))
+                // Any number seeds the generator: an integer by its value, one beyond 64 bits by its bits.
+                let whole = seed.rounded(.towardZero)
+                let seedBits = Int64(exactly: whole).map { UInt64(bitPattern: $0) } ?? whole.bitPattern
+                var generator = SeededGenerator(seed: seedBits)
                 return .number(Double(generator.next() >> 11) / Double(1 << 53))
             },
             "uuid": JSONataHostFunction { _ throws(JSONataError) in

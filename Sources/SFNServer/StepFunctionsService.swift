@@ -9,6 +9,7 @@ import SFNRuntime
 ///
 /// State sits behind one lock that is never held across an `await`, so a long poll or a
 /// synchronous execution never blocks other clients.
+// @unchecked: the records are only touched with `lock` held (see above); the rest is immutable.
 public final class StepFunctionsService: @unchecked Sendable {
     public let configuration: RuntimeConfiguration
     public let activities: ActivityQueue
@@ -118,7 +119,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         name: String, definition: JSON, text: String, runtime: StateMachineRuntime, roleArn: String, type: String
     ) -> StateMachineRecord {
         sequence += 1
-        let now = Self.nowMilliseconds()
+        let now = nowMilliseconds()
         return StateMachineRecord(
             name: name, arn: machineArn(name), definition: definition, definitionText: text, runtime: runtime, roleArn: roleArn, type: type,
             creationDate: now, updateDate: now, sequence: sequence)
@@ -167,7 +168,7 @@ public final class StepFunctionsService: @unchecked Sendable {
             if let definitionText { record.definitionText = definitionText }
             record.runtime = runtime
             if let roleArn { record.roleArn = roleArn }
-            record.updateDate = max(Self.nowMilliseconds(), record.updateDate + 1)
+            record.updateDate = max(nowMilliseconds(), record.updateDate + 1)
             machines[current.arn] = record
             return record
         }
@@ -265,7 +266,7 @@ public final class StepFunctionsService: @unchecked Sendable {
     private func runtimeForNewExecution(_ machine: StateMachineRecord) throws(ServerError) -> StateMachineRuntime {
         guard case .virtual = configuration.clock else { return machine.runtime }
         var startingNow = configuration
-        startingNow.clock = .virtual(start: Self.nowMilliseconds())
+        startingNow.clock = .virtual(start: nowMilliseconds())
         return try compile(machine.definition, name: machine.name, configuration: startingNow)
     }
 
@@ -363,7 +364,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         try ResourceName.check(name)
         return lock.withLock {
             let arn = activityArn(name)
-            let record = activityRecords[arn] ?? ActivityRecord(name: name, arn: arn, creationDate: Self.nowMilliseconds())
+            let record = activityRecords[arn] ?? ActivityRecord(name: name, arn: arn, creationDate: nowMilliseconds())
             activityRecords[arn] = record
             return ["activityArn": .string(arn), "creationDate": Self.epochSeconds(record.creationDate)]
         }
@@ -416,18 +417,23 @@ public final class StepFunctionsService: @unchecked Sendable {
 
     /// `arn:aws:states:REGION:ACCOUNT:KIND:NAME[:NAME]` with the expected resource kind.
     static func checkArn(_ arn: String, kind: String, parts: Int) throws(ServerError) {
-        let pieces = arn.split(separator: ":", omittingEmptySubsequences: false)
-        guard pieces.count == parts, pieces[0] == "arn", pieces[1].hasPrefix("aws"), pieces[2] == "states",
-            pieces[5] == kind, !pieces[3].isEmpty, !pieces[4].isEmpty, pieces[6...].allSatisfy({ !$0.isEmpty })
+        guard let parsed = ARN(parsing: arn), parsed.partition.hasPrefix("aws"), parsed.service == "states",
+            !parsed.region.isEmpty, !parsed.account.isEmpty, parsed.resourceType == kind,
+            parsed.resourceParts.count == parts - 5, parsed.resourceParts.allSatisfy({ !$0.isEmpty })
         else {
             throw .invalidArn(arn)
         }
     }
 
-    private var arnPrefix: String { "arn:aws:states:\(configuration.region):\(configuration.accountId)" }
-    private func machineArn(_ name: String) -> String { "\(arnPrefix):stateMachine:\(name)" }
-    private func executionArn(machine: String, name: String) -> String { "\(arnPrefix):execution:\(machine):\(name)" }
-    private func activityArn(_ name: String) -> String { "\(arnPrefix):activity:\(name)" }
+    private func machineArn(_ name: String) -> String {
+        ARN.stateMachine(name, region: configuration.region, account: configuration.accountId).description
+    }
+    private func executionArn(machine: String, name: String) -> String {
+        ARN.execution(machine: machine, name: name, region: configuration.region, account: configuration.accountId).description
+    }
+    private func activityArn(_ name: String) -> String {
+        ARN.activity(name, region: configuration.region, account: configuration.accountId).description
+    }
 
     // MARK: Definitions
 
@@ -485,7 +491,8 @@ public final class StepFunctionsService: @unchecked Sendable {
     /// The JSON protocol sends dates as epoch seconds.
     static func epochSeconds(_ milliseconds: EpochMilliseconds) -> JSON { .number(Double(milliseconds) / 1000) }
 
-    static func nowMilliseconds() -> EpochMilliseconds { EpochMilliseconds((Date().timeIntervalSince1970 * 1000).rounded()) }
+    /// Creation and update dates: the configuration's wall clock.
+    private func nowMilliseconds() -> EpochMilliseconds { configuration.wallClock.now() }
 }
 
 struct StateMachineRecord: Sendable {

@@ -166,7 +166,9 @@ struct CloudFormationIntrinsics {
         case "AWS::URLSuffix": .string("amazonaws.com")
         case "AWS::StackName": .string("sfn-local")
         case "AWS::StackId":
-            .string("arn:aws:cloudformation:\(region):\(accountID):stack/sfn-local/00000000-0000-0000-0000-000000000000")
+            .string(
+                ARN(service: "cloudformation", region: region, account: accountID, resource: "stack/sfn-local/00000000-0000-0000-0000-000000000000")
+                    .description)
         case "AWS::NotificationARNs": .array([])
         default: nil
         }
@@ -190,19 +192,21 @@ struct CloudFormationIntrinsics {
 
     private static func arn(of logicalID: String, resource: JSONObject) -> String {
         let name = resourceName(of: logicalID, resource: resource)
-        let prefix = "\(region):\(accountID)"
+        func arn(_ service: String, _ resource: String, regional: Bool = true) -> String {
+            ARN(service: service, region: regional ? region : "", account: regional ? accountID : "", resource: resource).description
+        }
         switch resource["Type"]?.stringValue ?? "" {
-        case "AWS::Lambda::Function", "AWS::Serverless::Function": return "arn:aws:lambda:\(prefix):function:\(name)"
+        case "AWS::Lambda::Function", "AWS::Serverless::Function": return ARN.lambdaFunction(name, region: region, account: accountID).description
         case "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine":
-            return "arn:aws:states:\(prefix):stateMachine:\(name)"
-        case "AWS::SNS::Topic": return "arn:aws:sns:\(prefix):\(name)"
-        case "AWS::SQS::Queue": return "arn:aws:sqs:\(prefix):\(name)"
-        case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable": return "arn:aws:dynamodb:\(prefix):table/\(name)"
-        case "AWS::S3::Bucket": return "arn:aws:s3:::\(name)"
-        case "AWS::Events::EventBus": return "arn:aws:events:\(prefix):event-bus/\(name)"
+            return ARN.stateMachine(name, region: region, account: accountID).description
+        case "AWS::SNS::Topic": return arn("sns", name)
+        case "AWS::SQS::Queue": return arn("sqs", name)
+        case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable": return arn("dynamodb", "table/\(name)")
+        case "AWS::S3::Bucket": return arn("s3", name, regional: false)
+        case "AWS::Events::EventBus": return arn("events", "event-bus/\(name)")
         case let type:
             let service = type.split(separator: "::").dropFirst().first.map { $0.lowercased() } ?? "unknown"
-            return "arn:aws:\(service):\(prefix):\(name)"
+            return arn(service, name)
         }
     }
 

@@ -7,6 +7,7 @@ import SFNLanguage
 /// What every execution of one state machine shares, built once: a parked execution should not
 /// carry its own copy. Immutable; the JSONata environment is already read concurrently by an
 /// execution's Parallel branches and Map iterations, its functions being `@Sendable`.
+// @unchecked: JSONataEnvironment is not declared Sendable; this class never changes it after init.
 final class MachineShared: @unchecked Sendable {
     let stateMachineArn: String
     let stateMachineName: String
@@ -16,14 +17,14 @@ final class MachineShared: @unchecked Sendable {
 
     init(configuration: RuntimeConfiguration, stateMachineName: String) {
         self.stateMachineName = stateMachineName
-        stateMachineArn = "arn:aws:states:\(configuration.region):\(configuration.accountId):stateMachine:\(stateMachineName)"
+        stateMachineArn = ARN.stateMachine(stateMachineName, region: configuration.region, account: configuration.accountId).description
         stateMachineContext = ["Id": .string(stateMachineArn), "Name": .string(stateMachineName)]
         jsonataEnvironment = StepFunctionsJSONata.environment(random: configuration.random)
     }
 }
 
 /// What every path of one execution shares: identity, history, limits, executors.
-final class ExecutionRun: @unchecked Sendable {
+final class ExecutionRun: Sendable {
     let configuration: RuntimeConfiguration
     let history: HistoryRecorder
     let executionArn: String
@@ -50,7 +51,9 @@ final class ExecutionRun: @unchecked Sendable {
         self.machine = machine
         self.input = input
         self.startTime = startTime
-        executionArn = "arn:aws:states:\(configuration.region):\(configuration.accountId):execution:\(machine.stateMachineName):\(executionName)"
+        executionArn = ARN.execution(
+            machine: machine.stateMachineName, name: executionName, region: configuration.region, account: configuration.accountId
+        ).description
         executionContext = [
             "Id": .string(executionArn),
             "Input": input,
@@ -59,7 +62,7 @@ final class ExecutionRun: @unchecked Sendable {
             "RoleArn": .string(configuration.roleArn),
             "RedriveCount": 0,
         ]
-        deadline = timeoutSeconds.map { startTime + Int64($0) * 1000 }
+        deadline = timeoutSeconds.map { Durations.adding(Durations.milliseconds(seconds: $0), to: startTime) }
     }
 
     var stateMachineArn: String { machine.stateMachineArn }

@@ -2,7 +2,10 @@ import SFNJSON
 
 /// How executions run: time, limits, identity and who does Task work.
 public struct RuntimeConfiguration: Sendable {
+    /// Real or virtual time for executions.
     public var clock: ClockMode = .real
+    /// Where real time is read (under `.real`, and for dates outside executions).
+    public var wallClock = WallClock.system
     /// Keep history events (GetExecutionHistory, `--history`). Event ids are counted either way.
     public var recordsHistory = true
     /// AWS ends an execution at 25,000 history events; a runaway loop ends here with a clear error.

@@ -38,7 +38,7 @@ public final class StateMachineRuntime: Sendable {
 
     /// Starts an execution and returns at once.
     public func start(input: JSON = .emptyObject, name executionName: String? = nil) -> Execution {
-        let timeline = Timeline(mode: configuration.clock)
+        let timeline = Timeline(mode: configuration.clock, wall: configuration.wallClock)
         let run = ExecutionRun(
             configuration: configuration, executionName: executionName ?? Self.newName(configuration.random),
             machine: shared, input: input, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
@@ -56,6 +56,7 @@ public final class StateMachineRuntime: Sendable {
 }
 
 /// One execution: await its result, read its history, stop it.
+// @unchecked: `task`, `parkedToken`, `outcome` and `waiters` are only touched with `lock` held.
 public final class Execution: @unchecked Sendable {
     let run: ExecutionRun
     private let lock = NSLock()

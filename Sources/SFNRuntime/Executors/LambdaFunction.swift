@@ -82,13 +82,16 @@ public struct LambdaFunctionReference: Sendable, Equatable {
     /// Parses a FunctionName value or a `arn:aws:lambda:...:function:...` resource; nil when the text
     /// names no function.
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        if parts.count >= 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" {
-            guard !parts[6].isEmpty else { return nil }
+        if let arn = ARN(parsing: text) {
+            let resource = arn.resourceParts
+            guard arn.service == "lambda", resource.count >= 2, resource[0] == "function", !resource[1].isEmpty else { return nil }
             self.init(
-                name: parts[6], qualifier: parts.count > 7 ? parts[7...].joined(separator: ":") : nil,
-                region: parts[3].isEmpty ? nil : parts[3], accountId: parts[4].isEmpty ? nil : parts[4])
-        } else if parts.count >= 3, parts[1] == "function" {
+                name: String(resource[1]), qualifier: resource.count > 2 ? resource[2...].joined(separator: ":") : nil,
+                region: arn.region.isEmpty ? nil : arn.region, accountId: arn.account.isEmpty ? nil : arn.account)
+            return
+        }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.count >= 3, parts[1] == "function" {
             guard !parts[2].isEmpty else { return nil }
             self.init(
                 name: parts[2], qualifier: parts.count > 3 ? parts[3...].joined(separator: ":") : nil, accountId: parts[0])
@@ -102,7 +105,7 @@ public struct LambdaFunctionReference: Sendable, Equatable {
     /// The unqualified function ARN, filling region and account from `defaults` when the reference
     /// does not carry them.
     func arn(defaultRegion: String, defaultAccountId: String, partition: String = "aws") -> String {
-        "arn:\(partition):lambda:\(region ?? defaultRegion):\(accountId ?? defaultAccountId):function:\(name)"
+        ARN.lambdaFunction(name, region: region ?? defaultRegion, account: accountId ?? defaultAccountId, partition: partition).description
     }
 }
 
@@ -113,10 +116,8 @@ struct ExecutionLocation {
 
     init(context: JSON) {
         guard let arn = context["Execution"]?["Id"]?.stringValue ?? context["StateMachine"]?["Id"]?.stringValue else { return }
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        if parts.count > 4, parts[0] == "arn" {
-            if !parts[3].isEmpty { region = String(parts[3]) }
-            if !parts[4].isEmpty { accountId = String(parts[4]) }
-        }
+        guard let parsed = ARN(parsing: arn) else { return }
+        if !parsed.region.isEmpty { region = parsed.region }
+        if !parsed.account.isEmpty { accountId = parsed.account }
     }
 }

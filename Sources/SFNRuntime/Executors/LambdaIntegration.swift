@@ -193,17 +193,14 @@ public struct LambdaRouter: TaskExecutor {
     private func uuid() -> String { UUIDs.make(random) }
 
     private func traceId(context: JSON) -> String {
-        let seconds = Self.enteredTime(context: context).map { Int($0.timeIntervalSince1970) } ?? Int(Date().timeIntervalSince1970)
+        let seconds = Int(Self.enteredTime(context: context) / 1000)
         return "Root=1-\(String(seconds, radix: 16).leftPadded(to: 8))-\(hex(24));Parent=\(hex(16));Sampled=0"
     }
 
-    private static func enteredTime(context: JSON) -> Date? {
-        guard let text = context["State"]?["EnteredTime"]?.stringValue else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+    /// When the state was entered (the execution's clock, virtual or real); the system's time for
+    /// a request without a context.
+    private static func enteredTime(context: JSON) -> EpochMilliseconds {
+        context["State"]?["EnteredTime"]?.stringValue.flatMap(Timestamps.parse) ?? WallClock.system.now()
     }
 
     /// The response's Date header: when the state was entered (the execution's clock, virtual or real).
@@ -212,7 +209,7 @@ public struct LambdaRouter: TaskExecutor {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: enteredTime(context: context) ?? Date())
+        return formatter.string(from: Date(timeIntervalSince1970: Double(enteredTime(context: context)) / 1000))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SFNJSON
 import SFNLanguage
+import Synchronization
 
 /// A problem in a mock configuration file (AWS Step Functions Local's `MockConfigFile.json` format).
 public struct MockConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -197,12 +198,11 @@ public struct MockTestCase: Sendable {
 /// response; past the last one the last response repeats. A mocked `.waitForTaskToken` task does
 /// not wait: its response completes the token at once. Make one executor per execution (the
 /// counters are the execution's).
-public final class MockExecutor: TaskExecutor, @unchecked Sendable {
+public final class MockExecutor: TaskExecutor, Sendable {
     private let testCase: MockTestCase
     private let fallback: ExecutorRegistry
     private let tokens: TaskTokenRegistry?
-    private let lock = NSLock()
-    private var invocations: [String: Int] = [:]
+    private let invocations = Mutex<[String: Int]>([:])
 
     /// - Parameters:
     ///   - fallback: serves states the test case does not mock.
@@ -235,17 +235,16 @@ public final class MockExecutor: TaskExecutor, @unchecked Sendable {
 
     /// How many times `stateName` has been answered from mocks.
     public func invocationCount(of stateName: String) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return invocations[stateName, default: 0]
+        invocations.withLock { $0[stateName, default: 0] }
     }
 
     private func nextResponse(for stateName: String) -> MockedResponse? {
         guard let sequence = testCase.responses[stateName], let last = sequence.last else { return nil }
-        lock.lock()
-        let index = invocations[stateName, default: 0]
-        invocations[stateName] = index + 1
-        lock.unlock()
+        let index = invocations.withLock { counts in
+            let index = counts[stateName, default: 0]
+            counts[stateName] = index + 1
+            return index
+        }
         return index < sequence.count ? sequence[index] : last
     }
 }

@@ -1,26 +1,25 @@
 import Foundation
 import SFNJSON
 import SFNLanguage
+import Synchronization
 
 /// The state machines a runtime knows by ARN and by name, for nested executions.
-public final class StateMachineDirectory: @unchecked Sendable {
-    private let lock = NSLock()
-    private var byName: [String: StateMachineRuntime] = [:]
+public final class StateMachineDirectory: Sendable {
+    private let byName = Mutex<[String: StateMachineRuntime]>([:])
 
     public init() {}
 
     public func add(_ machine: StateMachineRuntime) {
-        lock.withLock { byName[machine.name] = machine }
+        byName.withLock { $0[machine.name] = machine }
     }
 
     /// Resolves `arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION]` or a bare name.
     public func machine(for reference: String) -> StateMachineRuntime? {
-        let parts = reference.split(separator: ":", omittingEmptySubsequences: false)
         var name = reference
-        if reference.hasPrefix("arn:"), let marker = parts.firstIndex(of: "stateMachine"), marker + 1 < parts.count {
-            name = String(parts[marker + 1])
+        if let arn = ARN(parsing: reference), arn.resourceType == "stateMachine", let machineName = arn.resourceName {
+            name = machineName
         }
-        return lock.withLock { byName[name] }
+        return byName.withLock { $0[name] }
     }
 }
 

@@ -1,5 +1,5 @@
-import Foundation
 import SFNJSON
+import Synchronization
 
 /// One execution history event, shaped like GetExecutionHistory's `events[]` entries.
 public struct HistoryEvent: Sendable, Equatable {
@@ -25,59 +25,56 @@ public struct HistoryEvent: Sendable, Equatable {
 
 /// Numbers and (when enabled) keeps an execution's events. Event ids are always counted, even when
 /// events are not kept, because AWS's error causes quote them ("entered at the event id #2").
-public final class HistoryRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var events: [HistoryEvent] = []
-    private var lastId = 0
+public final class HistoryRecorder: Sendable {
+    private struct Book {
+        var events: [HistoryEvent] = []
+        var lastId = 0
+        var observers: [@Sendable (HistoryEvent) -> Void] = []
+    }
+
+    private let book = Mutex(Book())
+    private let detailsWanted: Atomic<Bool>
     public let keepsEvents: Bool
-    /// Whether anyone will read event details (kept events or observers), so callers can skip
-    /// building them.
-    public private(set) var wantsDetails: Bool
-    private var observers: [@Sendable (HistoryEvent) -> Void] = []
 
     public init(keepsEvents: Bool) {
         self.keepsEvents = keepsEvents
-        wantsDetails = keepsEvents
+        detailsWanted = Atomic(keepsEvents)
     }
+
+    /// Whether anyone will read event details (kept events or observers), so callers can skip
+    /// building them. Read without the lock: an observer added meanwhile sees details from its
+    /// next event on.
+    public var wantsDetails: Bool { detailsWanted.load(ordering: .relaxed) }
 
     /// Records an event and returns its id.
     @discardableResult
     public func record(
         _ type: String, previous: Int, at timestamp: EpochMilliseconds, detailsKey: String? = nil, details: JSON? = nil
     ) -> Int {
-        lock.lock()
-        lastId += 1
-        let id = lastId
-        var event: HistoryEvent?
-        if keepsEvents || !observers.isEmpty {
-            event = HistoryEvent(
-                id: id, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey, details: details)
+        let keepsEvents = keepsEvents
+        let (id, event, observers) = book.withLock { book -> (Int, HistoryEvent?, [@Sendable (HistoryEvent) -> Void]) in
+            book.lastId += 1
+            var event: HistoryEvent?
+            if keepsEvents || !book.observers.isEmpty {
+                event = HistoryEvent(
+                    id: book.lastId, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey,
+                    details: details)
+            }
+            if keepsEvents, let event { book.events.append(event) }
+            return (book.lastId, event, book.observers)
         }
-        if keepsEvents, let event { events.append(event) }
-        let currentObservers = observers
-        lock.unlock()
-        if let event { for observer in currentObservers { observer(event) } }
+        if let event { for observer in observers { observer(event) } }
         return id
     }
 
-    public var snapshot: [HistoryEvent] {
-        lock.lock()
-        defer { lock.unlock() }
-        return events
-    }
+    public var snapshot: [HistoryEvent] { book.withLock { $0.events } }
 
-    public var eventCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return lastId
-    }
+    public var eventCount: Int { book.withLock { $0.lastId } }
 
     /// Calls `observer` for each event recorded from now on (progress display, streaming).
     public func observe(_ observer: @escaping @Sendable (HistoryEvent) -> Void) {
-        lock.lock()
-        observers.append(observer)
-        wantsDetails = true
-        lock.unlock()
+        book.withLock { $0.observers.append(observer) }
+        detailsWanted.store(true, ordering: .relaxed)
     }
 }
 

@@ -114,12 +114,14 @@ extension Interpreter {
         if let batchSize = try mapBatchSize(entry, plan, input: effective, context: context, path: path) {
             var index = 0
             while index < items.count {
-                let batch = Array(items[index..<min(index + batchSize, items.count)])
+                // `batchSize` may be any positive Int: compare against what is left, never add to it.
+                let end = items.count - index <= batchSize ? items.count : index + batchSize
+                let batch = Array(items[index..<end])
                 var members: JSONObject = [:]
                 if let batchInput = plan.itemBatcher?.batchInput { members["BatchInput"] = batchInput }
                 members["Items"] = .array(batch)
                 inputs.append(.object(members))
-                index += batchSize
+                index = end
             }
             return inputs
         }

@@ -231,7 +231,7 @@ extension Interpreter {
         let clock = HeartbeatClock()
         tokens.onHeartbeat(token) { clock.beat() }
         while true {
-            let waitFor = clock.remaining(limitSeconds: seconds)
+            let waitFor = clock.remaining(limitSeconds: seconds) ?? 0
             if waitFor <= 0 {
                 return .failure(StatesError.heartbeatTimedOut)
             }
@@ -245,35 +245,16 @@ extension Interpreter {
 
     /// `arn:aws:states:REGION:ACCOUNT:activity:NAME`: a worker does the task.
     static func isActivity(_ resource: String) -> Bool {
-        resource.hasPrefix("arn:") && resource.split(separator: ":").dropFirst(5).first == "activity"
+        ARN(parsing: resource)?.resourceType == "activity"
     }
 
     /// AWS's resourceType / resource split for history events.
     static func describe(resource: String) -> (type: String, name: String) {
-        let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
-        if resource.hasPrefix("arn:aws:states:::"), parts.count >= 7 {
-            return (String(parts[5]), parts[6...].joined(separator: ":"))
+        guard let arn = ARN(parsing: resource) else { return ("unknown", resource) }
+        if arn.partition == "aws", arn.isServiceIntegration {
+            let parts = arn.resourceParts
+            if parts.count >= 2 { return (String(parts[0]), parts[1...].joined(separator: ":")) }
         }
-        if parts.count >= 3 { return (String(parts[2]), resource) }
-        return ("unknown", resource)
-    }
-}
-
-/// When the last heartbeat (or the start) happened, in real milliseconds.
-final class HeartbeatClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = Date()
-
-    func beat() {
-        lock.lock()
-        last = Date()
-        lock.unlock()
-    }
-
-    func remaining(limitSeconds: Int) -> Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        let elapsed = Date().timeIntervalSince(last)
-        return Int64((Double(limitSeconds) - elapsed) * 1000)
+        return (arn.service, resource)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import SFNLanguage
 
 /// Milliseconds since the Unix epoch: the resolution AWS's timestamps carry.
@@ -20,9 +19,11 @@ public enum ClockMode: Sendable, Equatable {
 public struct Timeline: Sendable {
     public let mode: ClockMode
     private var virtualNow: EpochMilliseconds
+    private let wall: WallClock
 
-    public init(mode: ClockMode) {
+    public init(mode: ClockMode, wall: WallClock = .system) {
         self.mode = mode
+        self.wall = wall
         switch mode {
         case .real: virtualNow = 0
         case .virtual(let start): virtualNow = start
@@ -33,7 +34,7 @@ public struct Timeline: Sendable {
 
     public var now: EpochMilliseconds {
         switch mode {
-        case .real: EpochMilliseconds((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        case .real: wall.now()
         case .virtual: virtualNow
         }
     }

@@ -15,6 +15,8 @@ public struct ActivityTask: Sendable, Equatable {
 
 /// Tasks waiting for activity workers, and workers long-polling for tasks, per activity ARN.
 /// Nothing holds a thread while waiting: both sides park on continuations.
+// @unchecked: every mutable member is read and written with `lock` held, never across an await;
+// the lock is released before a continuation is resumed.
 public final class ActivityQueue: @unchecked Sendable {
     private struct Poller {
         var id: UInt64
@@ -66,7 +68,7 @@ public final class ActivityQueue: @unchecked Sendable {
             nextPollerId += 1
             return nextPollerId
         }
-        let nanoseconds = UInt64(max(0, timeoutSeconds) * 1_000_000_000)
+        let nanoseconds = Durations.nanoseconds(milliseconds: Durations.milliseconds(seconds: timeoutSeconds))
         let timer = Task { [weak self] in
             try? await Task.sleep(nanoseconds: nanoseconds)
             self?.abandon(id, of: activityArn)
@@ -140,7 +142,7 @@ public struct ActivityExecutor: TaskExecutor {
 
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         let token = tokens.issue()
-        let heartbeats = ActivityHeartbeats()
+        let heartbeats = HeartbeatClock(started: false)
         queue.enqueue(ActivityTask(taskToken: token, input: request.input), for: request.resource, onHandOut: { heartbeats.start() })
         let outcome = await withTaskCancellationHandler {
             await Self.awaitWorker(token: token, tokens: tokens, heartbeatSeconds: request.heartbeatSeconds, clock: heartbeats)
@@ -156,14 +158,14 @@ public struct ActivityExecutor: TaskExecutor {
 
     /// Heartbeats are due from the moment a worker takes the task; until then it only waits.
     private static func awaitWorker(
-        token: String, tokens: TaskTokenRegistry, heartbeatSeconds: Int?, clock: ActivityHeartbeats
+        token: String, tokens: TaskTokenRegistry, heartbeatSeconds: Int?, clock: HeartbeatClock
     ) async -> Result<JSON, StatesError> {
         guard let heartbeatSeconds else { return await callback(token, tokens: tokens) }
         return await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
             group.addTask { await callback(token, tokens: tokens, onHeartbeat: { clock.beat() }) }
             group.addTask {
                 while true {
-                    guard let remaining = clock.remainingOnceStarted(limitSeconds: heartbeatSeconds) else {
+                    guard let remaining = clock.remaining(limitSeconds: heartbeatSeconds) else {
                         do {
                             try await Task.sleep(nanoseconds: 50_000_000)
                         } catch {
@@ -173,7 +175,7 @@ public struct ActivityExecutor: TaskExecutor {
                     }
                     if remaining <= 0 { return .failure(StatesError(StatesErrorName.heartbeatTimeout)) }
                     do {
-                        try await Task.sleep(nanoseconds: UInt64(remaining) * 1_000_000)
+                        try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: remaining))
                     } catch {
                         return nil
                     }
@@ -190,24 +192,6 @@ public struct ActivityExecutor: TaskExecutor {
         case .success(let value)?: .success(value)
         case .failure(let error)?: .failure(error)
         case nil: .failure(StatesError(StatesErrorName.timeout))
-        }
-    }
-}
-
-/// When the last heartbeat of a started activity happened.
-final class ActivityHeartbeats: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last: Date?
-
-    func start() { lock.withLock { last = Date() } }
-
-    func beat() { lock.withLock { last = Date() } }
-
-    /// Milliseconds left before the heartbeat is overdue; nil while no worker has the task.
-    func remainingOnceStarted(limitSeconds: Int) -> Int64? {
-        lock.withLock {
-            guard let last else { return nil }
-            return Int64((Double(limitSeconds) - Date().timeIntervalSince(last)) * 1000)
         }
     }
 }

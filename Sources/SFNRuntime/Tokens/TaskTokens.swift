@@ -27,6 +27,8 @@ public enum TaskTokenError: Error, Sendable, Equatable {
 }
 
 /// Issues unguessable task tokens and parks the tasks waiting for them without holding a thread.
+// @unchecked: every mutable member is read and written with `lock` held, never across an await;
+// continuations are resumed after the lock is released.
 public final class TaskTokenRegistry: @unchecked Sendable {
     private struct Waiter {
         var continuation: CheckedContinuation<TaskTokenOutcome, Never>?

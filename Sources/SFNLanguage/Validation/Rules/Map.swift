@@ -206,11 +206,9 @@ enum MapResources {
 
     /// `arn:<partition>:states:::<action>` for one of the actions, in any partition.
     static func matches(_ resource: String, anyOf actions: [String]) -> Bool {
-        let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 7, parts[0] == "arn", !parts[1].isEmpty, parts[2] == "states",
-            parts[3].isEmpty, parts[4].isEmpty
+        guard let arn = ARN(parsing: resource), !arn.partition.isEmpty, arn.isServiceIntegration, arn.resourceParts.count == 2
         else { return false }
-        return actions.contains("\(parts[5]):\(parts[6])")
+        return actions.contains(arn.resource)
     }
 
     static func example(_ action: String) -> String { "arn:<partition>:states:::\(action)" }
