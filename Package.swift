@@ -31,12 +31,14 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
-        .target(name: "SFNJSONata", dependencies: ["SFNJSON"]),
+        // Date arithmetic shared by JSONata, the language's timestamps and the runtime (no product).
+        .target(name: "SFNCalendar"),
+        .target(name: "SFNJSONata", dependencies: ["SFNJSON", "SFNCalendar"]),
         .target(
             name: "SFNLanguage",
-            dependencies: ["SFNJSON", "SFNJSONata", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SFNJSON", "SFNJSONata", "SFNCalendar", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "SFNRuntime", dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage"]),
+        .target(name: "SFNRuntime", dependencies: ["SFNJSON", "SFNJSONata", "SFNCalendar", "SFNLanguage"]),
         .target(
             name: "SFNServer",
             dependencies: [
@@ -60,10 +62,12 @@ let package = Package(
             ],
             path: "Benchmarks/Sources/sfn-bench"
         ),
+        // Helpers the test targets share (seeded randomness, temporary folders); not a product.
+        .target(name: "SFNTestSupport", path: "Tests/SFNTestSupport"),
         .testTarget(name: "SFNJSONTests", dependencies: ["SFNJSON"]),
         .testTarget(name: "SFNJSONataTests", dependencies: ["SFNJSON", "SFNJSONata"]),
-        .testTarget(name: "SFNLanguageTests", dependencies: ["SFNJSON", "SFNLanguage"]),
-        .testTarget(name: "SFNRuntimeTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"]),
+        .testTarget(name: "SFNLanguageTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNTestSupport"]),
+        .testTarget(name: "SFNRuntimeTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime", "SFNTestSupport"]),
         .testTarget(
             name: "OrderWorkflowTests",
             dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"],
@@ -76,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SFNCommandsTests",
-            dependencies: ["SFNCommands", "SFNRuntime", "SFNLanguage", "SFNJSON"]
+            dependencies: ["SFNCommands", "SFNRuntime", "SFNLanguage", "SFNJSON", "SFNTestSupport"]
         ),
     ]
 )

@@ -5,11 +5,10 @@
 
 // jansson exposes type inspection and reference counting as macros or inline
 // functions that Swift cannot always import; these wrappers give Swift a stable,
-// callable surface.
+// callable surface. Only parsing goes through jansson (SFNJSON writes JSON text itself).
 
 static inline int sfn_json_type(const json_t *value) { return (int)json_typeof(value); }
 static inline void sfn_json_release(json_t *value) { json_decref(value); }
-static inline json_t *sfn_json_retain(json_t *value) { return json_incref(value); }
 
 enum {
     SFN_JSON_OBJECT = JSON_OBJECT,
@@ -24,7 +23,6 @@ enum {
 
 enum {
     SFN_DECODE_FLAGS = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
-    SFN_ENCODE_FLAGS = JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17),
 };
 
 #endif

@@ -146,7 +146,7 @@ public enum JSONNumberFormat {
 
     /// Shortest round-trip digits (no leading/trailing zeros) and the decimal exponent such that
     /// value = 0.DIGITS × 10^exponent.
-    public static func decompose(_ value: Double) -> (negative: Bool, digits: String, exponent: Int) {
+    package static func decompose(_ value: Double) -> (negative: Bool, digits: String, exponent: Int) {
         let text = abs(value).description  // Swift prints the shortest round-trip form
         var mantissa = Substring(text)
         var exponent = 0

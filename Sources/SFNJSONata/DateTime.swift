@@ -1,3 +1,4 @@
+import SFNCalendar
 import Foundation
 
 /// `$now`, `$millis`, `$fromMillis`, `$toMillis` with ISO 8601 text and XPath-style pictures.
@@ -33,28 +34,6 @@ enum DateTimeFunctions {
         var dayOfYear: Int
     }
 
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let monthIndex = month > 2 ? month - 3 : month + 9
-        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
     static func parts(_ millis: Double, offsetMinutes: Int) -> Parts {
         let shifted = (millis + Double(offsetMinutes) * 60_000).clampedInt(.down)
         var days = shifted / 86_400_000
@@ -63,11 +42,11 @@ enum DateTimeFunctions {
             within += 86_400_000
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilDate.date(days: days)
         let weekday = ((days % 7) + 7 + 3) % 7 + 1  // 1970-01-01 was a Thursday
         return Parts(year: year, month: month, day: day, hour: within / 3_600_000, minute: (within / 60_000) % 60,
                      second: (within / 1000) % 60, millisecond: within % 1000, dayOfWeek: weekday,
-                     dayOfYear: days - daysFromCivil(year, 1, 1) + 1)
+                     dayOfYear: days - CivilDate.days(year: year, month: 1, day: 1) + 1)
     }
 
     static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
@@ -293,7 +272,7 @@ enum DateTimeFunctions {
         guard index == characters.count, (1...12).contains(month), (1...31).contains(day), hour <= 24, minute < 60,
               second < 61
         else { return nil }
-        let days = daysFromCivil(year, month, day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         let seconds = Double(days) * 86_400 + Double(hour * 3600 + minute * 60 + second) - Double(offsetMinutes * 60)
         return seconds * 1000 + millis
     }
@@ -347,9 +326,9 @@ enum DateTimeFunctions {
         let year = values["Y"] ?? 1970
         let days: Int
         if let dayOfYear = values["d"] {
-            days = daysFromCivil(year, 1, 1) + dayOfYear - 1
+            days = CivilDate.days(year: year, month: 1, day: 1) + dayOfYear - 1
         } else {
-            days = daysFromCivil(year, values["M"] ?? 1, values["D"] ?? 1)
+            days = CivilDate.days(year: year, month: values["M"] ?? 1, day: values["D"] ?? 1)
         }
         var hour = values["H"] ?? 0
         if let twelveHour = values["h"] { hour = twelveHour % 12 }

@@ -1,26 +1,9 @@
 import Foundation
 import SFNJSON
 import Testing
+import SFNTestSupport
 
 @testable import SFNCommands
-
-/// A fresh folder of files for one test; removed afterwards.
-final class ValidateFixtureFolder {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "sfn-validate-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-}
 
 private let validDefinition = """
     {
@@ -40,7 +23,7 @@ private func run(_ files: [String], format: ValidateCommand.OutputFormat = .text
 @Suite("sfn validate")
 struct ValidateCommandTests {
     @Test func acceptsAValidDefinition() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write("hello.asl.json", validDefinition)
         let outcome = run([file])
         #expect(outcome.exitCode == 0)
@@ -50,7 +33,7 @@ struct ValidateCommandTests {
     }
 
     @Test func reportsSyntaxErrorsWithFileLineAndColumn() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write("broken.json", "{\n  \"StartAt\": \"A\"\n  \"States\": {}\n}")
         let outcome = run([file])
         #expect(outcome.exitCode == 1)
@@ -59,7 +42,7 @@ struct ValidateCommandTests {
     }
 
     @Test func missingFilesAreUsageErrors() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let valid = try folder.write("ok.json", validDefinition)
         let missing = folder.path + "/nope.json"
         let outcome = run([valid, missing])
@@ -69,7 +52,7 @@ struct ValidateCommandTests {
     }
 
     @Test func reportsDefinitionProblemsAtTheirLines() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write(
             "broken.asl.json",
             """
@@ -91,7 +74,7 @@ struct ValidateCommandTests {
     }
 
     @Test func reportsYAMLDefinitionProblemsAtTheirLines() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write(
             "broken.yaml",
             "StartAt: A\nStates:\n  A:\n    Type: Pass\n    ResultPath: not a path\n    End: true\n")
@@ -105,7 +88,7 @@ struct ValidateCommandTests {
     }
 
     @Test func placesTemplateDefinitionProblemsInTheTemplate() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write(
             "template.yaml",
             """
@@ -151,14 +134,14 @@ struct ValidateCommandTests {
     }
 
     @Test func rejectsMalformedParameters() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write("ok.json", validDefinition)
         #expect(run([file], parameters: ["novalue"]).exitCode == 2)
         #expect(run([file], parameters: ["Stage=prod"]).exitCode == 0)
     }
 
     @Test func writesAJSONReportForTools() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let valid = try folder.write("ok.json", validDefinition)
         let broken = try folder.write("broken.yaml", "StartAt: A\nStates: [unclosed\n")
         let outcome = run([valid, broken], format: .json)
@@ -203,7 +186,7 @@ struct ValidateCommandTests {
         """
 
     @Test func templatesNeedAChoiceWhenTheyHoldSeveralMachines() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write("template.yaml", Self.template)
         let ambiguous = run([file])
         #expect(ambiguous.exitCode == 2)
@@ -214,7 +197,7 @@ struct ValidateCommandTests {
     }
 
     @Test func unresolvedSubstitutionsAreWarnings() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write("template.yaml", Self.template)
         let outcome = run([file], stateMachine: "Second")
         #expect(outcome.exitCode == 0)
@@ -225,7 +208,7 @@ struct ValidateCommandTests {
     }
 
     @Test func definitionsInS3CannotBeChecked() throws {
-        let folder = try ValidateFixtureFolder()
+        let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write(
             "template.json",
             #"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionS3Location": {"Bucket": "b", "Key": "k"}}}}}"#

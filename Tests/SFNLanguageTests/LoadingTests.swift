@@ -1,26 +1,9 @@
 import Foundation
 import SFNJSON
 import Testing
+import SFNTestSupport
 
 @testable import SFNLanguage
-
-/// A fresh folder for files a test writes; removed when the value goes away.
-final class TemporaryFolder {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "sfn-loading-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-}
 
 private func pointer(_ text: String) -> JSONPointer {
     JSONPointer(parsing: text) ?? .root

@@ -1,23 +1,12 @@
 import SFNJSON
 import Testing
+import SFNTestSupport
 
 @testable import SFNLanguage
 
 /// Deterministic mutations of valid definitions: the parser must never crash or hang, and must
 /// always answer with either a model or diagnostics that explain the refusal.
 @Suite struct ValidationFuzzTests {
-    /// SplitMix64: small, seeded, the same on every platform.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     static let seeds: [String] = [
         #"{"Comment":"c","StartAt":"A","TimeoutSeconds":30,"States":{"A":{"Type":"Pass","Result":{"x":1},"ResultPath":"$.r","Next":"W"},"W":{"Type":"Wait","SecondsPath":"$.r.x","Next":"C"},"C":{"Type":"Choice","Choices":[{"And":[{"Variable":"$.r.x","NumericGreaterThan":0},{"Not":{"Variable":"$.y","IsPresent":true}}],"Next":"T"}],"Default":"F"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Payload.$":"States.JsonMerge($, $.r, false)"},"ResultSelector":{"p.$":"$.Payload"},"TimeoutSeconds":10,"HeartbeatSeconds":5,"Retry":[{"ErrorEquals":["States.Timeout"],"MaxAttempts":2,"BackoffRate":1.5,"JitterStrategy":"FULL"},{"ErrorEquals":["States.ALL"]}],"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"F"}],"Next":"P"},"P":{"Type":"Parallel","Branches":[{"StartAt":"B1","States":{"B1":{"Type":"Pass","End":true}}},{"StartAt":"B2","States":{"B2":{"Type":"Succeed"}}}],"Next":"M"},"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":2,"ItemSelector":{"v.$":"$$.Map.Item.Value"},"ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"ResultPath":null,"End":true},"F":{"Type":"Fail","Error":"Oops","CausePath":"States.Format('bad {}', $.r.x)"}}}"#,
         #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":{"n":"{% $states.input.n + 1 %}"},"Assign":{"seen":"{% true %}"},"Next":"C"},"C":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.n > 2 %}","Next":"M","Output":"{% $states.input %}"}],"Default":"W"},"W":{"Type":"Wait","Seconds":"{% 1 %}","Next":"M"},"M":{"Type":"Map","Items":"{% [1,2,3] %}","MaxConcurrency":"{% 2 %}","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"FunctionName":"f"},"Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $states.errorOutput %}","Next":"X"}],"End":true},"X":{"Type":"Fail","Error":"{% 'E' %}","Cause":"c"}}},"End":true}}}"#,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SFNJSON
 import SFNLanguage
+import SFNTestSupport
 @testable import SFNRuntime
 
 /// A function that echoes its event, or fails with a Python-style error document when the event

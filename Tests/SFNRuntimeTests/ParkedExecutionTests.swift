@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SFNJSON
 import SFNLanguage
+import SFNTestSupport
 @testable import SFNRuntime
 
 /// Records the task tokens and retry counts a callback Task state hands out.

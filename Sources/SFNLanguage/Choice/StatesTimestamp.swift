@@ -1,3 +1,4 @@
+import SFNCalendar
 /// An instant written as AWS accepts timestamps in Choice rules (and Wait states): the RFC 3339
 /// profile of ISO 8601 with an uppercase `T` between date and time and either an uppercase `Z`
 /// or a numeric offset, e.g. `2016-03-14T01:59:00Z`, `2016-03-14T01:59:00.123-05:00`.
@@ -53,7 +54,7 @@ public struct StatesTimestamp: Sendable, Hashable, Comparable, CustomStringConve
               expect("T"), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
               let second = digits(2)
         else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(month, year: year),
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(month, year: year),
               hour <= 23, minute <= 59, second <= 59
         else { return nil }
 
@@ -88,31 +89,8 @@ public struct StatesTimestamp: Sendable, Hashable, Comparable, CustomStringConve
         }
         guard position == bytes.count else { return nil }
 
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
         return (seconds, Int32(nanoseconds))
-    }
-
-    private static func isLeapYear(_ year: Int) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    private static func daysInMonth(_ month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let monthIndex = month > 2 ? month - 3 : month + 9
-        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

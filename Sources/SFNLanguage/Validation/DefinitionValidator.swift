@@ -1,11 +1,11 @@
 import SFNJSON
 
-/// The entry point that runs a definition through every check AWS's
-/// ValidateStateMachineDefinition makes, without keeping the compiled model.
+/// Every check AWS's ValidateStateMachineDefinition makes, for callers that only want the report
+/// (`sfn validate`, the server's ValidateStateMachineDefinition).
 ///
-/// Callers that go on to run the definition (the runtime, `sfn validate`) call this first and
-/// refuse the definition when `isValid` is false. It is the same pass as `StateMachine.parse`,
-/// so a definition that validates cleanly always parses, and the other way round.
+/// It is the same single pass as ``StateMachine/parse(_:)``, which also returns the model:
+/// callers that go on to run a definition call `parse` (or ``StateMachine/check(_:)``) once and
+/// hand the model to the runtime, so a definition is read once.
 public enum DefinitionValidator {
     /// Every problem in a definition, in the order AWS reports them.
     public static func validate(_ definition: JSON) -> ValidationReport {

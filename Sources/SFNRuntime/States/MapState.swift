@@ -153,48 +153,46 @@ extension Interpreter {
 
     private func mapMaxConcurrency(_ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int {
         guard let source = plan.maxConcurrency else { return 0 }
-        let value = try mapNumber(source, entry, input: input, context: context, path: path)
-        guard let value, let limit = value.intValue, limit >= 0 else {
-            if case .path(let expression, let field) = source {
-                throw stateFailure(StatesError.pathValueNotNumber(field: field, value: value, kind: "integer", path: expression.text), entry)
-            }
-            throw stateFailure(StatesError.numberOutOfRange("MaxConcurrency must be a non-negative integer."), entry)
-        }
-        return limit
+        return try mapNumber(
+            source, entry, input: input, context: context, path: path, kind: "integer",
+            otherwise: "MaxConcurrency must be a non-negative integer."
+        ) { value in value.intValue.flatMap { $0 >= 0 ? $0 : nil } }
     }
 
     private func mapTolerance(_ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> FailureTolerance? {
         var tolerance = FailureTolerance()
         var any = false
         if let source = plan.toleratedFailureCount {
-            let value = try mapNumber(source, entry, input: input, context: context, path: path)
-            guard let value, let count = value.intValue else {
-                if case .path(let expression, let field) = source {
-                    throw stateFailure(
-                        StatesError.pathValueNotNumber(field: field, value: value, kind: "integer", path: expression.text), entry)
-                }
-                throw stateFailure(StatesError.numberOutOfRange("ToleratedFailureCount must be an integer."), entry)
-            }
+            let count = try mapNumber(
+                source, entry, input: input, context: context, path: path, kind: "integer",
+                otherwise: "ToleratedFailureCount must be an integer.", \.intValue)
             guard count >= 0 else { throw stateFailure(StatesError.numberOutOfRange("ToleratedFailureCount cannot be negative."), entry) }
             tolerance.count = count
             any = true
         }
         if let source = plan.toleratedFailurePercentage {
-            let value = try mapNumber(source, entry, input: input, context: context, path: path)
-            guard let value, let percentage = value.doubleValue else {
-                if case .path(let expression, let field) = source {
-                    throw stateFailure(
-                        StatesError.pathValueNotNumber(field: field, value: value, kind: "float", path: expression.text), entry)
-                }
-                throw stateFailure(StatesError.numberOutOfRange("ToleratedFailurePercentage must be between 0 and 100."), entry)
-            }
-            guard percentage >= 0, percentage <= 100 else {
-                throw stateFailure(StatesError.numberOutOfRange("ToleratedFailurePercentage must be between 0 and 100."), entry)
-            }
+            let range = "ToleratedFailurePercentage must be between 0 and 100."
+            let percentage = try mapNumber(
+                source, entry, input: input, context: context, path: path, kind: "float", otherwise: range, \.doubleValue)
+            guard percentage >= 0, percentage <= 100 else { throw stateFailure(StatesError.numberOutOfRange(range), entry) }
             tolerance.percentage = percentage
             any = true
         }
         return any ? tolerance : nil
+    }
+
+    /// A Map number (MaxConcurrency, ToleratedFailure...): `convert` accepts it, or the failure says
+    /// what was wrong (AWS's wording for a `...Path` value, `otherwise` for the other forms).
+    private func mapNumber<Number>(
+        _ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext, kind: String, otherwise: String,
+        _ convert: (JSON) -> Number?
+    ) throws(StatesError) -> Number {
+        let value = try mapNumber(source, entry, input: input, context: context, path: path)
+        if let value, let number = convert(value) { return number }
+        if case .path(let expression, let field) = source {
+            throw stateFailure(StatesError.pathValueNotNumber(field: field, value: value, kind: kind, path: expression.text), entry)
+        }
+        throw stateFailure(StatesError.numberOutOfRange(otherwise), entry)
     }
 
     private func mapNumber(_ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> JSON? {

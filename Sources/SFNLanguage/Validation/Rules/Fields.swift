@@ -183,19 +183,30 @@ struct FieldReader {
         }
     }
 
-    /// A number given literally, through its `...Path` twin, or (JSONata) as an expression.
-    mutating func number(_ field: String, pathField: String, minimum: Int, maximum: Int) -> ValueSource? {
+    /// What every number field shares: never both forms at once, the `...Path` twin, or (JSONata)
+    /// an expression. `nil` when that settles the field; else the literal to check.
+    private mutating func numberForms(_ field: String, pathField: String, settled: inout ValueSource?) -> JSON? {
         if fields[field] != nil, fields[pathField] != nil {
             diagnostics.append(.exclusiveFields([field, pathField], at: pointer / field))
             return nil
         }
         if fields[pathField] != nil {
-            return referencePath(pathField).map { .path($0.expression, field: pathField) }
+            settled = referencePath(pathField).map { .path($0.expression, field: pathField) }
+            return nil
         }
         guard let value = fields[field] else { return nil }
         if case .string(let text) = value, language == .jsonata, JSONataValue.expressionSource(text) != nil {
-            return jsonata(field).map { .expression($0) }
+            settled = jsonata(field).map { .expression($0) }
+            return nil
         }
+        return value
+    }
+
+    /// An integer given literally (in `minimum...maximum`), through its `...Path` twin, or
+    /// (JSONata) as an expression.
+    mutating func number(_ field: String, pathField: String, minimum: Int, maximum: Int) -> ValueSource? {
+        var settled: ValueSource?
+        guard let value = numberForms(field, pathField: pathField, settled: &settled) else { return settled }
         guard let number = value.intValue, value.isNumber else {
             if language == .jsonata {
                 diagnostics.append(.expectedJSONataExpression(field, expected: "an integer", at: pointer / field))
@@ -212,18 +223,10 @@ struct FieldReader {
         return .literal(.int(number))
     }
 
+    /// A percentage (0...100) given literally, through its `...Path` twin, or as an expression.
     mutating func percentage(_ field: String, pathField: String) -> ValueSource? {
-        if fields[field] != nil, fields[pathField] != nil {
-            diagnostics.append(.exclusiveFields([field, pathField], at: pointer / field))
-            return nil
-        }
-        if fields[pathField] != nil {
-            return referencePath(pathField).map { .path($0.expression, field: pathField) }
-        }
-        guard let value = fields[field] else { return nil }
-        if case .string(let text) = value, language == .jsonata, JSONataValue.expressionSource(text) != nil {
-            return jsonata(field).map { .expression($0) }
-        }
+        var settled: ValueSource?
+        guard let value = numberForms(field, pathField: pathField, settled: &settled) else { return settled }
         guard let number = value.doubleValue else {
             diagnostics.append(.wrongType(field, expected: "a number", at: pointer / field))
             return nil
