@@ -76,7 +76,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SFNServerTests",
-            dependencies: ["SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "SFNCommandsTests",

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import SFNJSON
 import SFNLanguage
 import SFNRuntime
 import SFNServer
+import Synchronization
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +46,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-events"), help: "End the execution after this many history events.")
     var maxEvents: Int = 25_000
 
-    @Option(help: "An executor configuration (JSON or YAML) routing Task resources and Lambda functions to local programs, endpoints or fixed results.")
+    @Option(
+        help:
+            "An executor configuration (JSON or YAML) routing Task resources and Lambda functions to local programs, endpoints or fixed results."
+    )
     var config: String?
 
     @Option(
@@ -62,7 +65,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("callback-port"),
-        help: "Serve task-token callbacks (SendTaskSuccess/Failure/Heartbeat, and POST /tokens/TOKEN/success|failure|heartbeat) on this loopback port while the workflow runs; 0 picks a free port.")
+        help:
+            "Serve task-token callbacks (SendTaskSuccess/Failure/Heartbeat, and POST /tokens/TOKEN/success|failure|heartbeat) on this loopback port while the workflow runs; 0 picks a free port."
+    )
     var callbackPort: Int?
 
     func run() async throws {
@@ -88,16 +93,20 @@ struct RunCommand: AsyncParsableCommand {
                 let server = try await CallbackServer.start(tokens: configuration.tokens, port: callbackPort)
                 callbacks = server
                 Terminal.printError(
-                    "Task-token callbacks: http://\(server.host):\(server.port)/ (AWS protocol, or POST /tokens/TOKEN/success with the output as body)")
+                    "Task-token callbacks: http://\(server.host):\(server.port)/ (AWS protocol, or POST /tokens/TOKEN/success with the output as body)"
+                )
                 // Callback tasks nobody else serves just announce their token and wait for it.
                 let base = "http://\(server.host):\(server.port)"
-                configuration.executors.register("*.waitForTaskToken", ClosureExecutor { request in
-                    if let token = request.taskToken {
-                        Terminal.printError(
-                            "State '\(request.stateName)' waits for task token \(token)\n  curl -X POST \(base)/tokens/\(token)/success -d '{\"ok\":true}'")
-                    }
-                    return .null
-                })
+                configuration.executors.register(
+                    "*.waitForTaskToken",
+                    ClosureExecutor { request in
+                        if let token = request.taskToken {
+                            Terminal.printError(
+                                "State '\(request.stateName)' waits for task token \(token)\n  curl -X POST \(base)/tokens/\(token)/success -d '{\"ok\":true}'"
+                            )
+                        }
+                        return .null
+                    })
             } catch {
                 throw .usage("cannot serve callbacks on port \(callbackPort): \(error)")
             }
@@ -107,7 +116,8 @@ struct RunCommand: AsyncParsableCommand {
         configuration.executors.registerNestedStateMachines(directory)
         let runtime: StateMachineRuntime
         do {
-            runtime = try StateMachineRuntime(definition: definitionJSON, name: loaded.stateMachine ?? Self.machineName(definition), configuration: configuration)
+            runtime = try StateMachineRuntime(
+                definition: definitionJSON, name: loaded.stateMachine ?? Self.machineName(definition), configuration: configuration)
         } catch {
             throw invalid(describe(error, in: loaded))
         }
@@ -115,7 +125,9 @@ struct RunCommand: AsyncParsableCommand {
         for path in registered {
             let other = try DefinitionFiles.load(path, stateMachine: nil)
             do {
-                directory.add(try StateMachineRuntime(definition: other.definition, name: other.stateMachine ?? Self.machineName(path), configuration: configuration))
+                directory.add(
+                    try StateMachineRuntime(
+                        definition: other.definition, name: other.stateMachine ?? Self.machineName(path), configuration: configuration))
             } catch {
                 throw invalid(describe(error, in: other))
             }

@@ -27,7 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("virtual-time"), help: "Use a virtual clock: Waits, retry back-offs and timeouts take no real time.")
     var virtualTime = false
 
-    @Option(help: "An executor configuration (JSON or YAML) routing Task resources and Lambda functions to local programs, endpoints or fixed results.")
+    @Option(
+        help:
+            "An executor configuration (JSON or YAML) routing Task resources and Lambda functions to local programs, endpoints or fixed results."
+    )
     var config: String?
 
     @Argument(help: "Definition files to register as state machines, each named after its file.")
@@ -64,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if !RunningServer.isLoopback(host) {
             Terminal.printError(
-                "warning: listening on \(host), not loopback: anyone who can reach this machine can run workflows and complete tasks (there is no authentication).")
+                "warning: listening on \(host), not loopback: anyone who can reach this machine can run workflows and complete tasks (there is no authentication)."
+            )
         }
         let server: RunningServer
         do {
@@ -74,7 +78,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.usage("cannot listen on \(host):\(port): \(error)")
         }
-        var banner = ["sfn serve: AWS Step Functions API on http://\(server.host):\(server.port) (use --endpoint-url http://\(server.host):\(server.port))"]
+        var banner = [
+            "sfn serve: AWS Step Functions API on http://\(server.host):\(server.port) (use --endpoint-url http://\(server.host):\(server.port))"
+        ]
         for arn in registered { banner.append("  state machine \(arn)") }
         Terminal.printError(banner.joined(separator: "\n"))
         try await server.waitUntilStopped()
@@ -83,7 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.printError("sfn serve: stopped")
         } else {
             Terminal.printError(
-                "sfn serve: stopped with \(running.count) execution(s) still running:\n" + running.map { "  \($0)" }.joined(separator: "\n"))
+                "sfn serve: stopped with \(running.count) execution(s) still running:\n" + running.map { "  \($0)" }.joined(separator: "\n")
+            )
         }
     }
 }

@@ -91,7 +91,8 @@ enum ValidationRun {
         standardInput: () -> String = readStandardInput
     ) -> Outcome {
         guard !files.isEmpty else {
-            return Outcome(output: "", errorOutput: "error: give at least one definition file to validate\n", exitCode: usageExitCode, files: [])
+            return Outcome(
+                output: "", errorOutput: "error: give at least one definition file to validate\n", exitCode: usageExitCode, files: [])
         }
         var parameters: [String: String] = [:]
         for assignment in parameterAssignments {
@@ -108,7 +109,8 @@ enum ValidationRun {
                 text: file == standardInputName ? standardInput() : nil)
         }
         let exitCode: Int32 =
-            results.contains { $0.usageProblem != nil } ? usageExitCode
+            results.contains { $0.usageProblem != nil }
+            ? usageExitCode
             : results.allSatisfy(\.isValid) ? 0 : invalidExitCode
         switch format {
         case .text:

@@ -63,9 +63,10 @@ extension JSON {
             while let current = iterator {
                 let keyPointer = json_object_iter_key(current)
                 let keyLength = json_object_iter_key_len(current)
-                let key = keyPointer.map {
-                    String(decoding: UnsafeRawBufferPointer(start: $0, count: keyLength), as: UTF8.self)
-                } ?? ""
+                let key =
+                    keyPointer.map {
+                        String(decoding: UnsafeRawBufferPointer(start: $0, count: keyLength), as: UTF8.self)
+                    } ?? ""
                 if let child = json_object_iter_value(current) {
                     members[key] = JSON(jansson: child)
                 }
@@ -127,4 +128,3 @@ extension JSONParseError {
         return text
     }
 }
-

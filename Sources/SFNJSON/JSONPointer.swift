@@ -21,7 +21,10 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// Parses `/a/0/b~1c`. Numeric tokens become indexes (they still address object keys that
     /// look like numbers).
     public init?(parsing text: String) {
-        if text.isEmpty { self.init(); return }
+        if text.isEmpty {
+            self.init()
+            return
+        }
         guard text.hasPrefix("/") else { return nil }
         var tokens: [Token] = []
         for part in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {

@@ -187,22 +187,56 @@ extension Node {
             }
         }
         switch kind {
-        case .path(var steps): each(&steps); kind = .path(steps)
-        case .binary(let op, var lhs, var rhs): change(&lhs); change(&rhs); kind = .binary(op, lhs, rhs)
-        case .negate(var operand): change(&operand); kind = .negate(operand)
-        case .arrayConstructor(var items): each(&items); kind = .arrayConstructor(items)
-        case .objectConstructor(var list): pairs(&list); kind = .objectConstructor(list)
+        case .path(var steps):
+            each(&steps)
+            kind = .path(steps)
+        case .binary(let op, var lhs, var rhs):
+            change(&lhs)
+            change(&rhs)
+            kind = .binary(op, lhs, rhs)
+        case .negate(var operand):
+            change(&operand)
+            kind = .negate(operand)
+        case .arrayConstructor(var items):
+            each(&items)
+            kind = .arrayConstructor(items)
+        case .objectConstructor(var list):
+            pairs(&list)
+            kind = .objectConstructor(list)
         case .condition(var test, var then, var otherwise):
-            change(&test); change(&then)
-            if var other = otherwise { change(&other); otherwise = other }
+            change(&test)
+            change(&then)
+            if var other = otherwise {
+                change(&other)
+                otherwise = other
+            }
             kind = .condition(test, then, otherwise)
-        case .coalesce(var lhs, var rhs): change(&lhs); change(&rhs); kind = .coalesce(lhs, rhs)
-        case .elvis(var lhs, var rhs): change(&lhs); change(&rhs); kind = .elvis(lhs, rhs)
-        case .block(var expressions): each(&expressions); kind = .block(expressions)
-        case .bind(let name, var value): change(&value); kind = .bind(name, value)
-        case .call(var procedure, var arguments): change(&procedure); each(&arguments); kind = .call(procedure, arguments)
-        case .partial(var procedure, var arguments): change(&procedure); each(&arguments); kind = .partial(procedure, arguments)
-        case .apply(var lhs, var rhs): change(&lhs); change(&rhs); kind = .apply(lhs, rhs)
+        case .coalesce(var lhs, var rhs):
+            change(&lhs)
+            change(&rhs)
+            kind = .coalesce(lhs, rhs)
+        case .elvis(var lhs, var rhs):
+            change(&lhs)
+            change(&rhs)
+            kind = .elvis(lhs, rhs)
+        case .block(var expressions):
+            each(&expressions)
+            kind = .block(expressions)
+        case .bind(let name, var value):
+            change(&value)
+            kind = .bind(name, value)
+        case .call(var procedure, var arguments):
+            change(&procedure)
+            each(&arguments)
+            kind = .call(procedure, arguments)
+        case .partial(var procedure, var arguments):
+            change(&procedure)
+            each(&arguments)
+            kind = .partial(procedure, arguments)
+        case .apply(var lhs, var rhs):
+            change(&lhs)
+            change(&rhs)
+            kind = .apply(lhs, rhs)
         case .sort(var terms):
             for index in terms.indices { change(&terms[index].expression) }
             kind = .sort(terms)

@@ -64,19 +64,22 @@ extension Builtins {
             let list = items(value)
             if list.count <= 1 { return .array(list) }
             if let comparator = function(arguments.count > 1 ? arguments[1] : nil) {
-                return .array(try Evaluator.mergeSort(list) { (a, b) throws(EvaluationFailure) in
-                    Evaluator.boolean(try evaluator.apply(comparator, [a, b], input: nil)) == true
-                })
+                return .array(
+                    try Evaluator.mergeSort(list) { (a, b) throws(EvaluationFailure) in
+                        Evaluator.boolean(try evaluator.apply(comparator, [a, b], input: nil)) == true
+                    })
             }
             if list.allSatisfy({ $0.numberValue != nil }) {
-                return .array(try Evaluator.mergeSort(list) { (a, b) throws(EvaluationFailure) in
-                    (a.numberValue ?? 0) > (b.numberValue ?? 0)
-                })
+                return .array(
+                    try Evaluator.mergeSort(list) { (a, b) throws(EvaluationFailure) in
+                        (a.numberValue ?? 0) > (b.numberValue ?? 0)
+                    })
             }
             if list.allSatisfy({ $0.stringValue != nil }) {
-                return .array(try Evaluator.mergeSort(list) { (a, b) throws(EvaluationFailure) in
-                    Evaluator.compareStrings(a.stringValue ?? "", b.stringValue ?? "") > 0
-                })
+                return .array(
+                    try Evaluator.mergeSort(list) { (a, b) throws(EvaluationFailure) in
+                        Evaluator.compareStrings(a.stringValue ?? "", b.stringValue ?? "") > 0
+                    })
             }
             throw EvaluationFailure("D3070", value: .some(value))
         },

@@ -72,8 +72,10 @@ enum Builtins {
     }
 
     /// Calls a function argument with as many of (value, index, array) as it declares.
-    static func callback(_ evaluator: Evaluator, _ function: FunctionValue, _ value: Value?, _ index: Int,
-                         _ whole: Value?) throws(EvaluationFailure) -> Value? {
+    static func callback(
+        _ evaluator: Evaluator, _ function: FunctionValue, _ value: Value?, _ index: Int,
+        _ whole: Value?
+    ) throws(EvaluationFailure) -> Value? {
         let arity = function.arity
         var arguments: [Value?] = [value]
         if arity >= 2 { arguments.append(.number(Double(index))) }
@@ -351,7 +353,7 @@ enum Builtins {
         while index < source.count {
             if source[index] == UInt8(ascii: "%") {
                 guard index + 2 < source.count,
-                      let byte = UInt8(String(decoding: source[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
+                    let byte = UInt8(String(decoding: source[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
                 else { return nil }
                 if reserved.contains(byte) {
                     bytes.append(contentsOf: source[index...(index + 2)])
@@ -367,8 +369,10 @@ enum Builtins {
         return String(bytes: bytes, encoding: .utf8)
     }
 
-    static func replace(_ evaluator: Evaluator, _ text: String, pattern: Value?, replacement: Value?,
-                        limit: Int?) throws(EvaluationFailure) -> String {
+    static func replace(
+        _ evaluator: Evaluator, _ text: String, pattern: Value?, replacement: Value?,
+        limit: Int?
+    ) throws(EvaluationFailure) -> String {
         switch pattern {
         case .string(let token)?:
             if token.isEmpty { throw EvaluationFailure("D3010") }

@@ -133,8 +133,9 @@ enum Compiler {
             result = Node(partial ? .partial(procedure, compiled) : .call(procedure, compiled), position: position)
         case .lambda(let parameters, let signature, let body):
             let compiledBody = tailCallOptimized(try compile(body))
-            result = Node(.lambda(LambdaDefinition(parameters: parameters, signature: signature, body: compiledBody)),
-                          position: position)
+            result = Node(
+                .lambda(LambdaDefinition(parameters: parameters, signature: signature, body: compiledBody)),
+                position: position)
         case .apply(let lhs, let rhs):
             let left = try compile(lhs)
             let right = try compile(rhs)

@@ -1,5 +1,5 @@
-import SFNCalendar
 import Foundation
+import SFNCalendar
 
 /// `$now`, `$millis`, `$fromMillis`, `$toMillis` with ISO 8601 text and XPath-style pictures.
 enum DateTimeFunctions {
@@ -44,9 +44,10 @@ enum DateTimeFunctions {
         }
         let (year, month, day) = CivilDate.date(days: days)
         let weekday = ((days % 7) + 7 + 3) % 7 + 1  // 1970-01-01 was a Thursday
-        return Parts(year: year, month: month, day: day, hour: within / 3_600_000, minute: (within / 60_000) % 60,
-                     second: (within / 1000) % 60, millisecond: within % 1000, dayOfWeek: weekday,
-                     dayOfYear: days - CivilDate.days(year: year, month: 1, day: 1) + 1)
+        return Parts(
+            year: year, month: month, day: day, hour: within / 3_600_000, minute: (within / 60_000) % 60,
+            second: (within / 1000) % 60, millisecond: within % 1000, dayOfWeek: weekday,
+            dayOfYear: days - CivilDate.days(year: year, month: 1, day: 1) + 1)
     }
 
     static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
@@ -67,7 +68,12 @@ enum DateTimeFunctions {
         guard let timezone, !timezone.isEmpty else { return 0 }
         var text = Substring(timezone)
         var sign = 1
-        if text.hasPrefix("-") { sign = -1; text = text.dropFirst() } else if text.hasPrefix("+") { text = text.dropFirst() }
+        if text.hasPrefix("-") {
+            sign = -1
+            text = text.dropFirst()
+        } else if text.hasPrefix("+") {
+            text = text.dropFirst()
+        }
         let digits = text.filter(\.isNumber)
         guard let number = Int(digits) else { return 0 }
         if digits.count <= 2 { return sign * number * 60 }
@@ -76,8 +82,10 @@ enum DateTimeFunctions {
 
     // MARK: Formatting
 
-    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
-                             "September", "October", "November", "December"]
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ]
     static let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
     static func format(_ millis: Double, picture: String?, timezone: String?) throws(EvaluationFailure) -> Value {
@@ -270,7 +278,7 @@ enum DateTimeFunctions {
             }
         }
         guard index == characters.count, (1...12).contains(month), (1...31).contains(day), hour <= 24, minute < 60,
-              second < 61
+            second < 61
         else { return nil }
         let days = CivilDate.days(year: year, month: month, day: day)
         let seconds = Double(days) * 86_400 + Double(hour * 3600 + minute * 60 + second) - Double(offsetMinutes * 60)
@@ -309,7 +317,7 @@ enum DateTimeFunctions {
                 let fixedWidth = marker.dropFirst().filter(\.isNumber).count
                 var digits = ""
                 while sourceIndex < source.count, source[sourceIndex].isNumber,
-                      fixedWidth < 2 || digits.count < fixedWidth
+                    fixedWidth < 2 || digits.count < fixedWidth
                 {
                     digits.append(source[sourceIndex])
                     sourceIndex += 1
@@ -332,7 +340,8 @@ enum DateTimeFunctions {
         }
         var hour = values["H"] ?? 0
         if let twelveHour = values["h"] { hour = twelveHour % 12 }
-        let seconds = Double(days) * 86_400 + Double(hour * 3600 + (values["m"] ?? 0) * 60 + (values["s"] ?? 0))
+        let seconds =
+            Double(days) * 86_400 + Double(hour * 3600 + (values["m"] ?? 0) * 60 + (values["s"] ?? 0))
             - Double(offsetMinutes * 60)
         return seconds * 1000 + Double(values["f"] ?? 0)
     }

@@ -1,5 +1,6 @@
 /// Evaluates a compiled tree against one input. One evaluator serves one evaluation.
 import SFNJSON
+
 final class Evaluator {
     let environment: JSONataEnvironment
     let rootFrame: Frame
@@ -29,8 +30,10 @@ final class Evaluator {
     private let hostBindings: [String: JSON]
     let conversions: ArrayConversions
 
-    init(environment: JSONataEnvironment, input: Value? = nil, bindings: [String: JSON] = [:],
-         conversions: ArrayConversions = ArrayConversions()) {
+    init(
+        environment: JSONataEnvironment, input: Value? = nil, bindings: [String: JSON] = [:],
+        conversions: ArrayConversions = ArrayConversions()
+    ) {
         self.environment = environment
         self.conversions = conversions
         rootFrame = Frame(parent: nil)
@@ -376,7 +379,8 @@ final class Evaluator {
         return frame
     }
 
-    private func evaluateTupleStep(_ step: Node, _ input: [Value?], _ tuples: [Tuple]?, _ frame: Frame) throws(EvaluationFailure) -> [Tuple] {
+    private func evaluateTupleStep(_ step: Node, _ input: [Value?], _ tuples: [Tuple]?, _ frame: Frame) throws(EvaluationFailure) -> [Tuple]
+    {
         var result: [Tuple]
         if case .sort(let terms) = step.kind {
             if let tuples {
@@ -525,7 +529,10 @@ final class Evaluator {
                 throw EvaluationFailure("T2007", position: position, value: .some(left), value2: .some(right))
             default:
                 let offending: Value?
-                switch left { case .number?, .string?: offending = right; default: offending = left }
+                switch left {
+                case .number?, .string?: offending = right
+                default: offending = left
+                }
                 throw EvaluationFailure("T2008", position: position, value: .some(offending))
             }
             if comparison == 0 { continue }

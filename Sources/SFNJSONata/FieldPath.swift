@@ -44,7 +44,7 @@ struct FieldPath: Sendable {
             case 0: break
             case 1:
                 guard case .filter(let predicate) = step.stages[0], case .number(let number) = predicate.kind,
-                      predicate.isUndecorated, predicate.stages.isEmpty
+                    predicate.isUndecorated, predicate.stages.isEmpty
                 else { return nil }
                 field.index = number.clampedInt(.down)
             default: return nil

@@ -34,8 +34,10 @@ enum FormattingFunctions {
         guard value > 0 else { return "" }
         // Numerals for huge values would be millions of Ms; fall back to digits.
         guard value < 1_000_000 else { return String(value) }
-        let table: [(Int, String)] = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                                      (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        let table: [(Int, String)] = [
+            (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+            (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        ]
         var remaining = value
         var result = ""
         for (amount, numeral) in table {
@@ -47,9 +49,11 @@ enum FormattingFunctions {
         return result
     }
 
-    static let small = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-                        "nineteen"]
+    static let small = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "nineteen",
+    ]
     static let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
     static func words(_ value: Int) -> String {
@@ -62,8 +66,10 @@ enum FormattingFunctions {
             let rest = value % 100
             return small[value / 100] + " hundred" + (rest == 0 ? "" : " and " + words(rest))
         }
-        let scales: [(Int, String)] = [(1_000_000_000_000, "trillion"), (1_000_000_000, "billion"),
-                                       (1_000_000, "million"), (1000, "thousand")]
+        let scales: [(Int, String)] = [
+            (1_000_000_000_000, "trillion"), (1_000_000_000, "billion"),
+            (1_000_000, "million"), (1000, "thousand"),
+        ]
         for (scale, name) in scales where value >= scale {
             let rest = value % scale
             let joiner = rest == 0 ? "" : (rest < 100 ? " and " : ", ")
@@ -118,9 +124,11 @@ enum FormattingFunctions {
         }
         var result = ""
         let digitArray = Array(digits)
-        let regular = separators.count > 0 && separators.allSatisfy { sep in
-            sep.position % (separators.first?.position ?? 1) == 0
-        } ? separators.first : nil
+        let regular =
+            separators.count > 0
+                && separators.allSatisfy { sep in
+                    sep.position % (separators.first?.position ?? 1) == 0
+                } ? separators.first : nil
         for (offset, digit) in digitArray.reversed().enumerated() {
             if offset > 0 {
                 if let regular, regular.position > 0, offset % regular.position == 0 {
@@ -149,8 +157,10 @@ enum FormattingFunctions {
 
     static func ordinalWords(_ value: Int) -> String {
         let cardinal = words(value)
-        let irregular = ["one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-                         "nine": "ninth", "twelve": "twelfth"]
+        let irregular = [
+            "one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+            "nine": "ninth", "twelve": "twelfth",
+        ]
         var parts = cardinal.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         guard var last = parts.popLast() else { return cardinal }
         var hyphenParts = last.split(separator: "-").map(String.init)
@@ -204,8 +214,10 @@ enum FormattingFunctions {
                 current += value * 10
             } else if token == "hundred" {
                 current *= 100
-            } else if let scale = ["thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
-                                   "trillion": 1_000_000_000_000][token] {
+            } else if let scale = [
+                "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
+                "trillion": 1_000_000_000_000,
+            ][token] {
                 total += current * scale
                 current = 0
             } else {
@@ -242,13 +254,15 @@ enum FormattingFunctions {
             negativePrefix = ""
         }
         func isDigit(_ character: Character) -> Bool {
-            character == optionalDigit || (character.isNumber && character.unicodeScalars.first.map {
-                Int($0.value) - Int(zeroDigit.unicodeScalars.first?.value ?? 48)
-            }.map { (0...9).contains($0) } == true)
+            character == optionalDigit
+                || (character.isNumber
+                    && character.unicodeScalars.first.map {
+                        Int($0.value) - Int(zeroDigit.unicodeScalars.first?.value ?? 48)
+                    }.map { (0...9).contains($0) } == true)
         }
         let characters = Array(active)
         guard let firstActive = characters.firstIndex(where: { isDigit($0) || $0 == decimalSeparator || $0 == groupingSeparator }),
-              let lastActive = characters.lastIndex(where: { isDigit($0) || $0 == decimalSeparator || $0 == groupingSeparator })
+            let lastActive = characters.lastIndex(where: { isDigit($0) || $0 == decimalSeparator || $0 == groupingSeparator })
         else { throw EvaluationFailure("D3085") }
         let prefix = String(characters[..<firstActive])
         let suffix = String(characters[(lastActive + 1)...])
@@ -281,7 +295,7 @@ enum FormattingFunctions {
         }
         var regularGrouping: Int?
         if let first = groupingPositions.first, first > 0,
-           groupingPositions.enumerated().allSatisfy({ $0.element == first * ($0.offset + 1) })
+            groupingPositions.enumerated().allSatisfy({ $0.element == first * ($0.offset + 1) })
         {
             regularGrouping = first
         }
@@ -315,11 +329,13 @@ enum FormattingFunctions {
         if !fractionDigits.isEmpty { result += String(decimalSeparator) + fractionDigits }
         let zeroValue = zeroDigit.unicodeScalars.first?.value ?? 48
         if zeroValue != 48 {
-            result = String(result.map { character -> Character in
-                guard let digit = character.wholeNumberValue, character.isASCII,
-                      let scalar = Unicode.Scalar(zeroValue + UInt32(digit)) else { return character }
-                return Character(scalar)
-            })
+            result = String(
+                result.map { character -> Character in
+                    guard let digit = character.wholeNumberValue, character.isASCII,
+                        let scalar = Unicode.Scalar(zeroValue + UInt32(digit))
+                    else { return character }
+                    return Character(scalar)
+                })
         }
         let sign = value < 0 && !useNegativePicture ? negativePrefix : ""
         return sign + prefix + result + suffix

@@ -51,10 +51,13 @@ struct EvaluationFailure: Error {
 
     private var storage: Storage
 
-    init(_ code: String, position: Int? = nil, token: String? = nil, value: Value?? = nil,
-         value2: Value?? = nil, index: Int? = nil, type: String? = nil, extra: String? = nil) {
-        let details = ErrorDetails(token: token, value: value.map(RenderedValue.init), value2: value2.map(RenderedValue.init),
-                                   index: index, type: type, extra: extra)
+    init(
+        _ code: String, position: Int? = nil, token: String? = nil, value: Value?? = nil,
+        value2: Value?? = nil, index: Int? = nil, type: String? = nil, extra: String? = nil
+    ) {
+        let details = ErrorDetails(
+            token: token, value: value.map(RenderedValue.init), value2: value2.map(RenderedValue.init),
+            index: index, type: type, extra: extra)
         storage = Storage(code: code, position: position, details: details, fixedMessage: nil)
     }
 
@@ -82,8 +85,9 @@ struct EvaluationFailure: Error {
     }
 
     var publicError: JSONataError {
-        JSONataError(code: code, position: position ?? 0,
-                     message: fixedMessage ?? ErrorMessages.render(code: code, details: details))
+        JSONataError(
+            code: code, position: position ?? 0,
+            message: fixedMessage ?? ErrorMessages.render(code: code, details: details))
     }
 
     func withMessage(_ message: String) -> EvaluationFailure {
@@ -149,7 +153,8 @@ enum ErrorMessages {
         "T2010": "The expressions either side of operator {{token}} must evaluate to numeric or string values",
         "T2011": "The insert/update clause of the transform expression must evaluate to an object: {{value}}",
         "T2012": "The delete clause of the transform expression must evaluate to a string or array of strings: {{value}}",
-        "T2013": "The transform expression clones the input object using the $clone() function.  This has been overridden in the current scope by a non-function.",
+        "T2013":
+            "The transform expression clones the input object using the $clone() function.  This has been overridden in the current scope by a non-function.",
         "D2014": "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate {{value}}.",
         "D3001": "Attempting to invoke string function on Infinity or NaN",
         "D3010": "Second argument of replace function cannot be an empty string",
@@ -160,14 +165,17 @@ enum ErrorMessages {
         "D3040": "Third argument of match function must evaluate to a positive number",
         "D3050": "The second argument of reduce function must be a function with at least two arguments",
         "D3060": "The sqrt function cannot be applied to a negative number: {{value}}",
-        "D3061": "The power function has resulted in a value that cannot be represented as a JSON number: base={{value}}, exponent={{value2}}",
-        "D3070": "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function",
+        "D3061":
+            "The power function has resulted in a value that cannot be represented as a JSON number: base={{value}}, exponent={{value2}}",
+        "D3070":
+            "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function",
         "D3080": "The picture string must only contain a maximum of two sub-pictures",
         "D3081": "The sub-picture must not contain more than one instance of the 'decimal-separator' character",
         "D3082": "The sub-picture must not contain more than one instance of the 'percent' character",
         "D3083": "The sub-picture must not contain more than one instance of the 'per-mille' character",
         "D3084": "The sub-picture must not contain both a 'percent' and a 'per-mille' character",
-        "D3085": "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'",
+        "D3085":
+            "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'",
         "D3100": "The radix of the formatBase function must be between 2 and 36.  It was given {{value}}",
         "D3110": "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {{value}}",
         "D3120": "Syntax error in expression passed to function eval: {{value}}",

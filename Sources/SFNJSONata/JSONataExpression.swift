@@ -17,15 +17,19 @@ public struct JSONataExpression: Sendable {
 
     /// Evaluates against `input` (nil = undefined input). A nil result means undefined.
     /// `bindings` become variables (`$name`) visible to the expression.
-    public func evaluate(_ input: JSON?, bindings: [String: JSON] = [:],
-                         environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSON? {
+    public func evaluate(
+        _ input: JSON?, bindings: [String: JSON] = [:],
+        environment: JSONataEnvironment = JSONataEnvironment()
+    ) throws(JSONataError) -> JSON? {
         if case .value(let value) = try evaluateResult(input, bindings: bindings, environment: environment) { return value }
         return nil
     }
 
     /// Like `evaluate`, telling an undefined result apart from a function (which has no JSON form).
-    public func evaluateResult(_ input: JSON?, bindings: [String: JSON] = [:],
-                         environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONataResult {
+    public func evaluateResult(
+        _ input: JSON?, bindings: [String: JSON] = [:],
+        environment: JSONataEnvironment = JSONataEnvironment()
+    ) throws(JSONataError) -> JSONataResult {
         if case .fieldPath(let path) = root.kind, let result = path.evaluateDirectly(input, bindings: bindings) {
             return result
         }

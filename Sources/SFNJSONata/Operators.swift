@@ -1,8 +1,10 @@
 extension Evaluator {
     // MARK: - Operators
 
-    func evaluateBinary(_ op: BinaryOperator, _ lhsNode: Node, _ rhsNode: Node, _ input: Value?, _ frame: Frame,
-                        position: Int) throws(EvaluationFailure) -> Value? {
+    func evaluateBinary(
+        _ op: BinaryOperator, _ lhsNode: Node, _ rhsNode: Node, _ input: Value?, _ frame: Frame,
+        position: Int
+    ) throws(EvaluationFailure) -> Value? {
         let lhs = try evaluate(lhsNode, input, frame)
         switch op {
         case .and:
@@ -52,8 +54,10 @@ extension Evaluator {
     /// `a & b & c` builds one string: the operands of a chain of plain `&` append their text
     /// in turn, in the order the nested operators evaluate and convert them, without making
     /// the intermediate strings.
-    func appendConcatenation(_ node: Node, _ input: Value?, _ frame: Frame, into text: inout String,
-                             depth: Int) throws(EvaluationFailure) {
+    func appendConcatenation(
+        _ node: Node, _ input: Value?, _ frame: Frame, into text: inout String,
+        depth: Int
+    ) throws(EvaluationFailure) {
         guard case .binary(_, let lhsNode, let rhsNode) = node.kind else { return }
         var lhs: Value?
         // Long chains go back through `evaluate`, which guards the stack.
@@ -109,7 +113,10 @@ extension Evaluator {
         }
         guard comparable(lhs), comparable(rhs) else {
             let offending: Value?
-            switch lhs { case .string?, .number?: offending = rhs; default: offending = lhs }
+            switch lhs {
+            case .string?, .number?: offending = rhs
+            default: offending = lhs
+            }
             throw EvaluationFailure("T2010", value: .some(offending))
         }
         guard let lhs, let rhs else { return nil }
@@ -163,8 +170,10 @@ extension Evaluator {
         }
     }
 
-    func evaluateCall(_ node: Node, _ procedure: Node, _ argumentNodes: [Node], _ input: Value?, _ frame: Frame,
-                      appliedTo: Value??) throws(EvaluationFailure) -> Value? {
+    func evaluateCall(
+        _ node: Node, _ procedure: Node, _ argumentNodes: [Node], _ input: Value?, _ frame: Frame,
+        appliedTo: Value??
+    ) throws(EvaluationFailure) -> Value? {
         let function = try evaluate(procedure, input, frame)
         let name = Self.procedureName(procedure)
         if function == nil, procedure.isPath, let name, lookupVariable(name, in: frame) != nil {
@@ -192,7 +201,7 @@ extension Evaluator {
         var result = try applyOnce(callee, arguments, input: input)
         // Perform deferred tail calls iteratively.
         while case .function(let pending)? = result, case .lambda(let thunk, let frame, let thunkInput) = pending.kind,
-              thunk.isTailCall, case .call(let procedure, let argumentNodes) = thunk.body.kind
+            thunk.isTailCall, case .call(let procedure, let argumentNodes) = thunk.body.kind
         {
             tailCalls += 1
             if tailCalls > Self.maximumTailCalls {
@@ -254,8 +263,10 @@ extension Evaluator {
         }
     }
 
-    func evaluatePartial(_ node: Node, _ procedure: Node, _ argumentNodes: [Node], _ input: Value?,
-                         _ frame: Frame) throws(EvaluationFailure) -> Value? {
+    func evaluatePartial(
+        _ node: Node, _ procedure: Node, _ argumentNodes: [Node], _ input: Value?,
+        _ frame: Frame
+    ) throws(EvaluationFailure) -> Value? {
         var bound: [Value??] = []
         for argument in argumentNodes {
             if case .placeholder = argument.kind {
@@ -275,8 +286,10 @@ extension Evaluator {
         return .function(FunctionValue(.partial(callee, bound)))
     }
 
-    func evaluateApply(_ node: Node, _ lhsNode: Node, _ rhsNode: Node, _ input: Value?,
-                       _ frame: Frame) throws(EvaluationFailure) -> Value? {
+    func evaluateApply(
+        _ node: Node, _ lhsNode: Node, _ rhsNode: Node, _ input: Value?,
+        _ frame: Frame
+    ) throws(EvaluationFailure) -> Value? {
         let lhs = try evaluate(lhsNode, input, frame)
         if case .call(let procedure, let arguments) = rhsNode.kind, rhsNode.predicates.isEmpty, rhsNode.group == nil {
             return try evaluateCall(rhsNode, procedure, arguments, input, frame, appliedTo: .some(lhs))
@@ -293,8 +306,10 @@ extension Evaluator {
 
     // MARK: - Transform
 
-    private func transform(_ subject: Value, pattern: Node, update: Node, deletion: Node?,
-                           frame: Frame) throws(EvaluationFailure) -> Value? {
+    private func transform(
+        _ subject: Value, pattern: Node, update: Node, deletion: Node?,
+        frame: Frame
+    ) throws(EvaluationFailure) -> Value? {
         switch subject {
         case .object, .array: break
         default: throw EvaluationFailure("T0410", token: "transform", index: 1)

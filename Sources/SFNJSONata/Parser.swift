@@ -90,8 +90,9 @@ struct Parser {
                 throw EvaluationFailure("S0203", position: current.position, value: .some(.string(expected)))
             }
             if !(current.kind == .operator && current.text == expected) {
-                throw EvaluationFailure("S0202", position: current.position, token: current.text,
-                                        value: .some(.string(expected)))
+                throw EvaluationFailure(
+                    "S0202", position: current.position, token: current.text,
+                    value: .some(.string(expected)))
             }
         }
         // A slash starts a regex only where an operand is expected.

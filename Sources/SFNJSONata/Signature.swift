@@ -180,8 +180,9 @@ struct Signature: Sendable {
                             fits = Self.symbol(of: value) == subtype
                         }
                         if !fits {
-                            throw EvaluationFailure("T0412", value: .some(value), index: argumentIndex + 1,
-                                                    type: Self.arrayTypeNames[subtype] ?? String(subtype))
+                            throw EvaluationFailure(
+                                "T0412", value: .some(value), index: argumentIndex + 1,
+                                type: Self.arrayTypeNames[subtype] ?? String(subtype))
                         }
                     }
                     if !value.isArray { argument = .array([value]) }

@@ -36,8 +36,9 @@ extension JSONataEnvironment {
                 while step > 0 ? current <= end : current >= end {
                     values.append(.int(current))
                     if values.count > 1000 {
-                        throw JSONataError(code: "D3141", position: 0,
-                                           message: "The $range function can produce at most 1000 items")
+                        throw JSONataError(
+                            code: "D3141", position: 0,
+                            message: "The $range function can produce at most 1000 items")
                     }
                     current += step
                 }
@@ -54,8 +55,9 @@ extension JSONataEnvironment {
                     throw signatureError("hash", index: 2)
                 }
                 guard let digest = hash(value, algorithm) else {
-                    throw JSONataError(code: "D3141", position: 0,
-                                       message: "Unsupported hash algorithm: \(algorithm)")
+                    throw JSONataError(
+                        code: "D3141", position: 0,
+                        message: "Unsupported hash algorithm: \(algorithm)")
                 }
                 return .string(digest)
             },
@@ -89,8 +91,9 @@ extension JSONataEnvironment {
     }
 
     private static func signatureError(_ function: String, index: Int) -> JSONataError {
-        JSONataError(code: "T0410", position: 0,
-                     message: "Argument \(index) of function \"\(function)\" does not match function signature")
+        JSONataError(
+            code: "T0410", position: 0,
+            message: "Argument \(index) of function \"\(function)\" does not match function signature")
     }
 }
 

@@ -65,7 +65,7 @@ final class ArrayConversions {
 
     func value(of elements: [JSON]) -> Value {
         guard elements.count >= Self.minimumCount,
-              let address = elements.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) })
+            let address = elements.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) })
         else { return .array(ValueSequence(elements.map { Value($0, conversions: self) })) }
         if let entry = converted[address] { return entry.value }
         let value = Value.array(ValueSequence(elements.map { Value($0, conversions: self) }))
@@ -270,12 +270,18 @@ enum ValueText {
         case .null: output += "null"
         case .bool(let flag): output += flag ? "true" : "false"
         case .number(let number):
-            if !number.isFinite { output += "null"; return }
+            if !number.isFinite {
+                output += "null"
+                return
+            }
             output += NumberText.javaScript(roundNumbers ? NumberText.toPrecision15(number) : number)
         case .string(let string): output += quote(string)
         case .function: output += "\"\""
         case .array(let seq):
-            if seq.items.isEmpty { output += "[]"; return }
+            if seq.items.isEmpty {
+                output += "[]"
+                return
+            }
             output += "["
             for (index, item) in seq.items.enumerated() {
                 if index > 0 { output += "," }
@@ -285,7 +291,10 @@ enum ValueText {
             if pretty { output += "\n" + String(repeating: "  ", count: depth) }
             output += "]"
         case .object(let object):
-            if object.isEmpty { output += "{}"; return }
+            if object.isEmpty {
+                output += "{}"
+                return
+            }
             output += "{"
             var first = true
             for (key, member) in object.entries {

@@ -20,7 +20,8 @@ public enum StepFunctionsRoutes {
     /// The full API (`sfn serve`).
     public static func router(service: StepFunctionsService, maxBodyBytes: Int = defaultMaxBodyBytes) -> Router<BasicRequestContext> {
         let router = Router()
-        addProtocolRoute(to: router, operations: StepFunctionsService.operations, maxBodyBytes: maxBodyBytes) { operation, body throws(ServerError) in
+        addProtocolRoute(to: router, operations: StepFunctionsService.operations, maxBodyBytes: maxBodyBytes) {
+            operation, body throws(ServerError) in
             try await service.handle(operation, body)
         }
         addTokenRoutes(to: router, callbacks: service.callbacks, maxBodyBytes: maxBodyBytes)
@@ -30,7 +31,8 @@ public enum StepFunctionsRoutes {
     /// Only the callback operations (the server `sfn run --callback-port` starts).
     public static func callbackRouter(callbacks: TaskCallbacks, maxBodyBytes: Int = defaultMaxBodyBytes) -> Router<BasicRequestContext> {
         let router = Router()
-        addProtocolRoute(to: router, operations: TaskCallbacks.operations, maxBodyBytes: maxBodyBytes) { operation, body throws(ServerError) in
+        addProtocolRoute(to: router, operations: TaskCallbacks.operations, maxBodyBytes: maxBodyBytes) {
+            operation, body throws(ServerError) in
             try callbacks.handle(operation, body)
         }
         addTokenRoutes(to: router, callbacks: callbacks, maxBodyBytes: maxBodyBytes)

@@ -42,7 +42,8 @@ struct RequestFields {
         }
         guard range.contains(number) else {
             throw .validation(
-                "1 validation error detected: Value '\(number)' at '\(field)' failed to satisfy constraint: Member must have value between \(range.lowerBound) and \(range.upperBound)")
+                "1 validation error detected: Value '\(number)' at '\(field)' failed to satisfy constraint: Member must have value between \(range.lowerBound) and \(range.upperBound)"
+            )
         }
         return number
     }

@@ -78,7 +78,8 @@ public final class StepFunctionsService: @unchecked Sendable {
         let runtime = try compile(definition, name: name)
         return lock.withLock {
             let record = newMachine(
-                name: name, definition: definition, text: definition.prettyText, runtime: runtime, roleArn: configuration.roleArn, type: type)
+                name: name, definition: definition, text: definition.prettyText, runtime: runtime, roleArn: configuration.roleArn,
+                type: type)
             machines[record.arn] = record
             return record.arn
         }
@@ -109,7 +110,8 @@ public final class StepFunctionsService: @unchecked Sendable {
                 }
                 return ["stateMachineArn": .string(arn), "creationDate": Self.epochSeconds(existing.creationDate)]
             }
-            let record = newMachine(name: name, definition: definition, text: definitionText, runtime: runtime, roleArn: roleArn, type: type)
+            let record = newMachine(
+                name: name, definition: definition, text: definitionText, runtime: runtime, roleArn: roleArn, type: type)
             machines[arn] = record
             return ["stateMachineArn": .string(arn), "creationDate": Self.epochSeconds(record.creationDate)]
         }
@@ -153,7 +155,9 @@ public final class StepFunctionsService: @unchecked Sendable {
         if definitionText == nil && roleArn == nil && fields.members["loggingConfiguration"] == nil
             && fields.members["tracingConfiguration"] == nil
         {
-            throw ServerError("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
+            throw ServerError(
+                "MissingRequiredParameter",
+                "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
         }
         let current = try existingMachine(arn)
         var definition = current.definition
@@ -303,7 +307,8 @@ public final class StepFunctionsService: @unchecked Sendable {
         let statusFilter = try fields.optionalString("statusFilter")
         if let statusFilter, ExecutionStatus(rawValue: statusFilter) == nil {
             throw .validation(
-                "1 validation error detected: Value '\(statusFilter)' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED]")
+                "1 validation error detected: Value '\(statusFilter)' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED]"
+            )
         }
         try Self.checkArn(machineArn, kind: "stateMachine", parts: 7)
         let records = try locked { () throws(ServerError) -> [ExecutionRecord] in
@@ -468,7 +473,8 @@ public final class StepFunctionsService: @unchecked Sendable {
         let type = try fields.optionalString("type") ?? "STANDARD"
         guard type == "STANDARD" || type == "EXPRESS" else {
             throw .validation(
-                "1 validation error detected: Value '\(type)' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]")
+                "1 validation error detected: Value '\(type)' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"
+            )
         }
         return type
     }

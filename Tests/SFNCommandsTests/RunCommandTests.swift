@@ -1,9 +1,10 @@
 import Foundation
+import SFNJSON
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import SFNJSON
 
 /// `sfn run` end to end, through the built executable.
 @Suite struct RunCommandTests {
@@ -49,22 +50,30 @@ import SFNJSON
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     @Test func succeededPrintsOutputAndExitsZero() throws {
-        guard let outcome = try sfn(["run", "--input-json", #"{"a":1}"#], definition: #"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"b":2},"ResultPath":"$.r","End":true}}}"#) else { return }
+        guard
+            let outcome = try sfn(
+                ["run", "--input-json", #"{"a":1}"#],
+                definition: #"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"b":2},"ResultPath":"$.r","End":true}}}"#)
+        else { return }
         #expect(outcome.status == 0)
         #expect(try JSON(parsing: outcome.stdout) == ["a": 1, "r": ["b": 2]])
     }
 
     @Test func failedTimedOutAndUsageHaveTheirOwnExitCodes() throws {
-        guard let failed = try sfn(["run"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"why"}}}"#) else { return }
+        guard let failed = try sfn(["run"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"why"}}}"#)
+        else { return }
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("error: Boom"))
         #expect(failed.stderr.contains("cause: why"))
         #expect(failed.stdout.isEmpty)
-        let timedOut = try sfn(["run", "--virtual-time"], definition: #"{"TimeoutSeconds":1,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}}"#)
+        let timedOut = try sfn(
+            ["run", "--virtual-time"],
+            definition: #"{"TimeoutSeconds":1,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}}"#)
         #expect(timedOut?.status == 3)
         let usage = try sfn(["run", "/no/such/file.json"])
         #expect(usage?.status == 2)
@@ -74,7 +83,10 @@ import SFNJSON
     }
 
     @Test func jsonResultAlwaysPrintsOneObject() throws {
-        guard let outcome = try sfn(["run", "--result", "json", "--history"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}"#) else { return }
+        guard
+            let outcome = try sfn(
+                ["run", "--result", "json", "--history"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}"#)
+        else { return }
         let report = try JSON(parsing: outcome.stdout)
         #expect(report["status"] == "FAILED")
         #expect(report["error"] == "E")
@@ -87,10 +99,12 @@ import SFNJSON
     ])
     func mockConfigurationServesTheTestCase(testCase: String, state: String) throws {
         let workflow = Self.root.appendingPathComponent("workflows/order-processing").path
-        guard let outcome = try sfn([
-            "run", workflow + ".asl.json", "--input", workflow + ".input.json", "--virtual-time", "--result", "json",
-            "--mock-config", Self.root.appendingPathComponent("examples/mocks/mocks.json").path, "--test-case", testCase,
-        ]) else { return }
+        guard
+            let outcome = try sfn([
+                "run", workflow + ".asl.json", "--input", workflow + ".input.json", "--virtual-time", "--result", "json",
+                "--mock-config", Self.root.appendingPathComponent("examples/mocks/mocks.json").path, "--test-case", testCase,
+            ])
+        else { return }
         let report = try JSON(parsing: outcome.stdout)
         #expect(report["status"] == "SUCCEEDED")
         #expect(report["output"]?["state"] == .string(state))
@@ -103,9 +117,12 @@ import SFNJSON
         let config = folder.appendingPathComponent("sfn.json")
         let double = Self.root.appendingPathComponent("examples/functions/double.py").path
         try #"{"functions":{"double":{"command":["python3","\#(double)"]}}}"#.write(to: config, atomically: true, encoding: .utf8)
-        guard let outcome = try sfn(
-            ["run", "--input-json", #"{"value":21}"#, "--config", config.path, "--result", "json"],
-            definition: #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:double","End":true}}}"#)
+        guard
+            let outcome = try sfn(
+                ["run", "--input-json", #"{"value":21}"#, "--config", config.path, "--result", "json"],
+                definition:
+                    #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:double","End":true}}}"#
+            )
         else { return }
         let report = try JSON(parsing: outcome.stdout)
         #expect(report["status"] == "SUCCEEDED", "\(outcome.stdout) \(outcome.stderr)")
@@ -118,7 +135,8 @@ import SFNJSON
             return
         }
         let definition = FileManager.default.temporaryDirectory.appendingPathComponent("sfn-callback-\(UUID().uuidString).json")
-        try #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#
+        try
+            #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#
             .write(to: definition, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: definition) }
         let process = Process()

@@ -1,7 +1,7 @@
 import Foundation
 import SFNJSON
-import Testing
 import SFNTestSupport
+import Testing
 
 @testable import SFNCommands
 
@@ -14,7 +14,9 @@ private let validDefinition = """
     }
     """
 
-private func run(_ files: [String], format: ValidateCommand.OutputFormat = .text, stateMachine: String? = nil, parameters: [String] = [])
+private func run(
+    _ files: [String], format: ValidateCommand.OutputFormat = .text, stateMachine: String? = nil, parameters: [String] = []
+)
     -> ValidationRun.Outcome
 {
     ValidationRun.perform(files: files, format: format, stateMachine: stateMachine, parameterAssignments: parameters)
@@ -66,8 +68,9 @@ struct ValidateCommandTests {
             """)
         let outcome = run([file])
         #expect(outcome.exitCode == 1)
-        #expect(outcome.output.contains(
-            "\(file):4:32: error[MISSING_TRANSITION_TARGET] Missing 'Next' target: Missing (at /States/First/Next)"))
+        #expect(
+            outcome.output.contains(
+                "\(file):4:32: error[MISSING_TRANSITION_TARGET] Missing 'Next' target: Missing (at /States/First/Next)"))
         #expect(outcome.output.contains("\(file):5:5: error[SCHEMA_VALIDATION_FAILED]"))
         #expect(outcome.output.contains("(at /States/Second)"))
         #expect(outcome.output.contains("0 valid, 1 invalid"))

@@ -9,16 +9,16 @@ import Testing
 struct BindingAndPathTests {
     static let states: JSON = {
         let text = """
-        {
-          "input": {
-            "order": { "id": 17, "total": 12.5, "customer": { "name": "Ada", "tags": ["a", "b"] },
-                       "items": [ { "sku": "A-1", "qty": 2 }, { "sku": "B-2", "qty": 1 } ],
-                       "nested": [[1, 2], [3, 4]], "empty": [], "none": null, "flag": false },
-            "list": [ { "v": 1 }, { "v": [2, 3] }, { "w": 4 } ]
-          },
-          "context": { "Execution": { "Name": "run-1" } }
-        }
-        """
+            {
+              "input": {
+                "order": { "id": 17, "total": 12.5, "customer": { "name": "Ada", "tags": ["a", "b"] },
+                           "items": [ { "sku": "A-1", "qty": 2 }, { "sku": "B-2", "qty": 1 } ],
+                           "nested": [[1, 2], [3, 4]], "empty": [], "none": null, "flag": false },
+                "list": [ { "v": 1 }, { "v": [2, 3] }, { "w": 4 } ]
+              },
+              "context": { "Execution": { "Name": "run-1" } }
+            }
+            """
         return (try? JSON(parsing: text)) ?? .null
     }()
 
@@ -70,7 +70,9 @@ struct BindingAndPathTests {
         Case("$string($states.input.order.customer)", #""{\"name\":\"Ada\",\"tags\":[\"a\",\"b\"]}""#),
         Case("$states.input.order = $states.input.order", "true"),
         Case("$count($states.input.order.items) + $states.input.order.items[1].qty", "3"),
-        Case("[$states.input.order.id, ($states := {'input': {'order': {'id': 9}}}; $states.input.order.id), $states.input.order.id]", "[17,9,17]"),
+        Case(
+            "[$states.input.order.id, ($states := {'input': {'order': {'id': 9}}}; $states.input.order.id), $states.input.order.id]",
+            "[17,9,17]"),
         Case("($copy := $states ~> |input.order|{'id': 1}|; [$copy.input.order.id, $states.input.order.id])", "[1,17]"),
         Case("$states.input.order.items ~> $map(function($item) { $item.sku })", #"["A-1","B-2"]"#),
         Case("$limit", "3"),
@@ -138,11 +140,14 @@ struct BindingAndPathTests {
 
     /// A whole expression that is a field path is answered without an evaluator; inside a
     /// block the same path goes through one. Both must give the same JSON.
-    @Test(arguments: ["$states.n", "$states.whole", "$states.big", "$states.list", "$states.object", "$states.object.inner",
-                      "$states.text", "$states.none", "$states.flag", "$$.n", "$.n", "n", "$.object.list[1]", "$states.missing"])
+    @Test(arguments: [
+        "$states.n", "$states.whole", "$states.big", "$states.list", "$states.object", "$states.object.inner",
+        "$states.text", "$states.none", "$states.flag", "$$.n", "$.n", "n", "$.object.list[1]", "$states.missing",
+    ])
     func directAnswersMatchTheEvaluator(_ expression: String) {
         let document: JSON = [
-            "n": .double(12.5), "whole": .double(12.0), "big": .int(9_007_199_254_740_993), "list": [.double(1.0), .int(2), ["x": .double(3.0)]],
+            "n": .double(12.5), "whole": .double(12.0), "big": .int(9_007_199_254_740_993),
+            "list": [.double(1.0), .int(2), ["x": .double(3.0)]],
             "object": ["inner": .double(4.0), "list": [.double(5.0), .double(6.0)]], "text": "t", "none": .null, "flag": true,
         ]
         let direct = run(expression, document, bindings: ["states": document])

@@ -64,10 +64,13 @@ let recordedChoices: [RecordedChoice] = [
     RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":" ","Value":false}"#, false),
     RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"HelloWorld","Value":true}"#, false),
     RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55","Value":true}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":true}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":false}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":true}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":false}"#, false),
     RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":null,"Value":false}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55+01:00","Value":true}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55+01:00","Value":true}"#, false),
     RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2023-02-24","Value":true}"#, false),
     RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":"2023-02-24","Value":false}"#, false),
     RecordedChoice(#"{"Variable":"$.Variable","BooleanEqualsPath":"$.Value"}"#, #"{"Variable":[],"Value":true}"#, false),
@@ -380,32 +383,78 @@ let recordedChoices: [RecordedChoice] = [
     RecordedChoice(#"{"Variable":"$.Variable","StringLessThanPath":"$.Value"}"#, #"{"Variable":"","Value":""}"#, false),
     RecordedChoice(#"{"Variable":"$.Variable","StringLessThanPath":"$.Value"}"#, #"{"Variable":"A","Value":"AB"}"#, true),
     RecordedChoice(#"{"Variable":"$.Variable","StringLessThanPath":"$.Value"}"#, #"{"Variable":"AB","Value":"A"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":null,"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":{},"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":{"A":0},"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":false,"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":true,"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, true),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":0,"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":1,"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":1.1,"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":" ","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"2023-02-24 12:15:56.832957","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":[],"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":[""],"Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, true),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampGreaterThan":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampGreaterThan":"2012-10-09T19:00:56Z"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampGreaterThanEquals":"2012-10-09T19:00:56Z"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampLessThan":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampLessThan":"2012-10-09T19:00:56Z"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, true),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampLessThan":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampLessThanEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, true),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampLessThanEquals":"2012-10-09T19:00:56Z"}"#, #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, true),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampLessThanEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampLessThanEqualsPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
-    RecordedChoice(#"{"Variable":"$.Variable","TimestampLessThanPath":"$.Value"}"#, #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":null,"Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":{},"Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":{"A":0},"Value":"2012-10-09T19:00:55Z"}"#,
+        false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":false,"Value":"2012-10-09T19:00:55Z"}"#, false
+    ),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":true,"Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, true),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":0,"Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":1,"Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":1.1,"Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":"","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":" ","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#,
+        #"{"Variable":"2023-02-24 12:15:56.832957","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":[],"Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEquals":"2012-10-09T19:00:55Z"}"#, #"{"Variable":[""],"Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEqualsPath":"$.Value"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, true),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampEqualsPath":"$.Value"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampGreaterThan":"2012-10-09T19:00:55Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampGreaterThan":"2012-10-09T19:00:56Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampGreaterThanEquals":"2012-10-09T19:00:56Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampLessThan":"2012-10-09T19:00:55Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampLessThan":"2012-10-09T19:00:56Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, true),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampLessThan":"2012-10-09T19:00:55Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampLessThanEquals":"2012-10-09T19:00:55Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:55Z"}"#, true),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampLessThanEquals":"2012-10-09T19:00:56Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:55Z","Value":"2012-10-09T19:00:56Z"}"#, true),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampLessThanEquals":"2012-10-09T19:00:55Z"}"#,
+        #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampLessThanEqualsPath":"$.Value"}"#,
+        #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
+    RecordedChoice(
+        #"{"Variable":"$.Variable","TimestampLessThanPath":"$.Value"}"#,
+        #"{"Variable":"2012-10-09T19:00:56Z","Value":"2012-10-09T19:00:55Z"}"#, false),
 ]

@@ -24,7 +24,10 @@ private func matches(_ ruleText: String, _ input: String, variables: [String: JS
         let choices: [(String, String)] = [
             (#"{"Not":{"Variable":"$.type","StringEquals":"Private"},"Next":"Public"}"#, "Public"),
             (#"{"Variable":"$.value","NumericEquals":0,"Next":"ValueIsZero"}"#, "ValueIsZero"),
-            (#"{"And":[{"Variable":"$.value","NumericGreaterThanEquals":20},{"Variable":"$.value","NumericLessThan":30}],"Next":"ValueInTwenties"}"#, "ValueInTwenties"),
+            (
+                #"{"And":[{"Variable":"$.value","NumericGreaterThanEquals":20},{"Variable":"$.value","NumericLessThan":30}],"Next":"ValueInTwenties"}"#,
+                "ValueInTwenties"
+            ),
         ]
         var taken = "Default"
         for (text, next) in choices where try matches(text, input) {
@@ -35,7 +38,8 @@ private func matches(_ ruleText: String, _ input: String, variables: [String: JS
     }
 
     @Test func orAndNestedRules() throws {
-        let text = #"{"Or":[{"Variable":"$.a","NumericLessThan":0},{"And":[{"Variable":"$.b","IsPresent":true},{"Not":{"Variable":"$.b","StringEquals":"no"}}]}]}"#
+        let text =
+            #"{"Or":[{"Variable":"$.a","NumericLessThan":0},{"And":[{"Variable":"$.b","IsPresent":true},{"Not":{"Variable":"$.b","StringEquals":"no"}}]}]}"#
         #expect(try matches(text, #"{"a":-1}"#))
         #expect(try matches(text, #"{"a":1,"b":"yes"}"#))
         #expect(try !matches(text, #"{"a":1,"b":"no"}"#))
@@ -43,7 +47,8 @@ private func matches(_ ruleText: String, _ input: String, variables: [String: JS
     }
 
     @Test func mapBreakConditionFromAWS() throws {
-        let text = #"{"And":[{"IsPresent":true,"Variable":"$"},{"And":[{"IsNumeric":true,"Variable":"$"},{"NumericEquals":3,"Variable":"$"}]}],"Next":"Break"}"#
+        let text =
+            #"{"And":[{"IsPresent":true,"Variable":"$"},{"And":[{"IsNumeric":true,"Variable":"$"},{"NumericEquals":3,"Variable":"$"}]}],"Next":"Break"}"#
         #expect(try matches(text, "3"))
         #expect(try !matches(text, "2"))
         #expect(try !matches(text, #""3""#))
@@ -108,8 +113,11 @@ private func matches(_ ruleText: String, _ input: String, variables: [String: JS
         ("*end", "the end", true), ("start*", "starting", true), ("**", "anything", true),
     ])
     func stringMatches(pattern: String, candidate: String, expected: Bool) throws {
-        let rule = ChoiceRule.test(variable: try PathExpression("$"), condition: .stringMatches(StringMatchPattern(
-            try JSON(parsing: "\"" + pattern + "\"").stringValue ?? "")))
+        let rule = ChoiceRule.test(
+            variable: try PathExpression("$"),
+            condition: .stringMatches(
+                StringMatchPattern(
+                    try JSON(parsing: "\"" + pattern + "\"").stringValue ?? "")))
         #expect(try rule.evaluate(ExpressionScope(input: .string(candidate))) == expected, "\(pattern) ~ \(candidate)")
     }
 

@@ -56,7 +56,10 @@ import Testing
         #expect(prepareFlow.outputPath == .path(try PathExpression("$.prepared")))
         #expect(prepareFlow.resultPath == .at(try ReferencePath(resultPath: "$.prepared")))
         #expect(prepare.transition == .next("Route"))
-        guard case .pass(let pass) = prepare.kind else { Issue.record("Prepare is \(prepare.typeName)"); return }
+        guard case .pass(let pass) = prepare.kind else {
+            Issue.record("Prepare is \(prepare.typeName)")
+            return
+        }
         #expect(pass.result == .object(["n": .int(1)]))
 
         let call = try #require(machine.state(named: "Call"))
@@ -71,9 +74,15 @@ import Testing
 
     @Test func readsTaskFieldsRetriersAndCatchers() throws {
         let call = try #require(try StateMachine.parse(text: Self.workflow).state(named: "Call"))
-        guard case .task(let task) = call.kind else { Issue.record("Call is \(call.typeName)"); return }
+        guard case .task(let task) = call.kind else {
+            Issue.record("Call is \(call.typeName)")
+            return
+        }
         #expect(task.resource == "arn:aws:states:::lambda:invoke")
-        guard case .path(let timeoutPath, let timeoutField)? = task.timeoutSeconds else { Issue.record("no TimeoutSecondsPath"); return }
+        guard case .path(let timeoutPath, let timeoutField)? = task.timeoutSeconds else {
+            Issue.record("no TimeoutSecondsPath")
+            return
+        }
         #expect(timeoutPath.text == "$.timeout")
         #expect(timeoutField == "TimeoutSecondsPath")
         #expect(task.heartbeatSeconds?.literalInt == 10)
@@ -97,35 +106,56 @@ import Testing
         let route = try #require(machine.state(named: "Route"))
         #expect(route.transition == nil)
         #expect(route.comment == "pick")
-        guard case .choice(let choice) = route.kind else { Issue.record("Route is \(route.typeName)"); return }
+        guard case .choice(let choice) = route.kind else {
+            Issue.record("Route is \(route.typeName)")
+            return
+        }
         #expect(choice.defaultNext == "Stop")
         #expect(choice.choices.count == 1)
         #expect(choice.choices[0].next == "Call")
         #expect(choice.choices[0].assign != nil)
 
         let fan = try #require(machine.state(named: "Fan"))
-        guard case .parallel(let parallel) = fan.kind else { Issue.record("Fan is \(fan.typeName)"); return }
+        guard case .parallel(let parallel) = fan.kind else {
+            Issue.record("Fan is \(fan.typeName)")
+            return
+        }
         #expect(parallel.branches.count == 1)
         let branchState = try #require(parallel.branches[0].state(named: "B"))
         #expect(branchState.pointer.description == "/States/Fan/Branches/0/States/B")
         #expect(branchState.isTerminal)
 
         let each = try #require(machine.state(named: "Each"))
-        guard case .map(let map) = each.kind else { Issue.record("Each is \(each.typeName)"); return }
+        guard case .map(let map) = each.kind else {
+            Issue.record("Each is \(each.typeName)")
+            return
+        }
         #expect(map.usesLegacyIterator)
         #expect(map.processorConfig == ProcessorConfig(mode: .inline))
         #expect(map.itemsPath == .path(try PathExpression("$.items")))
         #expect(map.maxConcurrency?.literalInt == 4)
         #expect(map.label == "each")
-        guard case .jsonPath? = map.itemSelector else { Issue.record("legacy Parameters became no ItemSelector"); return }
+        guard case .jsonPath? = map.itemSelector else {
+            Issue.record("legacy Parameters became no ItemSelector")
+            return
+        }
         #expect(each.jsonPath?.parameters == nil)
         #expect(map.itemProcessor.pointer.description == "/States/Each/Iterator")
         #expect(map.itemProcessor.state(named: "I")?.isTerminal == true)
 
         let stop = try #require(machine.state(named: "Stop"))
-        guard case .fail(let fail) = stop.kind else { Issue.record("Stop is \(stop.typeName)"); return }
-        guard case .literal("Stopped")? = fail.error else { Issue.record("Error not literal"); return }
-        guard case .path(let causePath, _)? = fail.cause else { Issue.record("CausePath not a path"); return }
+        guard case .fail(let fail) = stop.kind else {
+            Issue.record("Stop is \(stop.typeName)")
+            return
+        }
+        guard case .literal("Stopped")? = fail.error else {
+            Issue.record("Error not literal")
+            return
+        }
+        guard case .path(let causePath, _)? = fail.cause else {
+            Issue.record("CausePath not a path")
+            return
+        }
         #expect(causePath.text == "$.why")
         #expect(stop.isTerminal)
     }
@@ -144,13 +174,19 @@ import Testing
             """#
         let (machine, report) = StateMachine.check(try JSON(parsing: definition))
         #expect(report.diagnostics.isEmpty, "\(report)")
-        guard case .map(let map)? = machine?.state(named: "M")?.kind else { Issue.record("no Map"); return }
+        guard case .map(let map)? = machine?.state(named: "M")?.kind else {
+            Issue.record("no Map")
+            return
+        }
         #expect(map.processorConfig == ProcessorConfig(mode: .distributed, executionType: .express))
         #expect(map.itemReader?["Resource"] == .string("arn:aws:states:::s3:getObject"))
         #expect(map.itemBatcher?.maxItemsPerBatch?.literalInt == 10)
         #expect(map.itemBatcher?.batchInput == ["run": 1])
         #expect(map.resultWriter?["WriterConfig"]?["OutputType"] == .string("JSONL"))
-        guard case .literal(let percentage)? = map.toleratedFailurePercentage else { Issue.record("no percentage"); return }
+        guard case .literal(let percentage)? = map.toleratedFailurePercentage else {
+            Issue.record("no percentage")
+            return
+        }
         #expect(percentage == .int(5))
     }
 
@@ -169,9 +205,15 @@ import Testing
         #expect(machine.queryLanguage == .jsonata)
         let a = try #require(machine.state(named: "A"))
         #expect(a.queryLanguage == .jsonata)
-        guard case .object(let members)? = a.jsonata?.output else { Issue.record("Output should hold an expression"); return }
+        guard case .object(let members)? = a.jsonata?.output else {
+            Issue.record("Output should hold an expression")
+            return
+        }
         #expect(members.map(\.key) == ["x", "k"])
-        guard case .expression(let expression, let field) = members[0].value else { Issue.record("x is not an expression"); return }
+        guard case .expression(let expression, let field) = members[0].value else {
+            Issue.record("x is not an expression")
+            return
+        }
         #expect(expression.source == " $states.input.x ")
         #expect(field == "Output/x")
         #expect(machine.state(named: "B")?.queryLanguage == .jsonata)
@@ -183,16 +225,24 @@ import Testing
 
         let wait = try #require(machine.state(named: "W"))
         guard case .wait(let waitState) = wait.kind, case .timestamp(.expression) = waitState.duration else {
-            Issue.record("Timestamp should be an expression"); return
+            Issue.record("Timestamp should be an expression")
+            return
         }
         let choice = try #require(machine.state(named: "C"))
         guard case .choice(let choiceState) = choice.kind, case .condition = choiceState.choices[0].rule else {
-            Issue.record("Condition should be compiled"); return
+            Issue.record("Condition should be compiled")
+            return
         }
         let map = try #require(machine.state(named: "M"))
-        guard case .map(let mapState) = map.kind else { Issue.record("M is \(map.typeName)"); return }
+        guard case .map(let mapState) = map.kind else {
+            Issue.record("M is \(map.typeName)")
+            return
+        }
         #expect(mapState.items?.isConstant == true)
-        guard case .expression? = mapState.maxConcurrency else { Issue.record("MaxConcurrency should be an expression"); return }
+        guard case .expression? = mapState.maxConcurrency else {
+            Issue.record("MaxConcurrency should be an expression")
+            return
+        }
         #expect(mapState.itemProcessor.queryLanguage == .jsonata)
         #expect(mapState.itemProcessor.state(named: "I")?.queryLanguage == .jsonata)
     }

@@ -1,5 +1,6 @@
 import SFNJSON
 import Testing
+
 @testable import SFNLanguage
 
 /// Evaluates `expression` against `input` (and optional context/variables), failing the test on
@@ -104,18 +105,20 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     @Test func arrayCollectsValuesInOrder() throws {
         #expect(try evaluate("States.Array()") == [])
         let input: JSON = ["FunctionInput": ["fst": ["Arg1": 1, "Arg2": []], "snd": nil]]
-        #expect(try evaluate("States.Array($.FunctionInput.fst, $.FunctionInput.snd, 1.1)", input: input)
-            == [["Arg1": 1, "Arg2": []], nil, 1.1])
+        #expect(
+            try evaluate("States.Array($.FunctionInput.fst, $.FunctionInput.snd, 1.1)", input: input)
+                == [["Arg1": 1, "Arg2": []], nil, 1.1])
     }
 
-    @Test(arguments: [
-        (JSON.array([]), 2, JSON.array([])),
-        ([0], 5, [[0]]),
-        ([0, 1, 2], 2, [[0, 1], [2]]),
-        ([0, 1, 2, 3], 1, [[0], [1], [2], [3]]),
-        ([0, 1, 2, 3], 3, [[0, 1, 2], [3]]),
-        ([1, 2, 3, 4, 5, 6, 7, 8, 9], 4, [[1, 2, 3, 4], [5, 6, 7, 8], [9]]),
-    ] as [(JSON, Int, JSON)])
+    @Test(
+        arguments: [
+            (JSON.array([]), 2, JSON.array([])),
+            ([0], 5, [[0]]),
+            ([0, 1, 2], 2, [[0, 1], [2]]),
+            ([0, 1, 2, 3], 1, [[0], [1], [2], [3]]),
+            ([0, 1, 2, 3], 3, [[0, 1, 2], [3]]),
+            ([1, 2, 3, 4, 5, 6, 7, 8, 9], 4, [[1, 2, 3, 4], [5, 6, 7, 8], [9]]),
+        ] as [(JSON, Int, JSON)])
     func partition(array: JSON, size: Int, expected: JSON) throws {
         #expect(try evaluate("States.ArrayPartition($.a, $.n)", input: ["a": array, "n": .int(size)]) == expected)
     }
@@ -127,31 +130,33 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try failure("States.ArrayPartition($.a, 1)", input: ["a": "x"])?.name == StatesErrorName.intrinsicFailure)
     }
 
-    @Test(arguments: [
-        (JSON.array([]), JSON.array([]), false),
-        ([], 1, false),
-        ([[1, 2, 3], 2], [1, 2, 3], true),
-        ([["1": 2, "2": []]], [], false),
-        ([["1": 2, "2": []]], ["2": [], "1": 2], true),
-        ([true, false], false, true),
-        ([1, 2], 2, true),
-        ([1, 2], 2.0, false),
-        ([1.5, 2.0], 2.0, true),
-        (["a", nil], nil, true),
-    ] as [(JSON, JSON, Bool)])
+    @Test(
+        arguments: [
+            (JSON.array([]), JSON.array([]), false),
+            ([], 1, false),
+            ([[1, 2, 3], 2], [1, 2, 3], true),
+            ([["1": 2, "2": []]], [], false),
+            ([["1": 2, "2": []]], ["2": [], "1": 2], true),
+            ([true, false], false, true),
+            ([1, 2], 2, true),
+            ([1, 2], 2.0, false),
+            ([1.5, 2.0], 2.0, true),
+            (["a", nil], nil, true),
+        ] as [(JSON, JSON, Bool)])
     func contains(array: JSON, value: JSON, expected: Bool) throws {
         #expect(try evaluate("States.ArrayContains($.a, $.v)", input: ["a": array, "v": value]) == .bool(expected))
     }
 
-    @Test(arguments: [
-        ("States.ArrayRange(0, 9, 3)", JSON.array([0, 3, 6, 9])),
-        ("States.ArrayRange(0, 10, 3)", [0, 3, 6, 9]),
-        ("States.ArrayRange(1, 9, 9)", [1]),
-        ("States.ArrayRange(1, 9, 2)", [1, 3, 5, 7, 9]),
-        ("States.ArrayRange(5, 1, -2)", [5, 3, 1]),
-        ("States.ArrayRange(3, 3, 1)", [3]),
-        ("States.ArrayRange(1, 1000, 1)", JSON.array((1...1000).map { .int($0) })),
-    ] as [(String, JSON)])
+    @Test(
+        arguments: [
+            ("States.ArrayRange(0, 9, 3)", JSON.array([0, 3, 6, 9])),
+            ("States.ArrayRange(0, 10, 3)", [0, 3, 6, 9]),
+            ("States.ArrayRange(1, 9, 9)", [1]),
+            ("States.ArrayRange(1, 9, 2)", [1, 3, 5, 7, 9]),
+            ("States.ArrayRange(5, 1, -2)", [5, 3, 1]),
+            ("States.ArrayRange(3, 3, 1)", [3]),
+            ("States.ArrayRange(1, 1000, 1)", JSON.array((1...1000).map { .int($0) })),
+        ] as [(String, JSON)])
     func range(expression: String, expected: JSON) throws {
         #expect(try evaluate(expression) == expected)
     }
@@ -171,7 +176,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     @Test func extremeBoundsFailCleanly() throws {
         #expect(try failure("States.ArrayRange(0, -9223372036854775808, -1)")?.name == StatesErrorName.intrinsicFailure)
         #expect(try failure("States.ArrayRange(-9223372036854775808, 9223372036854775807, 1)")?.name == StatesErrorName.intrinsicFailure)
-        #expect(try evaluate("States.ArrayRange(9223372036854775807, 9223372036854775806, -9223372036854775808)") == [9_223_372_036_854_775_807])
+        #expect(
+            try evaluate("States.ArrayRange(9223372036854775807, 9223372036854775806, -9223372036854775808)") == [9_223_372_036_854_775_807]
+        )
         #expect(try evaluate("States.ArrayPartition($.a, 9223372036854775807)", input: ["a": [1, 2, 3]]) == [[1, 2, 3]])
         #expect(try evaluate("States.ArrayRange(1, 5, -1)") == [])
     }
@@ -187,10 +194,15 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     }
 
     @Test func uniqueKeepsFirstOccurrences() throws {
-        let input: JSON = ["a": [nil, nil, true, true, false, 1, 1, 1.1, 0, "x", "x", [], [], [nil], [nil],
-                                  ["a": 1, "b": 2], ["b": 2, "a": 1], ["a": 1, "b": 1]]]
-        #expect(try evaluate("States.ArrayUnique($.a)", input: input)
-            == [nil, true, false, 1, 1.1, 0, "x", [], [nil], ["a": 1, "b": 2], ["a": 1, "b": 1]])
+        let input: JSON = [
+            "a": [
+                nil, nil, true, true, false, 1, 1, 1.1, 0, "x", "x", [], [], [nil], [nil],
+                ["a": 1, "b": 2], ["b": 2, "a": 1], ["a": 1, "b": 1],
+            ]
+        ]
+        #expect(
+            try evaluate("States.ArrayUnique($.a)", input: input)
+                == [nil, true, false, 1, 1.1, 0, "x", [], [nil], ["a": 1, "b": 2], ["a": 1, "b": 1]])
         // Integers and reals stay distinct, as Java's Integer and Double do.
         let mixed = try evaluate("States.ArrayUnique($.a)", input: ["a": [1, 1.0, 1, [1], [1.0], 2.5, 2.5]])
         #expect(mixed.compactText == "[1,1.0,[1],[1.0],2.5]")
@@ -230,35 +242,40 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     @Test func base64LimitsInputSize() throws {
         let large = JSON.string(String(repeating: "a", count: 10_001))
         #expect(try failure("States.Base64Encode($.v)", input: ["v": large])?.name == StatesErrorName.intrinsicFailure)
-        #expect(try evaluate("States.Base64Encode($.v)", input: ["v": .string(String(repeating: "a", count: 10_000))]).stringValue?.count == 13_336)
+        #expect(
+            try evaluate("States.Base64Encode($.v)", input: ["v": .string(String(repeating: "a", count: 10_000))]).stringValue?.count
+                == 13_336)
     }
 
     @Test func hashUsesNamedAlgorithm() throws {
         #expect(try evaluate("States.Hash('input data', 'MD5')") == "812f45842bc6d66ee14572ce20db8e86")
         #expect(try evaluate("States.Hash($.v, 'SHA-1')", input: ["v": "abc"]) == "a9993e364706816aba3e25717850c26c9cd0d89d")
-        #expect(try evaluate("States.Hash('Hash this string', 'SHA-256')")
-            == "1cac63f39fd68d8c531f27b807610fb3d50f0fc3f186995767fb6316e7200a3e")
+        #expect(
+            try evaluate("States.Hash('Hash this string', 'SHA-256')")
+                == "1cac63f39fd68d8c531f27b807610fb3d50f0fc3f186995767fb6316e7200a3e")
         let unknown = try failure("States.Hash('x', 'SHA-3')")
         #expect(unknown?.name == StatesErrorName.intrinsicFailure)
         #expect(unknown?.cause?.contains("SHA-3") == true)
         #expect(try failure("States.Hash(1, 'MD5')")?.name == StatesErrorName.intrinsicFailure)
-        #expect(try failure("States.Hash($.v, 'MD5')", input: ["v": .string(String(repeating: "a", count: 10_001))])?.name
-            == StatesErrorName.intrinsicFailure)
+        #expect(
+            try failure("States.Hash($.v, 'MD5')", input: ["v": .string(String(repeating: "a", count: 10_001))])?.name
+                == StatesErrorName.intrinsicFailure)
     }
 }
 
 @Suite struct IntrinsicJSONTests {
-    @Test(arguments: [
-        ("", JSON.null),
-        (" ", nil),
-        ("-0", 0),
-        ("1", 1),
-        ("1.1", 1.1),
-        ("true", true),
-        ("\"HelloWorld\"", "HelloWorld"),
-        ("[1, 2, \"HelloWorld\"]", [1, 2, "HelloWorld"]),
-        ("{\"Arg1\": 1, \"Arg2\": []}", ["Arg1": 1, "Arg2": []]),
-    ] as [(String, JSON)])
+    @Test(
+        arguments: [
+            ("", JSON.null),
+            (" ", nil),
+            ("-0", 0),
+            ("1", 1),
+            ("1.1", 1.1),
+            ("true", true),
+            ("\"HelloWorld\"", "HelloWorld"),
+            ("[1, 2, \"HelloWorld\"]", [1, 2, "HelloWorld"]),
+            ("{\"Arg1\": 1, \"Arg2\": []}", ["Arg1": 1, "Arg2": []]),
+        ] as [(String, JSON)])
     func stringToJson(text: String, expected: JSON) throws {
         #expect(try evaluate("States.StringToJson($.v)", input: ["v": .string(text)]) == expected)
     }
@@ -271,13 +288,14 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(try failure(#"States.StringToJson('{"text":"An \"escaped\" quote"}')"#)?.name == StatesErrorName.intrinsicFailure)
     }
 
-    @Test(arguments: [
-        (JSON.null, "null"),
-        (0, "0"),
-        (true, "true"),
-        ([1, 2, "HelloWorld"], #"[1,2,"HelloWorld"]"#),
-        (["Arg1": 1, "Arg2": []], #"{"Arg1":1,"Arg2":[]}"#),
-    ] as [(JSON, String)])
+    @Test(
+        arguments: [
+            (JSON.null, "null"),
+            (0, "0"),
+            (true, "true"),
+            ([1, 2, "HelloWorld"], #"[1,2,"HelloWorld"]"#),
+            (["Arg1": 1, "Arg2": []], #"{"Arg1":1,"Arg2":[]}"#),
+        ] as [(JSON, String)])
     func jsonToString(value: JSON, expected: String) throws {
         #expect(try evaluate("States.JsonToString($.v)", input: ["v": value]) == .string(expected))
     }
@@ -290,8 +308,9 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         #expect(merged.compactText == #"{"constant_input_field":"constant_value","constant_in_literal":"false"}"#)
         let input: JSON = ["a": ["x": 1, "n": ["p": 1]], "b": ["y": 2, "n": ["q": 2]]]
         #expect(try evaluate("States.JsonMerge($.a, $.b, false)", input: input) == ["x": 1, "y": 2, "n": ["q": 2]])
-        #expect(try evaluate("States.JsonMerge($.j1, $.j2, false)", input: ["j1": ["a": 1, "b": 2], "j2": ["c": 3, "d": 4]])
-            .compactText == #"{"a":1,"b":2,"c":3,"d":4}"#)
+        #expect(
+            try evaluate("States.JsonMerge($.j1, $.j2, false)", input: ["j1": ["a": 1, "b": 2], "j2": ["c": 3, "d": 4]])
+                .compactText == #"{"a":1,"b":2,"c":3,"d":4}"#)
     }
 
     /// Key order of a java.util.HashMap filled with these keys, printed by a JVM.
@@ -300,36 +319,39 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
         var members = JSONObject()
         for key in keys { members[key] = 1 }
         let reordered = JavaHashMapOrder.reordered(members)
-        #expect(Array(reordered.keys) == ["zeta", "kk", "delta", "épée", "k9", "Beta", "a1", "b2", "c3", "d4", "alpha", "x1", "x2", "gamma"])
+        #expect(
+            Array(reordered.keys) == ["zeta", "kk", "delta", "épée", "k9", "Beta", "a1", "b2", "c3", "d4", "alpha", "x1", "x2", "gamma"])
     }
 
     @Test func jsonMergeRejectsDeepMergeAndNonObjects() throws {
         let input: JSON = ["a": ["x": 1], "b": ["y": 2]]
         #expect(try failure("States.JsonMerge($.a, $.b, true)", input: input)?.name == StatesErrorName.intrinsicFailure)
-        #expect(try failure("States.JsonMerge($.a, $.b, false)", input: ["a": ["x": 1], "b": []])?.name == StatesErrorName.intrinsicFailure)
+        #expect(
+            try failure("States.JsonMerge($.a, $.b, false)", input: ["a": ["x": 1], "b": []])?.name == StatesErrorName.intrinsicFailure)
         #expect(try failure("States.JsonMerge($.a, $.b, 'false')", input: input)?.name == StatesErrorName.intrinsicFailure)
     }
 }
 
 @Suite struct IntrinsicMathTests {
-    @Test(arguments: [
-        (JSON.int(1), JSON.int(2), 3),
-        (1.49, 1.5, 3),
-        (1.5, 1.51, 4),
-        (-1.49, -1.5, -2),
-        (-1.5, -1.51, -3),
-        (1.49, 0, 1),
-        (1.5, 0, 2),
-        (-1.49, 0, -1),
-        (-1.5, 0, -1),
-        (-1.51, 0, -2),
-        (2.5, 0, 3),
-        (3.5, 0, 4),
-        (-0.5, 0.5, 1),
-        (-2.5, 0, -2),
-        (-3.5, 0, -3),
-        (10, -1, 9),
-    ] as [(JSON, JSON, Int)])
+    @Test(
+        arguments: [
+            (JSON.int(1), JSON.int(2), 3),
+            (1.49, 1.5, 3),
+            (1.5, 1.51, 4),
+            (-1.49, -1.5, -2),
+            (-1.5, -1.51, -3),
+            (1.49, 0, 1),
+            (1.5, 0, 2),
+            (-1.49, 0, -1),
+            (-1.5, 0, -1),
+            (-1.51, 0, -2),
+            (2.5, 0, 3),
+            (3.5, 0, 4),
+            (-0.5, 0.5, 1),
+            (-2.5, 0, -2),
+            (-3.5, 0, -3),
+            (10, -1, 9),
+        ] as [(JSON, JSON, Int)])
     func addRoundsEachAddendHalfUp(first: JSON, second: JSON, expected: Int) throws {
         #expect(try evaluate("States.MathAdd($.a, $.b)", input: ["a": first, "b": second]) == .int(expected))
     }
@@ -372,45 +394,51 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
 }
 
 @Suite struct IntrinsicStringTests {
-    @Test(arguments: [
-        (", , ,", ",", JSON.array([" ", " "])),
-        ("1,2,3,4,5", ",", ["1", "2", "3", "4", "5"]),
-        ("This.is+a,test=string", ".+,=", ["This", "is", "a", "test", "string"]),
-        ("split on T and \nnew line", "T\n", ["split on ", " and ", "new line"]),
-        ("", ",", []),
-        ("abc", "", ["abc"]),
-        ("Value1,Value2,Value3\nValue4,Value5,Value6\n,,,\ntrue,1,'HelloWorld'\nNull,None,\n   \n", ",",
-         ["Value1", "Value2", "Value3\nValue4", "Value5", "Value6\n", "\ntrue", "1", "'HelloWorld'\nNull", "None", "\n   \n"]),
-    ] as [(String, String, JSON)])
+    @Test(
+        arguments: [
+            (", , ,", ",", JSON.array([" ", " "])),
+            ("1,2,3,4,5", ",", ["1", "2", "3", "4", "5"]),
+            ("This.is+a,test=string", ".+,=", ["This", "is", "a", "test", "string"]),
+            ("split on T and \nnew line", "T\n", ["split on ", " and ", "new line"]),
+            ("", ",", []),
+            ("abc", "", ["abc"]),
+            (
+                "Value1,Value2,Value3\nValue4,Value5,Value6\n,,,\ntrue,1,'HelloWorld'\nNull,None,\n   \n", ",",
+                ["Value1", "Value2", "Value3\nValue4", "Value5", "Value6\n", "\ntrue", "1", "'HelloWorld'\nNull", "None", "\n   \n"]
+            ),
+        ] as [(String, String, JSON)])
     func split(text: String, delimiters: String, expected: JSON) throws {
         #expect(try evaluate("States.StringSplit($.t, $.d)", input: ["t": .string(text), "d": .string(delimiters)]) == expected)
     }
 
-    @Test(arguments: [
-        (JSON.string(" "), "Formatting argument  ."),
-        ("HelloWorld", "Formatting argument HelloWorld."),
-        (1, "Formatting argument 1."),
-        (1.1, "Formatting argument 1.1."),
-        (nil, "Formatting argument null."),
-        (true, "Formatting argument true."),
-        ([1, "a", [2]], "Formatting argument [1, a, [2]]."),
-    ] as [(JSON, String)])
+    @Test(
+        arguments: [
+            (JSON.string(" "), "Formatting argument  ."),
+            ("HelloWorld", "Formatting argument HelloWorld."),
+            (1, "Formatting argument 1."),
+            (1.1, "Formatting argument 1.1."),
+            (nil, "Formatting argument null."),
+            (true, "Formatting argument true."),
+            ([1, "a", [2]], "Formatting argument [1, a, [2]]."),
+        ] as [(JSON, String)])
     func formatOneValue(value: JSON, expected: String) throws {
         #expect(try evaluate("States.Format('Formatting argument {}.', $.v)", input: ["v": value]) == .string(expected))
     }
 
     @Test func formatPrintsObjectsLikeJavaMaps() throws {
         let context: JSON = ["StateMachine": ["Id": "arn:aws:states:us-east-1:1:stateMachine:M", "Name": "M"], "Execution": ["Name": "E"]]
-        #expect(try evaluate(
-            "States.Format('fst={} and snd={}.', $$.Execution.Name, $$.StateMachine)", context: context
-        ) == "fst=E and snd={Id=arn:aws:states:us-east-1:1:stateMachine:M, Name=M}.")
+        #expect(
+            try evaluate(
+                "States.Format('fst={} and snd={}.', $$.Execution.Name, $$.StateMachine)", context: context
+            ) == "fst=E and snd={Id=arn:aws:states:us-east-1:1:stateMachine:M, Name=M}.")
     }
 
     @Test func formatTemplateFromPath() throws {
         let input: JSON = ["t": "It's {}!", "v": "Pikachu"]
         #expect(try evaluate("States.Format($.t, $.v)", input: input) == "It's Pikachu!")
-        #expect(try evaluate("States.Format('Hello {}, welcome to {}!', $name, $place)", variables: ["name": "Ann", "place": "Oz"])
-            == "Hello Ann, welcome to Oz!")
+        #expect(
+            try evaluate("States.Format('Hello {}, welcome to {}!', $name, $place)", variables: ["name": "Ann", "place": "Oz"])
+                == "Hello Ann, welcome to Oz!")
     }
 
     @Test func formatRequiresMatchingPlaceholderCount() throws {
@@ -441,8 +469,10 @@ private func failure(_ expression: String, input: JSON = .emptyObject) throws ->
     @Test func readsInputContextAndVariables() throws {
         let context: JSON = ["Execution": ["Input": ["FunctionInput": "a,b"]]]
         #expect(try evaluate("States.StringSplit($$.Execution.Input.FunctionInput, ',')", context: context) == ["a", "b"])
-        #expect(try evaluate("States.MathAdd(States.MathAdd(States.MathAdd($y, $x), $z), $bias)",
-                             variables: ["x": 1, "y": 2, "z": 3, "bias": 4]) == 10)
+        #expect(
+            try evaluate(
+                "States.MathAdd(States.MathAdd(States.MathAdd($y, $x), $z), $bias)",
+                variables: ["x": 1, "y": 2, "z": 3, "bias": 4]) == 10)
         #expect(try evaluate("States.JsonToString($)", input: ["a": 1]) == #"{"a":1}"#)
     }
 

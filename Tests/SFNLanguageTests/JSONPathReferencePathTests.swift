@@ -51,9 +51,10 @@ import Testing
 
     @Test func nonObjectInTheWayIsResultPathMatchFailure() throws {
         let path = try ReferencePath("$.partitioned")
-        #expect(throws: StatesError(
-            StatesErrorName.resultPathMatchFailure,
-            cause: #"Unable to apply ReferencePath $.partitioned to input "{\"min\":1}""#)
+        #expect(
+            throws: StatesError(
+                StatesErrorName.resultPathMatchFailure,
+                cause: #"Unable to apply ReferencePath $.partitioned to input "{\"min\":1}""#)
         ) {
             try path.setting(1, in: .string(#"{"min":1}"#))
         }
@@ -63,7 +64,8 @@ import Testing
     }
 
     @Test func getReadsOneNode() throws {
-        let scope = ExpressionScope(input: ["items": [1, 2]], context: ["Map": ["Item": ["Index": 0]]], variable: { $0 == "v" ? ["x": 9] : nil })
+        let scope = ExpressionScope(
+            input: ["items": [1, 2]], context: ["Map": ["Item": ["Index": 0]]], variable: { $0 == "v" ? ["x": 9] : nil })
         #expect(try ReferencePath("$.items").get(scope) == .success([1, 2]))
         #expect(try ReferencePath("$$.Map.Item.Index").get(scope) == .success(0))
         #expect(try ReferencePath("$v.x").get(scope) == .success(9))

@@ -4,23 +4,27 @@ import Testing
 @testable import SFNLanguage
 
 /// The store document from the JsonPath documentation, used by most queries below.
-private let store = try! JSON(parsing: """
-    {
-      "store": {
-        "book": [
-          {"category": "reference", "author": "Nigel Rees", "title": "Sayings of the Century", "price": 8.95},
-          {"category": "fiction", "author": "Evelyn Waugh", "title": "Sword of Honour", "price": 12.99},
-          {"category": "fiction", "author": "Herman Melville", "title": "Moby Dick", "isbn": "0-553-21311-3", "price": 8.99},
-          {"category": "fiction", "author": "J. R. R. Tolkien", "title": "The Lord of the Rings", "isbn": "0-395-19395-8", "price": 22.99}
-        ],
-        "bicycle": {"color": "red", "price": 19.95}
-      },
-      "expensive": 10
-    }
-    """)
+private let store = try! JSON(
+    parsing: """
+        {
+          "store": {
+            "book": [
+              {"category": "reference", "author": "Nigel Rees", "title": "Sayings of the Century", "price": 8.95},
+              {"category": "fiction", "author": "Evelyn Waugh", "title": "Sword of Honour", "price": 12.99},
+              {"category": "fiction", "author": "Herman Melville", "title": "Moby Dick", "isbn": "0-553-21311-3", "price": 8.99},
+              {"category": "fiction", "author": "J. R. R. Tolkien", "title": "The Lord of the Rings", "isbn": "0-395-19395-8", "price": 22.99}
+            ],
+            "bicycle": {"color": "red", "price": 19.95}
+          },
+          "expensive": 10
+        }
+        """)
 
 private func json(_ text: String) -> JSON {
-    do { return try JSON(parsing: text) } catch { Issue.record("bad test JSON \(text)"); return .null }
+    do { return try JSON(parsing: text) } catch {
+        Issue.record("bad test JSON \(text)")
+        return .null
+    }
 }
 
 private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
@@ -89,10 +93,14 @@ private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
         let path = try JSONPath("$.NoSuchInputPath")
         #expect(path.evaluate(store) == .failure(JSONPathMiss("No results for path: $['NoSuchInputPath']")))
         #expect(try JSONPath("$.a.b").evaluate(json("{}")) == .failure(JSONPathMiss("Missing property in path $['a']")))
-        #expect(try JSONPath("$.items[10]").evaluate(json(#"{"items":[1]}"#)) == .failure(JSONPathMiss("No results for path: $['items'][10]")))
+        #expect(
+            try JSONPath("$.items[10]").evaluate(json(#"{"items":[1]}"#)) == .failure(JSONPathMiss("No results for path: $['items'][10]")))
         #expect(try JSONPath("$.a[0]").evaluate(json(#"{"a":null}"#)) == .failure(JSONPathMiss("The path $['a'] is null")))
         let notObject = try JSONPath("$.a.b").evaluate(json(#"{"a":"text"}"#))
-        guard case .failure(let miss) = notObject else { Issue.record("expected a miss"); return }
+        guard case .failure(let miss) = notObject else {
+            Issue.record("expected a miss")
+            return
+        }
         #expect(miss.message.hasPrefix("Expected to find an object with property ['b'] in path $['a'] but found 'java.lang.String'"))
     }
 
@@ -249,7 +257,10 @@ private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
     @Test func templateFieldCauseMatchesAWS() throws {
         let cause = PathExpressionMiss.templateFieldCause(
             path: try PathExpression("$.application.address"), field: "address.$", input: ["flagged": false])
-        #expect(cause == #"The JSONPath '$.application.address' specified for the field 'address.$' could not be found in the input '{"flagged":false}'"#)
+        #expect(
+            cause
+                == #"The JSONPath '$.application.address' specified for the field 'address.$' could not be found in the input '{"flagged":false}'"#
+        )
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import SFNJSON
-import Testing
 import SFNTestSupport
+import Testing
 
 @testable import SFNLanguage
 
@@ -371,7 +371,9 @@ struct LoadingTemplateTests {
     @Test func readsALocalDefinitionUri() throws {
         let folder = try TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.path + "/statemachine", withIntermediateDirectories: true)
-        _ = try folder.write("statemachine/flow.asl.json", "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"${Greeting}\", \"End\": true}}}")
+        _ = try folder.write(
+            "statemachine/flow.asl.json",
+            "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"${Greeting}\", \"End\": true}}}")
         let templatePath = try folder.write(
             "template.yaml",
             """

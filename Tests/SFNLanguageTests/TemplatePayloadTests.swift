@@ -1,5 +1,6 @@
 import SFNJSON
 import Testing
+
 @testable import SFNLanguage
 
 private func render(
@@ -19,8 +20,9 @@ private func render(
             input: ["b": [true], "c": [10, 20]],
             context: ["Execution": ["Id": "arn:exec"]]
         )
-        #expect(output.compactText
-            == #"{"z":1,"b":[true],"a":{"c":20,"k":"v"},"list":[1,{"x":{"b":[true],"c":[10,20]}},"s"],"y":"arn:exec"}"#)
+        #expect(
+            output.compactText
+                == #"{"z":1,"b":[true],"a":{"c":20,"k":"v"},"list":[1,{"x":{"b":[true],"c":[10,20]}},"s"],"y":"arn:exec"}"#)
     }
 
     @Test func intrinsicFieldsAndVariables() throws {
@@ -65,8 +67,10 @@ private func render(
             Issue.record("expected a failure")
         } catch let error as StatesError {
             #expect(error.name == StatesErrorName.runtime)
-            #expect(error.cause
-                == #"The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'"#)
+            #expect(
+                error.cause
+                    == #"The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'"#
+            )
         }
     }
 
@@ -93,13 +97,14 @@ private func render(
         }
     }
 
-    @Test(arguments: [
-        (#"{"a": {"b.$": 1}}"#, "/a/b.$"),
-        (#"{"a": [{"b.$": "no path"}]}"#, "/a/0/b.$"),
-        (#"{"x.$": "States.Nope($.a)"}"#, "/x.$"),
-        (#"{"x.$": "States.Format('{}'"}"#, "/x.$"),
-        (#"{"x.$": null}"#, "/x.$"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            (#"{"a": {"b.$": 1}}"#, "/a/b.$"),
+            (#"{"a": [{"b.$": "no path"}]}"#, "/a/0/b.$"),
+            (#"{"x.$": "States.Nope($.a)"}"#, "/x.$"),
+            (#"{"x.$": "States.Format('{}'"}"#, "/x.$"),
+            (#"{"x.$": null}"#, "/x.$"),
+        ] as [(String, String)])
     func compileErrorsPointAtTheKey(text: String, pointer: String) throws {
         let json = try JSON(parsing: text)
         do {

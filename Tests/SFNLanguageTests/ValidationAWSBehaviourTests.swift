@@ -61,7 +61,8 @@ let awsValidations: [ExpectedValidation] = [
         #"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}},"End":true}}}"#,
         []),
     ExpectedValidation(
-        "dangling Default", #"{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Z"}],"Default":"Ghost"},"Z":{"Type":"Pass","End":true}}}"#,
+        "dangling Default",
+        #"{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Z"}],"Default":"Ghost"},"Z":{"Type":"Pass","End":true}}}"#,
         ["MISSING_TRANSITION_TARGET: Missing 'Next' target: Ghost at /States/A/Default"]),
     ExpectedValidation(
         "dangling StartAt", #"{"StartAt":"Nope","States":{"A":{"Type":"Pass","End":true}}}"#,
@@ -77,7 +78,8 @@ let awsValidations: [ExpectedValidation] = [
             #"MISSING_TRANSITION_TARGET: State "A" is not reachable. at /States/M/ItemProcessor/States/A"#,
         ]),
     ExpectedValidation(
-        "unreachable state named with a slash", #"{"StartAt":"Start","States":{"Start":{"Type":"Pass","End":true},"a/b":{"Type":"Pass","End":true}}}"#,
+        "unreachable state named with a slash",
+        #"{"StartAt":"Start","States":{"Start":{"Type":"Pass","End":true},"a/b":{"Type":"Pass","End":true}}}"#,
         [#"MISSING_TRANSITION_TARGET: State "a/b" is not reachable. at /States/a/b"#]),
     ExpectedValidation(
         "Resource not an ARN", #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"${FunctionArn}","End":true}}}"#,
@@ -113,7 +115,8 @@ let awsValidations: [ExpectedValidation] = [
             "SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("OutputPath")) at /States/X",
             "SCHEMA_VALIDATION_FAILED: \(onlyJSONPath("ResultPath")) at /States/X",
         ]),
-    ExpectedValidation("Assign on a JSONPath state", #"{"StartAt":"X","States":{"X":{"Type":"Pass","Assign":{"counter":1},"End":true}}}"#, []),
+    ExpectedValidation(
+        "Assign on a JSONPath state", #"{"StartAt":"X","States":{"X":{"Type":"Pass","Assign":{"counter":1},"End":true}}}"#, []),
     ExpectedValidation(
         "a Map's language does not reach its item processor",
         #"{"QueryLanguage":"JSONPath","StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","Items":"{% [1, 2] %}","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":{"doubled":"{% $states.input.n * 2 %}"},"End":true}}},"End":true}}}"#,
@@ -209,22 +212,33 @@ let awsValidations: [ExpectedValidation] = [
 
     /// Only where the location is the same field do MaxConcurrency and its path twin clash.
     @Test func bothConcurrencyFieldsAreReportedAtTheLiteral() {
-        let definition = #"{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"MaxConcurrencyPath":"$.limit","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#
+        let definition =
+            #"{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"MaxConcurrencyPath":"$.limit","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#
         let locations = DefinitionValidator.validate(text: definition).diagnostics.map(\.location)
         #expect(locations == ["/States/M/MaxConcurrency"])
     }
 
     private static func distributedMap(_ resultWriter: String, language: String = "JSONPath") -> String {
         let items = language == "JSONata" ? #""Items":"{% $states.input.items %}""# : #""ItemsPath":"$.items""#
-        return #"{"QueryLanguage":"\#(language)","StartAt":"M","States":{"M":{"Type":"Map",\#(items),"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"ResultWriter":\#(resultWriter),"End":true}}}"#
+        return
+            #"{"QueryLanguage":"\#(language)","StartAt":"M","States":{"M":{"Type":"Map",\#(items),"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"ResultWriter":\#(resultWriter),"End":true}}}"#
     }
 
     /// Where AWS places ResultWriter problems (its wording was not recorded).
     @Test(arguments: [
-        (#"{"Resource":"arn:aws:states:::s3:putObject","WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSONL"},"Parameters":{"Bucket.$":"$.b","Prefix":"results"}}"#, "JSONPath", [String]()),
+        (
+            #"{"Resource":"arn:aws:states:::s3:putObject","WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSONL"},"Parameters":{"Bucket.$":"$.b","Prefix":"results"}}"#,
+            "JSONPath", [String]()
+        ),
         (#"{"Resource":"arn:aws:states:::s3:putObject","Arguments":"{% $states.input.destination %}"}"#, "JSONata", []),
-        (#"{"Resource":"arn:aws:states:::s3:putObject","Arguments":{"Bucket":"b"},"Parameters":{"Bucket":"c"}}"#, "JSONata", ["/States/M/ResultWriter/Parameters"]),
-        (#"{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"},"Arguments":{"Bucket":"c"}}"#, "JSONPath", ["/States/M/ResultWriter/Arguments"]),
+        (
+            #"{"Resource":"arn:aws:states:::s3:putObject","Arguments":{"Bucket":"b"},"Parameters":{"Bucket":"c"}}"#, "JSONata",
+            ["/States/M/ResultWriter/Parameters"]
+        ),
+        (
+            #"{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"},"Arguments":{"Bucket":"c"}}"#, "JSONPath",
+            ["/States/M/ResultWriter/Arguments"]
+        ),
         ("{}", "JSONPath", ["/States/M/ResultWriter"]),
         (#"{"Resource":"arn:aws:states:::s3:putObject"}"#, "JSONPath", ["/States/M/ResultWriter"]),
     ])
@@ -254,7 +268,10 @@ let awsValidations: [ExpectedValidation] = [
         let machine = try StateMachine.parse(text: definition)
         let map = try #require(machine.state(named: "M"))
         #expect(map.queryLanguage == .jsonata)
-        guard case .map(let mapState) = map.kind else { Issue.record("M is \(map.typeName)"); return }
+        guard case .map(let mapState) = map.kind else {
+            Issue.record("M is \(map.typeName)")
+            return
+        }
         #expect(mapState.itemProcessor.queryLanguage == .jsonPath)
         #expect(mapState.itemProcessor.state(named: "I")?.queryLanguage == .jsonPath)
         #expect(mapState.itemProcessor.state(named: "J")?.queryLanguage == .jsonata)
@@ -290,7 +307,8 @@ let awsValidations: [ExpectedValidation] = [
     @Test func compiledExpressionsAreKeptInTheModel() throws {
         let machine = try StateMachine.parse(text: Self.outputDefinition(#""{% $states.input.n * 2 %}""#))
         guard case .expression(let expression, _)? = machine.state(named: "Main")?.jsonata?.output else {
-            Issue.record("Output should be an expression"); return
+            Issue.record("Output should be an expression")
+            return
         }
         #expect(expression.source == " $states.input.n * 2 ")
     }
@@ -304,7 +322,8 @@ let awsValidations: [ExpectedValidation] = [
 
     private static func catchDefinition(_ field: String, _ expression: String) -> String {
         let value = field == "Assign" ? #"{"lastError":"{% \#(expression) %}"}"# : #""{% \#(expression) %}""#
-        return #"{"QueryLanguage":"JSONata","StartAt":"Main","States":{"Main":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"Handled","Catch":[{"ErrorEquals":["States.ALL"],"Next":"Handled","\#(field)":\#(value)}]},"Handled":{"Type":"Pass","End":true}}}"#
+        return
+            #"{"QueryLanguage":"JSONata","StartAt":"Main","States":{"Main":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"Handled","Catch":[{"ErrorEquals":["States.ALL"],"Next":"Handled","\#(field)":\#(value)}]},"Handled":{"Type":"Pass","End":true}}}"#
     }
 
     @Test func rootContextIsRefused() {

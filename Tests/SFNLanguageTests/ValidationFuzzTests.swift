@@ -1,6 +1,6 @@
 import SFNJSON
-import Testing
 import SFNTestSupport
+import Testing
 
 @testable import SFNLanguage
 

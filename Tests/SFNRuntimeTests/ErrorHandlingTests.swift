@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 /// Counts calls and fails the first `failures` of them.
@@ -33,7 +34,8 @@ final class FlakyFunction: @unchecked Sendable {
 
     func taskDefinition(retry: String, catchers: String = "[]") -> String {
         let caught = catchers == "[]" ? "" : #","Caught":{"Type":"Pass","End":true}"#
-        return #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","Retry":\#(retry),"Catch":\#(catchers),"Next":"Done"},"Done":{"Type":"Succeed"}\#(caught)}}"#
+        return
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","Retry":\#(retry),"Catch":\#(catchers),"Next":"Done"},"Done":{"Type":"Succeed"}\#(caught)}}"#
     }
 
     @Test func retriesUntilSuccessWithBackoffInVirtualTime() async throws {
@@ -50,7 +52,8 @@ final class FlakyFunction: @unchecked Sendable {
     @Test func maxDelayCapsBackoff() async throws {
         let function = FlakyFunction(failures: 3)
         let result = try await runWorkflow(
-            taskDefinition(retry: #"[{"ErrorEquals":["States.ALL"],"IntervalSeconds":10,"BackoffRate":10,"MaxAttempts":5,"MaxDelaySeconds":15}]"#)
+            taskDefinition(
+                retry: #"[{"ErrorEquals":["States.ALL"],"IntervalSeconds":10,"BackoffRate":10,"MaxAttempts":5,"MaxDelaySeconds":15}]"#)
         ) { $0.executors.register(Self.resource, function.executor) }
         #expect(result.status == .succeeded)
         #expect(result.stopDate - result.startDate == 10_000 + 15_000 + 15_000)
@@ -81,14 +84,16 @@ final class FlakyFunction: @unchecked Sendable {
 
     @Test func retryCountIsInTheContext() async throws {
         let function = FlakyFunction(failures: 2)
-        let definition = #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","Parameters":{"retry.$":"$$.State.RetryCount"},"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":5}],"End":true}}}"#
+        let definition =
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","Parameters":{"retry.$":"$$.State.RetryCount"},"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":5}],"End":true}}}"#
         let result = try await runWorkflow(definition) { $0.executors.register(Self.resource, function.executor) }
         #expect(result.output?["input"] == ["retry": 2])
     }
 
     @Test func runtimeErrorsAreNotCaughtByStatesAll() async throws {
         let result = try await runWorkflow(
-            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","InputPath":"$.missing","End":true}}}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}],"End":true},"C":{"Type":"Pass","End":true}}}"#)
+            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","InputPath":"$.missing","End":true}}}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}],"End":true},"C":{"Type":"Pass","End":true}}}"#
+        )
         #expect(result.status == .failed)
         #expect(result.error == "States.Runtime")
     }
@@ -123,10 +128,12 @@ final class FlakyFunction: @unchecked Sendable {
     @Test func taskTimeoutRaisesStatesTimeout() async throws {
         let definition = #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","TimeoutSeconds":1,"End":true}}}"#
         let result = try await runWorkflow(definition) {
-            $0.executors.register(Self.resource, ClosureExecutor(input: { _ in
-                try await Task.sleep(nanoseconds: 5_000_000_000)
-                return .null
-            }))
+            $0.executors.register(
+                Self.resource,
+                ClosureExecutor(input: { _ in
+                    try await Task.sleep(nanoseconds: 5_000_000_000)
+                    return .null
+                }))
         }
         #expect(result.status == .failed)
         #expect(result.error == "States.Timeout")
@@ -143,11 +150,13 @@ final class FlakyFunction: @unchecked Sendable {
 @Suite struct ConcurrencyStateTests {
     @Test func parallelOutputsInBranchOrderAndFailureStopsSiblings() async throws {
         let ok = try await runWorkflow(
-            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":50,"Next":"A2"},"A2":{"Type":"Pass","Result":"a","End":true}}},{"StartAt":"B","States":{"B":{"Type":"Pass","Result":"b","End":true}}}],"End":true}}}"#)
+            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":50,"Next":"A2"},"A2":{"Type":"Pass","Result":"a","End":true}}},{"StartAt":"B","States":{"B":{"Type":"Pass","Result":"b","End":true}}}],"End":true}}}"#
+        )
         #expect(ok.output == ["a", "b"])
         #expect(ok.stopDate - ok.startDate == 50_000)
         let failing = try await runWorkflow(
-            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Fail","Error":"BranchBroke","Cause":"x"}}},{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"End":true}}}"#)
+            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Fail","Error":"BranchBroke","Cause":"x"}}},{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"End":true}}}"#
+        )
         #expect(failing.status == .failed)
         #expect(failing.error == "BranchBroke")
     }
@@ -190,13 +199,15 @@ final class FlakyFunction: @unchecked Sendable {
 @Suite struct WaitStateTests {
     @Test func waitAdvancesVirtualTimeAndContext() async throws {
         let result = try await runWorkflow(
-            #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"Next":"P"},"P":{"Type":"Pass","Parameters":{"t.$":"$$.State.EnteredTime"},"End":true}}}"#)
+            #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"Next":"P"},"P":{"Type":"Pass","Parameters":{"t.$":"$$.State.EnteredTime"},"End":true}}}"#
+        )
         #expect(result.output == ["t": "2024-01-02T00:00:00.000Z"])
     }
 
     @Test func timestampPathWaitsUntilInstant() async throws {
         let result = try await runWorkflow(
-            #"{"StartAt":"W","States":{"W":{"Type":"Wait","TimestampPath":"$.at","End":true}}}"#, input: ["at": "2024-01-01T01:00:00+01:00"])
+            #"{"StartAt":"W","States":{"W":{"Type":"Wait","TimestampPath":"$.at","End":true}}}"#, input: ["at": "2024-01-01T01:00:00+01:00"]
+        )
         #expect(result.status == .succeeded)
         #expect(result.stopDate == result.startDate)
         let later = try await runWorkflow(
@@ -228,7 +239,10 @@ final class FlakyFunction: @unchecked Sendable {
         #expect(Timestamps.iso8601(1_457_920_740_123) == "2016-03-14T01:59:00.123Z")
     }
 
-    @Test(arguments: ["2016-13-05T21:29:29Z", "05-12-2016T21:29:29Z", "2016-12-05T25:29:29Z", "2016-12-05 21:29:29Z", "2016-12-05T21:29:29", "2015-02-29T00:00:00Z", ""])
+    @Test(arguments: [
+        "2016-13-05T21:29:29Z", "05-12-2016T21:29:29Z", "2016-12-05T25:29:29Z", "2016-12-05 21:29:29Z", "2016-12-05T21:29:29",
+        "2015-02-29T00:00:00Z", "",
+    ])
     func rejectsInvalid(text: String) {
         #expect(Timestamps.parse(text) == nil)
     }

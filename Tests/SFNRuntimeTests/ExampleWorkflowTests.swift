@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 /// Runs every example under `workflows/` with local stand-ins for the Lambda functions its README

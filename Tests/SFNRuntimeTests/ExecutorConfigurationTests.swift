@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 @Suite struct ExecutorConfigurationTests {
@@ -15,35 +16,48 @@ import SFNLanguage
 
     @Test func parsesEveryExecutorKind() throws {
         let configuration = try ExecutorConfiguration(
-            json: try JSON(parsing: #"""
-                {"resources": {
-                   "arn:aws:lambda:*:*:function:order-*": {"command": ["python3", "fn.py"], "env": {"MODE": "test", "LEVEL": 3}, "cwd": "functions", "timeoutSeconds": 30},
-                   "arn:aws:lambda:us-east-1:123456789012:function:pay": {"url": "http://127.0.0.1:3001", "functionName": "pay-local"},
-                   "arn:aws:states:::sqs:sendMessage": {"result": {"MessageId": "1"}},
-                   "arn:aws:states:::sns:publish": {"error": "SNS.Down", "cause": "offline"}},
-                 "functions": {"greet": {"shell": "./greet.sh"}, "count": {"command": "wc -c"}}}
-                """#), baseDirectory: "/srv/app")
-        #expect(configuration.resources.map(\.pattern) == [
-            "arn:aws:lambda:*:*:function:order-*", "arn:aws:lambda:us-east-1:123456789012:function:pay",
-            "arn:aws:states:::sqs:sendMessage", "arn:aws:states:::sns:publish",
-        ])
-        #expect(configuration.resources[0].executor == .process(
-            command: .arguments(["python3", "fn.py"]), environment: ["MODE": "test", "LEVEL": "3"],
-            workingDirectory: "/srv/app/functions", timeoutSeconds: 30))
-        #expect(configuration.resources[1].executor == .lambdaEndpoint(url: "http://127.0.0.1:3001", functionName: "pay-local", timeoutSeconds: nil))
+            json: try JSON(
+                parsing: #"""
+                    {"resources": {
+                       "arn:aws:lambda:*:*:function:order-*": {"command": ["python3", "fn.py"], "env": {"MODE": "test", "LEVEL": 3}, "cwd": "functions", "timeoutSeconds": 30},
+                       "arn:aws:lambda:us-east-1:123456789012:function:pay": {"url": "http://127.0.0.1:3001", "functionName": "pay-local"},
+                       "arn:aws:states:::sqs:sendMessage": {"result": {"MessageId": "1"}},
+                       "arn:aws:states:::sns:publish": {"error": "SNS.Down", "cause": "offline"}},
+                     "functions": {"greet": {"shell": "./greet.sh"}, "count": {"command": "wc -c"}}}
+                    """#), baseDirectory: "/srv/app")
+        #expect(
+            configuration.resources.map(\.pattern) == [
+                "arn:aws:lambda:*:*:function:order-*", "arn:aws:lambda:us-east-1:123456789012:function:pay",
+                "arn:aws:states:::sqs:sendMessage", "arn:aws:states:::sns:publish",
+            ])
+        #expect(
+            configuration.resources[0].executor
+                == .process(
+                    command: .arguments(["python3", "fn.py"]), environment: ["MODE": "test", "LEVEL": "3"],
+                    workingDirectory: "/srv/app/functions", timeoutSeconds: 30))
+        #expect(
+            configuration.resources[1].executor
+                == .lambdaEndpoint(url: "http://127.0.0.1:3001", functionName: "pay-local", timeoutSeconds: nil))
         #expect(configuration.resources[2].executor == .fixedResult(["MessageId": "1"]))
         #expect(configuration.resources[3].executor == .fixedFailure(StatesError("SNS.Down", cause: "offline")))
-        #expect(configuration.functions[0].executor == .process(
-            command: .shell("./greet.sh"), environment: [:], workingDirectory: "/srv/app", timeoutSeconds: nil))
-        #expect(configuration.functions[1].executor == .process(
-            command: .shell("wc -c"), environment: [:], workingDirectory: "/srv/app", timeoutSeconds: nil))
+        #expect(
+            configuration.functions[0].executor
+                == .process(
+                    command: .shell("./greet.sh"), environment: [:], workingDirectory: "/srv/app", timeoutSeconds: nil))
+        #expect(
+            configuration.functions[1].executor
+                == .process(
+                    command: .shell("wc -c"), environment: [:], workingDirectory: "/srv/app", timeoutSeconds: nil))
     }
 
     @Test func relativeProgramPathsResolveAgainstTheFile() throws {
         let configuration = try ExecutorConfiguration(
             json: ["functions": ["f": ["command": ["./bin/fn", "--flag"]]]], baseDirectory: "/srv/app")
-        #expect(configuration.functions[0].executor == .process(
-            command: .arguments(["/srv/app/bin/fn", "--flag"]), environment: [:], workingDirectory: "/srv/app", timeoutSeconds: nil))
+        #expect(
+            configuration.functions[0].executor
+                == .process(
+                    command: .arguments(["/srv/app/bin/fn", "--flag"]), environment: [:], workingDirectory: "/srv/app", timeoutSeconds: nil)
+        )
     }
 
     @Test(arguments: [
@@ -96,12 +110,15 @@ import SFNLanguage
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let configuration = try ExecutorConfiguration.load(contentsOf: path)
         let resolvedFolder = URL(fileURLWithPath: folder).standardizedFileURL.path
-        #expect(configuration.functions[0].executor == .process(
-            command: .arguments(["sh", "greet.sh"]), environment: [:], workingDirectory: resolvedFolder, timeoutSeconds: nil))
+        #expect(
+            configuration.functions[0].executor
+                == .process(
+                    command: .arguments(["sh", "greet.sh"]), environment: [:], workingDirectory: resolvedFolder, timeoutSeconds: nil))
     }
 
     @Test func registryRoutesResourcesAndFunctionsEndToEnd() async throws {
-        let (folder, path) = try writeConfiguration(#"""
+        let (folder, path) = try writeConfiguration(
+            #"""
             {"resources": {
                "arn:aws:lambda:*:*:function:double": {"command": ["python3", "double.py"], "cwd": "\#(ExampleFunctions.folder)"},
                "arn:aws:states:::sqs:sendMessage": {"result": {"MessageId": "m-1"}}},
@@ -120,15 +137,18 @@ import SFNLanguage
             """#
         let result = try await runWorkflow(definition, input: ["value": 2]) { $0.executors = registry }
         #expect(result.status == .succeeded)
-        #expect(result.output == [
-            "value": 2, "doubled": ["value": 4], "again": ["value": 8], "greet": ["greeting": "Welcome, Ada!"],
-            "sent": ["MessageId": "m-1"],
-        ])
+        #expect(
+            result.output == [
+                "value": 2, "doubled": ["value": 4], "again": ["value": 8], "greet": ["greeting": "Welcome, Ada!"],
+                "sent": ["MessageId": "m-1"],
+            ])
     }
 
     @Test func fixedFailureIsCatchable() async throws {
-        let registry = try ExecutorConfiguration(json: ["resources": ["arn:aws:states:::sns:publish": ["error": "SNS.Down", "cause": "offline"]]])
-            .makeRegistry()
+        let registry = try ExecutorConfiguration(json: [
+            "resources": ["arn:aws:states:::sns:publish": ["error": "SNS.Down", "cause": "offline"]]
+        ])
+        .makeRegistry()
         let definition = #"""
             {"StartAt":"P","States":{"P":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Parameters":{"Message":"m"},
               "Catch":[{"ErrorEquals":["SNS.Down"],"Next":"C"}],"End":true},"C":{"Type":"Pass","End":true}}}

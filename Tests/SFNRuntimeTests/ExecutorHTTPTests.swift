@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 /// A small Lambda Invoke endpoint on a free loopback port, served by Python's http.server:
@@ -121,7 +122,8 @@ final class FakeLambdaEndpoint: @unchecked Sendable {
         #expect(error?.error == "Lambda.ResourceNotFoundException")
         #expect(
             error?.cause
-                == "Function not found: nope (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: req-1; Proxy: null)")
+                == "Function not found: nope (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: req-1; Proxy: null)"
+        )
     }
 
     @Test func nonJSONResponseIsAMarshalError() async {
@@ -152,7 +154,8 @@ final class FakeLambdaEndpoint: @unchecked Sendable {
 
         let failing = LambdaRouter(functions: ["fail": LambdaHTTPExecutor(baseURL: endpoint.baseURL)])
         let error = await failure { () async throws(StatesError) -> JSON in
-            try await failing.execute(TaskRequest(resource: "arn:aws:states:::lambda:invoke", input: ["FunctionName": "fail"], stateName: "S"))
+            try await failing.execute(
+                TaskRequest(resource: "arn:aws:states:::lambda:invoke", input: ["FunctionName": "fail"], stateName: "S"))
         }
         #expect(error == StatesError("ValueError", cause: #"{"errorMessage":"boom","errorType":"ValueError","stackTrace":[]}"#))
     }

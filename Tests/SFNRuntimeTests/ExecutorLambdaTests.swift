@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SFNJSON
 import SFNLanguage
 import SFNTestSupport
+import Testing
+
 @testable import SFNRuntime
 
 /// A function that echoes its event, or fails with a Python-style error document when the event
@@ -11,7 +12,9 @@ private let echoFunction = ClosureExecutor { request in
     if request.input["fail"] == true {
         throw StatesError(
             "CustomException",
-            cause: #"{"errorMessage": "", "errorType": "CustomException", "requestId": "r-1", "stackTrace": ["  File \"/var/task/handler.py\", line 9"]}"#)
+            cause:
+                #"{"errorMessage": "", "errorType": "CustomException", "requestId": "r-1", "stackTrace": ["  File \"/var/task/handler.py\", line 9"]}"#
+        )
     }
     return request.input
 }
@@ -38,14 +41,16 @@ private let echoFunction = ClosureExecutor { request in
         #expect(output["StatusCode"] == 200)
         let metadata = try #require(output["SdkHttpMetadata"])
         #expect(metadata["HttpStatusCode"] == 200)
-        #expect(Array(try #require(metadata["AllHttpHeaders"]?.objectValue).keys) == [
-            "X-Amz-Executed-Version", "x-amzn-Remapped-Content-Length", "Connection", "x-amzn-RequestId", "Content-Length",
-            "Date", "X-Amzn-Trace-Id", "Content-Type",
-        ])
-        #expect(Array(try #require(metadata["HttpHeaders"]?.objectValue).keys) == [
-            "Connection", "Content-Length", "Content-Type", "Date", "X-Amz-Executed-Version", "x-amzn-Remapped-Content-Length",
-            "x-amzn-RequestId", "X-Amzn-Trace-Id",
-        ])
+        #expect(
+            Array(try #require(metadata["AllHttpHeaders"]?.objectValue).keys) == [
+                "X-Amz-Executed-Version", "x-amzn-Remapped-Content-Length", "Connection", "x-amzn-RequestId", "Content-Length",
+                "Date", "X-Amzn-Trace-Id", "Content-Type",
+            ])
+        #expect(
+            Array(try #require(metadata["HttpHeaders"]?.objectValue).keys) == [
+                "Connection", "Content-Length", "Content-Type", "Date", "X-Amz-Executed-Version", "x-amzn-Remapped-Content-Length",
+                "x-amzn-RequestId", "X-Amzn-Trace-Id",
+            ])
         #expect(metadata["HttpHeaders"]?["Content-Length"] == "7")
         #expect(metadata["AllHttpHeaders"]?["Content-Length"] == ["7"])
         #expect(metadata["HttpHeaders"]?["Date"] == "Mon, 01 Jan 2024 00:00:00 GMT")
@@ -55,14 +60,15 @@ private let echoFunction = ClosureExecutor { request in
         #expect(metadata["HttpHeaders"]?["X-Amzn-Trace-Id"]?.stringValue?.hasPrefix("Root=1-65920080-") == true)
     }
 
-    @Test(arguments: [
-        (JSON.null, JSON.emptyObject),
-        ("0", 0),
-        ("true", true),
-        ("{}", .emptyObject),
-        (#""HelloWorld!""#, "HelloWorld!"),
-        (["k": "v"], ["k": "v"]),
-    ] as [(JSON, JSON)])
+    @Test(
+        arguments: [
+            (JSON.null, JSON.emptyObject),
+            ("0", 0),
+            ("true", true),
+            ("{}", .emptyObject),
+            (#""HelloWorld!""#, "HelloWorld!"),
+            (["k": "v"], ["k": "v"]),
+        ] as [(JSON, JSON)])
     func payloadShapes(payload: JSON, event: JSON) async throws {
         let output = try await invoke(router, ["FunctionName": "echo", "Payload": payload])
         #expect(output["Payload"] == event)
@@ -73,7 +79,9 @@ private let echoFunction = ClosureExecutor { request in
     }
 
     @Test func unparsableStringPayloadIsInvalidRequestContent() async {
-        let error = await failure { () async throws(StatesError) -> JSON in try await invoke(router, ["FunctionName": "echo", "Payload": "{oops"]) }
+        let error = await failure { () async throws(StatesError) -> JSON in
+            try await invoke(router, ["FunctionName": "echo", "Payload": "{oops"])
+        }
         #expect(error?.error == "Lambda.InvalidRequestContentException")
     }
 
@@ -87,11 +95,14 @@ private let echoFunction = ClosureExecutor { request in
     }
 
     @Test func functionErrorUsesErrorTypeAndCompactDocument() async {
-        let error = await failure { () async throws(StatesError) -> JSON in try await invoke(router, ["FunctionName": "echo", "Payload": ["fail": true]]) }
+        let error = await failure { () async throws(StatesError) -> JSON in
+            try await invoke(router, ["FunctionName": "echo", "Payload": ["fail": true]])
+        }
         #expect(error?.error == "CustomException")
         #expect(
             error?.cause
-                == #"{"errorMessage":"","errorType":"CustomException","requestId":"r-1","stackTrace":["  File \"/var/task/handler.py\", line 9"]}"#)
+                == #"{"errorMessage":"","errorType":"CustomException","requestId":"r-1","stackTrace":["  File \"/var/task/handler.py\", line 9"]}"#
+        )
     }
 
     @Test func functionResourceKeepsTheDocumentAsWritten() async {
@@ -110,16 +121,23 @@ private let echoFunction = ClosureExecutor { request in
     }
 
     @Test func unknownFunctionIsResourceNotFound() async throws {
-        let error = try #require(await failure { () async throws(StatesError) -> JSON in try await invoke(router, ["FunctionName": "no_such_fn", "Payload": nil]) })
+        let error = try #require(
+            await failure { () async throws(StatesError) -> JSON in
+                try await invoke(router, ["FunctionName": "no_such_fn", "Payload": nil])
+            })
         #expect(error.error == "Lambda.ResourceNotFoundException")
         let cause = try #require(error.cause)
-        #expect(cause.hasPrefix("Function not found: arn:aws:lambda:eu-west-2:222222222222:function:no_such_fn:$LATEST (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: "))
+        #expect(
+            cause.hasPrefix(
+                "Function not found: arn:aws:lambda:eu-west-2:222222222222:function:no_such_fn:$LATEST (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: "
+            ))
         #expect(cause.hasSuffix("; Proxy: null)"))
     }
 
     @Test func unknownFunctionResourceIsResourceNotFound() async {
         let error = await failure { () async throws(StatesError) -> JSON in
-            try await router.execute(TaskRequest(resource: "arn:aws:lambda:us-east-1:111111111111:function:ghost", input: .emptyObject, stateName: "S"))
+            try await router.execute(
+                TaskRequest(resource: "arn:aws:lambda:us-east-1:111111111111:function:ghost", input: .emptyObject, stateName: "S"))
         }
         #expect(error?.error == "Lambda.ResourceNotFoundException")
         #expect(error?.cause?.contains("function:ghost:$LATEST") == true)
@@ -148,15 +166,16 @@ private let echoFunction = ClosureExecutor { request in
         #expect(output["Payload"] == "")
     }
 
-    @Test(arguments: [
-        ("order", LambdaFunctionReference(name: "order")),
-        ("order:prod", LambdaFunctionReference(name: "order", qualifier: "prod")),
-        ("123456789012:function:order", LambdaFunctionReference(name: "order", accountId: "123456789012")),
-        (
-            "arn:aws:lambda:us-west-2:123456789012:function:order:$LATEST",
-            LambdaFunctionReference(name: "order", qualifier: "$LATEST", region: "us-west-2", accountId: "123456789012")
-        ),
-    ] as [(String, LambdaFunctionReference)])
+    @Test(
+        arguments: [
+            ("order", LambdaFunctionReference(name: "order")),
+            ("order:prod", LambdaFunctionReference(name: "order", qualifier: "prod")),
+            ("123456789012:function:order", LambdaFunctionReference(name: "order", accountId: "123456789012")),
+            (
+                "arn:aws:lambda:us-west-2:123456789012:function:order:$LATEST",
+                LambdaFunctionReference(name: "order", qualifier: "$LATEST", region: "us-west-2", accountId: "123456789012")
+            ),
+        ] as [(String, LambdaFunctionReference)])
     func functionReferences(text: String, expected: LambdaFunctionReference) {
         #expect(LambdaFunctionReference(text) == expected)
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 @Suite struct ExecutorMockTests {
@@ -117,7 +118,8 @@ import SFNLanguage
 
     @Test func unknownTestCaseAndMachineAreClearErrors() throws {
         let configuration = try configuration()
-        #expect(throws: MockConfigurationError("The state machine 'Orders' has no test case named 'Nope' (it has: HappyPath, RetryPath).")) {
+        #expect(throws: MockConfigurationError("The state machine 'Orders' has no test case named 'Nope' (it has: HappyPath, RetryPath)."))
+        {
             try configuration.testCase("Nope", stateMachine: "Orders")
         }
         #expect(throws: MockConfigurationError("The mock configuration has no state machine named 'Other' (it has: Orders).")) {

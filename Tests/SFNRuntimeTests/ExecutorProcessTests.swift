@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 /// Where the repository's example functions live, found from this file's location.
@@ -13,7 +14,9 @@ enum ExampleFunctions {
     static func path(_ name: String) -> String { "\(folder)/\(name)" }
 }
 
-func taskRequest(_ input: JSON, resource: String = "arn:aws:lambda:us-east-1:111111111111:function:fn", stateName: String = "Task") -> TaskRequest {
+func taskRequest(
+    _ input: JSON, resource: String = "arn:aws:lambda:us-east-1:111111111111:function:fn", stateName: String = "Task"
+) -> TaskRequest {
     TaskRequest(resource: resource, input: input, stateName: stateName)
 }
 
@@ -65,7 +68,8 @@ func failure(of body: () async throws(StatesError) -> JSON) async -> StatesError
 
     @Test func crashWithoutDocumentReportsExitStatusAndStderrTail() async throws {
         let executor = ProcessExecutor(shell: "echo 'Traceback: something broke' >&2; exit 3")
-        let error = try #require(await failure { () async throws(StatesError) -> JSON in try await executor.execute(taskRequest(.emptyObject)) })
+        let error = try #require(
+            await failure { () async throws(StatesError) -> JSON in try await executor.execute(taskRequest(.emptyObject)) })
         #expect(error.error == "Runtime.ExitError")
         let cause = try JSON(parsing: try #require(error.cause))
         #expect(cause["errorType"] == "Runtime.ExitError")
@@ -75,14 +79,16 @@ func failure(of body: () async throws(StatesError) -> JSON) async -> StatesError
 
     @Test func killedBySignal() async throws {
         let executor = ProcessExecutor(shell: "kill -9 $$")
-        let error = try #require(await failure { () async throws(StatesError) -> JSON in try await executor.execute(taskRequest(.emptyObject)) })
+        let error = try #require(
+            await failure { () async throws(StatesError) -> JSON in try await executor.execute(taskRequest(.emptyObject)) })
         #expect(error.error == "Runtime.ExitError")
         #expect(try JSON(parsing: error.cause ?? "")["errorMessage"] == "Runtime exited with error: signal: killed")
     }
 
     @Test func garbageOutputIsAMarshalError() async throws {
         let executor = ProcessExecutor(shell: "echo 'this is not json'")
-        let error = try #require(await failure { () async throws(StatesError) -> JSON in try await executor.execute(taskRequest(.emptyObject)) })
+        let error = try #require(
+            await failure { () async throws(StatesError) -> JSON in try await executor.execute(taskRequest(.emptyObject)) })
         #expect(error.error == "Runtime.MarshalError")
         #expect(error.cause?.contains("this is not json") == true)
     }
@@ -128,7 +134,9 @@ func failure(of body: () async throws(StatesError) -> JSON) async -> StatesError
     }
 
     @Test func largeInputIsDeliveredWhole() async throws {
-        let executor = ProcessExecutor(arguments: ["python3", "-c", "import json,sys; print(json.dumps(len(json.load(sys.stdin)['blob'])))"])
+        let executor = ProcessExecutor(arguments: [
+            "python3", "-c", "import json,sys; print(json.dumps(len(json.load(sys.stdin)['blob'])))",
+        ])
         let input: JSON = ["blob": .string(String(repeating: "y", count: 3_000_000))]
         #expect(try await executor.execute(taskRequest(input)) == 3_000_000)
     }

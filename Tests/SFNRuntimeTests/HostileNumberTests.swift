@@ -1,6 +1,7 @@
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 /// Numbers from a definition or an execution input that become durations, counts or indices:
@@ -8,7 +9,8 @@ import SFNLanguage
 @Suite struct HostileNumberTests {
     static let resource = "arn:aws:lambda:us-east-1:111111111111:function:echo"
 
-    func run(_ definition: String, input: JSON = .emptyObject, start: EpochMilliseconds = 1_700_000_000_000) async throws -> ExecutionResult {
+    func run(_ definition: String, input: JSON = .emptyObject, start: EpochMilliseconds = 1_700_000_000_000) async throws -> ExecutionResult
+    {
         var configuration = RuntimeConfiguration.virtualTime(startingAt: start)
         configuration.executors.register(Self.resource, ClosureExecutor(input: { $0 }))
         let machine = try StateMachineRuntime(definition: try JSON(parsing: definition), configuration: configuration)
@@ -38,7 +40,8 @@ import SFNLanguage
         #expect(result.stopDate == Int64.max)
     }
 
-    @Test(arguments: ["TimeoutSecondsPath", "HeartbeatSecondsPath"], [JSON.double(1e11), .int(Int.max), .int(0), .int(-5), .double(1e300)])
+    @Test(
+        arguments: ["TimeoutSecondsPath", "HeartbeatSecondsPath"], [JSON.double(1e11), .int(Int.max), .int(0), .int(-5), .double(1e300)])
     func taskDeadlinePathsOutOfRangeAreRuntimeErrors(field: String, value: JSON) async throws {
         let definition = #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","\#(field)":"$.n","End":true}}}"#
         let result = try await run(definition, input: ["n": value])
@@ -49,7 +52,8 @@ import SFNLanguage
     }
 
     @Test func jsonataTimeoutOutOfRangeIsAQueryEvaluationError() async throws {
-        let definition = #"{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","TimeoutSeconds":"{% 100000000000 %}","End":true}}}"#
+        let definition =
+            #"{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","TimeoutSeconds":"{% 100000000000 %}","End":true}}}"#
         let result = try await run(definition)
         #expect(result.status == .failed)
         #expect(result.error == "States.QueryEvaluationError")
@@ -58,7 +62,8 @@ import SFNLanguage
 
     @Test(arguments: ["1e300", "-1e300", "9223372036854775807", "0.5"])
     func seededRandomTakesAnyNumber(seed: String) async throws {
-        let definition = #"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $random(\#(seed)) %}","End":true}}}"#
+        let definition =
+            #"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $random(\#(seed)) %}","End":true}}}"#
         let first = try await run(definition)
         #expect(first.status == .succeeded, "\(first.cause ?? "")")
         let value = try #require(first.output?.doubleValue)

@@ -1,10 +1,12 @@
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 @Suite struct NestedStateMachineTests {
-    static let child = #"{"StartAt":"Double","States":{"Double":{"Type":"Pass","Parameters":{"twice.$":"States.MathAdd($.n, $.n)"},"End":true}}}"#
+    static let child =
+        #"{"StartAt":"Double","States":{"Double":{"Type":"Pass","Parameters":{"twice.$":"States.MathAdd($.n, $.n)"},"End":true}}}"#
     static let failingChild = #"{"StartAt":"Boom","States":{"Boom":{"Type":"Fail","Error":"ChildFailed","Cause":"no"}}}"#
 
     func run(_ resource: String, child: String = child) async throws -> ExecutionResult {
@@ -12,7 +14,8 @@ import SFNLanguage
         var configuration = RuntimeConfiguration.virtualTime()
         configuration.executors.registerNestedStateMachines(directory)
         directory.add(try StateMachineRuntime(definition: try JSON(parsing: child), name: "child", configuration: configuration))
-        let parent = #"{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"\#(resource)","Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:111111111111:stateMachine:child","Input":{"n.$":"$.n"}},"End":true}}}"#
+        let parent =
+            #"{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"\#(resource)","Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:111111111111:stateMachine:child","Input":{"n.$":"$.n"}},"End":true}}}"#
         let runtime = try StateMachineRuntime(definition: try JSON(parsing: parent), name: "parent", configuration: configuration)
         return await runtime.run(input: ["n": 21])
     }
@@ -49,7 +52,8 @@ import SFNLanguage
         let directory = StateMachineDirectory()
         var configuration = RuntimeConfiguration.virtualTime()
         configuration.executors.registerNestedStateMachines(directory)
-        let parent = #"{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync","Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:111111111111:stateMachine:nope"},"End":true}}}"#
+        let parent =
+            #"{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync","Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:111111111111:stateMachine:nope"},"End":true}}}"#
         let result = await (try StateMachineRuntime(definition: try JSON(parsing: parent), configuration: configuration)).run()
         #expect(result.status == .failed)
         #expect(result.error == "StepFunctions.StateMachineDoesNotExistException")

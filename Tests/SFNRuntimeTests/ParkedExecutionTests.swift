@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SFNJSON
 import SFNLanguage
 import SFNTestSupport
+import Testing
+
 @testable import SFNRuntime
 
 /// Records the task tokens and retry counts a callback Task state hands out.
@@ -53,7 +54,8 @@ final class TokenRecorder: @unchecked Sendable {
 
     @Test func aParkedExecutionIsResumedByItsCallback() async throws {
         let approve = task(#","ResultPath":"$.approval","Next":"After""#)
-        let definition = #"{"StartAt":"Approve","States":{\#(approve)},"After":{"Type":"Pass","Result":"done","ResultPath":"$.after","End":true}}}"#
+        let definition =
+            #"{"StartAt":"Approve","States":{\#(approve)},"After":{"Type":"Pass","Result":"done","ResultPath":"$.after","End":true}}}"#
         let (execution, recorder, tokens) = try start(definition, input: ["order": 7])
         let token = try await recorder.token(1, registry: tokens)
         #expect(execution.currentResult == nil)
@@ -65,10 +67,11 @@ final class TokenRecorder: @unchecked Sendable {
         #expect(result.status == .succeeded)
         #expect(result.output == ["order": 7, "approval": ["approved": true], "after": "done"])
         #expect(tokens.parkedCount == 0)
-        #expect(execution.history.map(\.type) == [
-            "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited",
-            "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
-        ])
+        #expect(
+            execution.history.map(\.type) == [
+                "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited",
+                "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
+            ])
         #expect(execution.history.map(\.id) == Array(1...9))
         #expect(execution.history.dropFirst(2).map(\.previousEventId) == Array(2...8))
         #expect(throws: TaskTokenError.taskDoesNotExist) { try tokens.complete(token, with: .success(.null)) }
@@ -86,10 +89,11 @@ final class TokenRecorder: @unchecked Sendable {
 
         #expect(result.status == .succeeded)
         #expect(result.output == ["order": 8, "problem": ["Error": "Rejected", "Cause": "no budget"]])
-        #expect(execution.history.map(\.type) == [
-            "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "TaskStateExited",
-            "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
-        ])
+        #expect(
+            execution.history.map(\.type) == [
+                "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "TaskStateExited",
+                "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
+            ])
     }
 
     @Test func aFailureCallbackIsRetriedAndParksAgain() async throws {
@@ -110,10 +114,11 @@ final class TokenRecorder: @unchecked Sendable {
         #expect(result.output == ["second": true])
         #expect(recorder.retryCounts == [0, 1])
         #expect(result.stopDate - result.startDate == 3_000)
-        #expect(execution.history.map(\.type) == [
-            "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "TaskScheduled",
-            "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded",
-        ])
+        #expect(
+            execution.history.map(\.type) == [
+                "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "TaskScheduled",
+                "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded",
+            ])
     }
 
     @Test func aFailureCallbackPastItsRetriesFailsTheExecution() async throws {
@@ -151,10 +156,12 @@ final class TokenRecorder: @unchecked Sendable {
         let tokens = TaskTokenRegistry()
         var configuration = RuntimeConfiguration.virtualTime(startingAt: 1_704_067_200_000)
         configuration.tokens = tokens
-        configuration.executors.register(Self.resource, ClosureExecutor { request in
-            try tokens.complete(request.taskToken ?? "", with: .success("at once"))
-            return .null
-        })
+        configuration.executors.register(
+            Self.resource,
+            ClosureExecutor { request in
+                try tokens.complete(request.taskToken ?? "", with: .success("at once"))
+                return .null
+            })
         let approve = task(#","End":true"#)
         let definition = #"{"StartAt":"Approve","States":{\#(approve)}}}"#
         let runtime = try StateMachineRuntime(definition: try JSON(parsing: definition), configuration: configuration)
@@ -207,7 +214,8 @@ final class TokenRecorder: @unchecked Sendable {
         configuration.recordsHistory = true
         configuration.executors.register(activity, ClosureExecutor(input: { input in ["reviewed": input] }))
         let runtime = try StateMachineRuntime(
-            definition: try JSON(parsing: #"{"StartAt":"Review","States":{"Review":{"Type":"Task","Resource":"\#(activity)","End":true}}}"#),
+            definition: try JSON(
+                parsing: #"{"StartAt":"Review","States":{"Review":{"Type":"Task","Resource":"\#(activity)","End":true}}}"#),
             configuration: configuration)
         let execution = runtime.start(input: ["doc": 1])
         let result = await execution.result()

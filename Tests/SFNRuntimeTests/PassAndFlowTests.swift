@@ -1,6 +1,7 @@
-import Testing
 import SFNJSON
 import SFNLanguage
+import Testing
+
 @testable import SFNRuntime
 
 @Suite struct PassAndFlowTests {
@@ -29,7 +30,8 @@ import SFNLanguage
         #expect(result.error == "States.Runtime")
         #expect(
             result.cause
-                == "An error occurred while executing the state 'pass' (entered at the event id #2). Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']")
+                == "An error occurred while executing the state 'pass' (entered at the event id #2). Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']"
+        )
     }
 
     @Test func parametersUseContextAndIntrinsics() async throws {
@@ -73,7 +75,7 @@ import SFNLanguage
     @Test func payloadLimitIsEnforced() async throws {
         let result = try await runWorkflow(
             #"{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a.$":"$.s","b.$":"$.s"},"End":true}}}"#,
-            input: ["s": .string(String(repeating: "y", count: 100)) ], configure: { $0.maxPayloadBytes = 150 })
+            input: ["s": .string(String(repeating: "y", count: 100))], configure: { $0.maxPayloadBytes = 150 })
         #expect(result.status == .failed)
         #expect(result.error == "States.DataLimitExceeded")
     }

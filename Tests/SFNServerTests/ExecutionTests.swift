@@ -8,7 +8,8 @@ import Testing
     @Test func executionRunsAndDescribes() async throws {
         let service = StepFunctionsService()
         let machine = try await createMachine(service, "echo", Definitions.pass)
-        let started = try await call(service, "StartExecution", ["stateMachineArn": .string(machine), "name": "first", "input": #"{"a":1}"#])
+        let started = try await call(
+            service, "StartExecution", ["stateMachineArn": .string(machine), "name": "first", "input": #"{"a":1}"#])
         #expect(started["executionArn"]?.stringValue == executionPrefix + "echo:first")
         #expect(started["startDate"]?.doubleValue != nil)
         let description = try await finished(service, executionPrefix + "echo:first")
@@ -22,7 +23,8 @@ import Testing
         let duplicate = await failure(service, "StartExecution", ["stateMachineArn": .string(machine), "name": "first", "input": "{}"])
         #expect(duplicate?.type == "ExecutionAlreadyExists")
 
-        let forExecution = try await call(service, "DescribeStateMachineForExecution", ["executionArn": .string(executionPrefix + "echo:first")])
+        let forExecution = try await call(
+            service, "DescribeStateMachineForExecution", ["executionArn": .string(executionPrefix + "echo:first")])
         #expect(forExecution["definition"]?.stringValue == Definitions.pass)
     }
 
@@ -62,13 +64,15 @@ import Testing
         let first = try await call(service, "GetExecutionHistory", ["executionArn": .string(execution), "maxResults": 3])
         #expect(first["events"]?.arrayValue?.count == 3)
         let token = try #require(first["nextToken"]?.stringValue)
-        let rest = try await call(service, "GetExecutionHistory", ["executionArn": .string(execution), "maxResults": 3, "nextToken": .string(token)])
+        let rest = try await call(
+            service, "GetExecutionHistory", ["executionArn": .string(execution), "maxResults": 3, "nextToken": .string(token)])
         #expect(rest["events"]?.arrayValue?.compactMap { $0["id"]?.intValue } == [4])
 
         let reversed = try await call(service, "GetExecutionHistory", ["executionArn": .string(execution), "reverseOrder": true])
         #expect(reversed["events"]?.arrayValue?.compactMap { $0["id"]?.intValue } == [4, 3, 2, 1])
 
-        let withoutData = try await call(service, "GetExecutionHistory", ["executionArn": .string(execution), "includeExecutionData": false])
+        let withoutData = try await call(
+            service, "GetExecutionHistory", ["executionArn": .string(execution), "includeExecutionData": false])
         #expect(withoutData["events"]?[0]?["executionStartedEventDetails"]?["input"] == nil)
         #expect(full["events"]?[0]?["executionStartedEventDetails"]?["input"] == #"{"secret":1}"#)
     }

@@ -66,7 +66,8 @@ private func bodyJSON(_ buffer: ByteBuffer) -> JSON? {
         let app = Application(router: StepFunctionsRoutes.router(service: StepFunctionsService(), maxBodyBytes: 64))
         try await app.test(.router) { client in
             let body = #"{"name":""# + String(repeating: "x", count: 200) + #""}"#
-            try await client.execute(uri: "/", method: .post, headers: awsHeaders("CreateActivity"), body: ByteBuffer(string: body)) { response in
+            try await client.execute(uri: "/", method: .post, headers: awsHeaders("CreateActivity"), body: ByteBuffer(string: body)) {
+                response in
                 #expect(response.status == .contentTooLarge)
                 #expect(bodyJSON(response.body)?["__type"] == "RequestEntityTooLargeException")
             }
@@ -82,7 +83,8 @@ private func bodyJSON(_ buffer: ByteBuffer) -> JSON? {
             try await client.execute(uri: "/tokens/\(succeeded)/heartbeat", method: .post) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/tokens/\(succeeded)/success", method: .post, body: ByteBuffer(string: #"{"ok":1}"#)) { response in
+            try await client.execute(uri: "/tokens/\(succeeded)/success", method: .post, body: ByteBuffer(string: #"{"ok":1}"#)) {
+                response in
                 #expect(response.status == .ok)
             }
             try await client.execute(
@@ -97,11 +99,13 @@ private func bodyJSON(_ buffer: ByteBuffer) -> JSON? {
                 #expect(response.status == .badRequest)
                 #expect(bodyJSON(response.body)?["__type"] == "InvalidToken")
             }
-            try await client.execute(uri: "/tokens/\(tokens.issue())/success", method: .post, body: ByteBuffer(string: "{oops")) { response in
+            try await client.execute(uri: "/tokens/\(tokens.issue())/success", method: .post, body: ByteBuffer(string: "{oops")) {
+                response in
                 #expect(bodyJSON(response.body)?["__type"] == "InvalidOutput")
             }
             // The protocol route of the callback server only knows the SendTask* operations.
-            try await client.execute(uri: "/", method: .post, headers: awsHeaders("ListStateMachines"), body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/", method: .post, headers: awsHeaders("ListStateMachines"), body: ByteBuffer(string: "{}")) {
+                response in
                 #expect(bodyJSON(response.body)?["__type"] == "UnknownOperationException")
             }
         }
@@ -132,7 +136,9 @@ private func bodyJSON(_ buffer: ByteBuffer) -> JSON? {
             })
         let runtime = try StateMachineRuntime(
             definition: try JSON(
-                parsing: #"{"StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#),
+                parsing:
+                    #"{"StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#
+            ),
             configuration: configuration)
         let server = try await CallbackServer.start(tokens: configuration.tokens)
         #expect(server.port > 0)

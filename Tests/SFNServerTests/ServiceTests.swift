@@ -28,7 +28,8 @@ import Testing
         #expect(secondPage["stateMachines"]?[0]?["name"] == "billing")
         #expect(secondPage["nextToken"] == nil)
 
-        let updated = try await call(service, "UpdateStateMachine", ["stateMachineArn": .string(arn), "definition": .string(Definitions.passWithResult)])
+        let updated = try await call(
+            service, "UpdateStateMachine", ["stateMachineArn": .string(arn), "definition": .string(Definitions.passWithResult)])
         #expect(updated["updateDate"]?.doubleValue != nil)
         let execution = try await startExecution(service, arn)
         #expect(try await finished(service, execution)["output"] == #"{"changed":true}"#)
@@ -55,7 +56,8 @@ import Testing
     ])
     func invalidDefinitionsAreRefused(definition: String, code: String) async throws {
         let service = StepFunctionsService()
-        let refusal = await failure(service, "CreateStateMachine", ["name": "bad", "definition": .string(definition), "roleArn": "arn:aws:iam::1:role/r"])
+        let refusal = await failure(
+            service, "CreateStateMachine", ["name": "bad", "definition": .string(definition), "roleArn": "arn:aws:iam::1:role/r"])
         #expect(refusal?.type == "InvalidDefinition")
         #expect(refusal?.status == 400)
         #expect(refusal?.message.contains(code) == true)
@@ -67,7 +69,8 @@ import Testing
 
     @Test func everyProblemIsListedInAWSWording() async throws {
         let definition = #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Gone"},"B":{"Type":"Wait","End":true}}}"#
-        let refusal = await failure(StepFunctionsService(), "CreateStateMachine", ["name": "two", "definition": .string(definition), "roleArn": "r"])
+        let refusal = await failure(
+            StepFunctionsService(), "CreateStateMachine", ["name": "two", "definition": .string(definition), "roleArn": "r"])
         let message = try #require(refusal?.message)
         #expect(message.hasPrefix("Invalid State Machine Definition: '"))
         #expect(message.contains("MISSING_TRANSITION_TARGET"))
@@ -97,7 +100,8 @@ import Testing
         #expect(response["input"] == #"{"a":1}"#)
 
         let standard = try await createMachine(service, "slow", Definitions.pass)
-        #expect(await failure(service, "StartSyncExecution", ["stateMachineArn": .string(standard)])?.type == "StateMachineTypeNotSupported")
+        #expect(
+            await failure(service, "StartSyncExecution", ["stateMachineArn": .string(standard)])?.type == "StateMachineTypeNotSupported")
     }
 }
 

@@ -39,14 +39,16 @@ func failure(_ service: StepFunctionsService, _ operation: String, _ body: JSON)
 }
 
 @discardableResult
-func createMachine(_ service: StepFunctionsService, _ name: String, _ definition: String, type: String = "STANDARD") async throws -> String {
+func createMachine(_ service: StepFunctionsService, _ name: String, _ definition: String, type: String = "STANDARD") async throws -> String
+{
     let response = try await call(
         service, "CreateStateMachine",
         ["name": .string(name), "definition": .string(definition), "roleArn": "arn:aws:iam::111111111111:role/test", "type": .string(type)])
     return response["stateMachineArn"]?.stringValue ?? ""
 }
 
-func startExecution(_ service: StepFunctionsService, _ machineArn: String, input: String = "{}", name: String? = nil) async throws -> String {
+func startExecution(_ service: StepFunctionsService, _ machineArn: String, input: String = "{}", name: String? = nil) async throws -> String
+{
     var body: JSON = ["stateMachineArn": .string(machineArn), "input": .string(input)]
     if let name, case .object(var members) = body {
         members["name"] = .string(name)
@@ -82,7 +84,9 @@ func scheduledToken(_ service: StepFunctionsService, _ executionArn: String) asy
 }
 
 /// Runs a program to its end off the cooperative pool, capturing its output.
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> (status: Int32, output: String, error: String) {
+func runProcess(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+) async throws -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

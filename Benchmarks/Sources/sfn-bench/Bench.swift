@@ -44,16 +44,22 @@ struct Bench {
                 results.append(measurement)
                 if !asJSON {
                     let rate = formatRate(measurement.rate)
-                    print("\(measurement.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(rate) \(measurement.unit)   peak \(measurement.peakMemoryKiB / 1024) MiB   \(measurement.detail)")
+                    print(
+                        "\(measurement.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(rate) \(measurement.unit)   peak \(measurement.peakMemoryKiB / 1024) MiB   \(measurement.detail)"
+                    )
                 }
             } catch {
                 fail("\(workload.name): \(error)")
             }
         }
         if asJSON {
-            let json = JSON.array(results.map { m in
-                ["name": .string(m.name), "rate": .double(m.rate), "unit": .string(m.unit), "detail": .string(m.detail), "peakMemoryKiB": .int(m.peakMemoryKiB)]
-            })
+            let json = JSON.array(
+                results.map { m in
+                    [
+                        "name": .string(m.name), "rate": .double(m.rate), "unit": .string(m.unit), "detail": .string(m.detail),
+                        "peakMemoryKiB": .int(m.peakMemoryKiB),
+                    ]
+                })
             print(json.prettyText)
         }
     }
@@ -113,7 +119,9 @@ struct Bench {
         let input: JSON = ["items": .array((0..<100_000).map { JSON.int($0) })]
         var result: ExecutionResult?
         let seconds = try await timed { result = await runtime.run(input: input) }
-        guard result?.output?.arrayValue?.count == 100_000 else { throw BenchError("map-fanout gave \(String(describing: result?.status))") }
+        guard result?.output?.arrayValue?.count == 100_000 else {
+            throw BenchError("map-fanout gave \(String(describing: result?.status))")
+        }
         return Measurement(
             name: "map-fanout", rate: 100_000 / seconds, unit: "items/s",
             detail: "100,000 items × 3 states in \(formatSeconds(seconds))", peakMemoryKiB: peakMemoryKiB())
@@ -145,7 +153,11 @@ struct Bench {
             }
         }
         // The template alone, without the state machinery around it.
-        let template = try PayloadTemplate(compiling: try JSON(parsing: #"{"id.$":"$.order.id","customer.$":"$.order.customer.name","first.$":"$.order.items[0].sku","label.$":"States.Format('order {} for {}', $.order.id, $.order.customer.name)"}"#))
+        let template = try PayloadTemplate(
+            compiling: try JSON(
+                parsing:
+                    #"{"id.$":"$.order.id","customer.$":"$.order.customer.name","first.$":"$.order.items[0].sku","label.$":"States.Format('order {} for {}', $.order.id, $.order.customer.name)"}"#
+            ))
         let scope = ExpressionScope(input: input)
         let evaluations = 200_000
         var sink = 0
@@ -178,7 +190,11 @@ struct Bench {
                 sink &+= members.count
             }
         }
-        let template = try PayloadTemplate(compiling: try JSON(parsing: #"{"id.$":"$.order.id","customer.$":"$.order.customer.name","first.$":"$.order.items[0].sku","label.$":"States.Format('order {} for {}', $.order.id, $.order.customer.name)"}"#))
+        let template = try PayloadTemplate(
+            compiling: try JSON(
+                parsing:
+                    #"{"id.$":"$.order.id","customer.$":"$.order.customer.name","first.$":"$.order.items[0].sku","label.$":"States.Format('order {} for {}', $.order.id, $.order.customer.name)"}"#
+            ))
         let scope = ExpressionScope(input: input)
         let jsonPathSeconds = try await timed {
             for _ in 0..<evaluations { sink &+= try template.evaluate(scope).objectValue?.count ?? 0 }
@@ -186,7 +202,9 @@ struct Bench {
         let rate = Double(evaluations) / seconds
         return Measurement(
             name: "jsonata-template", rate: rate, unit: "evaluations/s",
-            detail: String(format: "JSONPath equivalent %.0f/s, JSONata takes %.1fx as long (sink %d)", Double(evaluations) / jsonPathSeconds, seconds / jsonPathSeconds, sink % 7),
+            detail: String(
+                format: "JSONPath equivalent %.0f/s, JSONata takes %.1fx as long (sink %d)", Double(evaluations) / jsonPathSeconds,
+                seconds / jsonPathSeconds, sink % 7),
             peakMemoryKiB: peakMemoryKiB())
     }
 
@@ -197,7 +215,8 @@ struct Bench {
         while size < 1 << 20 {
             let record: JSON = [
                 "id": .int(index), "name": .string("customer \(index) — ünïcode"), "score": .double(Double(index) * 1.25),
-                "active": .bool(index % 2 == 0), "tags": ["a", "b", .string("tag\(index % 13)")], "address": ["city": "Paris", "zip": "75001"],
+                "active": .bool(index % 2 == 0), "tags": ["a", "b", .string("tag\(index % 13)")],
+                "address": ["city": "Paris", "zip": "75001"],
             ]
             size += record.compactByteCount + 1
             records.append(record)
@@ -223,12 +242,17 @@ struct Bench {
         var configuration = RuntimeConfiguration()
         configuration.recordsHistory = false
         let resource = "arn:aws:states:::lambda:invoke.waitForTaskToken"
-        configuration.executors.register(resource, ClosureExecutor { request in
-            if let token = request.taskToken { collector.add(token) }
-            return .null
-        })
+        configuration.executors.register(
+            resource,
+            ClosureExecutor { request in
+                if let token = request.taskToken { collector.add(token) }
+                return .null
+            })
         let runtime = try StateMachineRuntime(
-            definition: try JSON(parsing: #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"\#(resource)","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#),
+            definition: try JSON(
+                parsing:
+                    #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"\#(resource)","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#
+            ),
             configuration: configuration)
         let before = currentMemoryKiB()
 
@@ -269,7 +293,8 @@ struct Bench {
         let median = samples[samples.count / 2]
         return Measurement(
             name: "startup", rate: median * 1000, unit: "ms (median of 20 `sfn run`)",
-            detail: String(format: "min %.1f ms, max %.1f ms", samples[0] * 1000, samples[samples.count - 1] * 1000), peakMemoryKiB: peakMemoryKiB())
+            detail: String(format: "min %.1f ms, max %.1f ms", samples[0] * 1000, samples[samples.count - 1] * 1000),
+            peakMemoryKiB: peakMemoryKiB())
     }
 
     // MARK: Support
@@ -282,7 +307,9 @@ struct Bench {
     }
 
     static func loadRuntime(_ folder: String, _ name: String, history: Bool) throws -> StateMachineRuntime {
-        guard let data = FileManager.default.contents(atPath: "\(folder)/\(name).asl.json") else { throw BenchError("missing \(folder)/\(name).asl.json") }
+        guard let data = FileManager.default.contents(atPath: "\(folder)/\(name).asl.json") else {
+            throw BenchError("missing \(folder)/\(name).asl.json")
+        }
         var configuration = RuntimeConfiguration.virtualTime()
         configuration.recordsHistory = history
         configuration.maxHistoryEvents = Int.max

@@ -40,7 +40,9 @@ extension Bench {
             }
             let load = try await ServeLoad.send(starts, clients: serveClients, port: server.port)
             let arns = try load.responses.map { response in
-                guard let arn = response["executionArn"]?.stringValue else { throw BenchError("StartExecution answered \(response.compactText)") }
+                guard let arn = response["executionArn"]?.stringValue else {
+                    throw BenchError("StartExecution answered \(response.compactText)")
+                }
                 return arn
             }
             try await ServeLoad.expectSucceeded(arns, service: service)
@@ -61,14 +63,19 @@ extension Bench {
         var configuration = RuntimeConfiguration()
         configuration.recordsHistory = true
         let resource = "arn:aws:states:::lambda:invoke.waitForTaskToken"
-        configuration.executors.register(resource, ClosureExecutor { request in
-            if let token = request.taskToken { collector.add(token) }
-            return .null
-        })
+        configuration.executors.register(
+            resource,
+            ClosureExecutor { request in
+                if let token = request.taskToken { collector.add(token) }
+                return .null
+            })
         let service = StepFunctionsService(configuration: configuration)
         let machineArn = try service.register(
             name: "serve-load-callback",
-            definition: try JSON(parsing: #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"\#(resource)","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#))
+            definition: try JSON(
+                parsing:
+                    #"{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"\#(resource)","Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#
+            ))
         let server = try await RunningServer.start(router: StepFunctionsRoutes.router(service: service), host: "127.0.0.1", port: 0)
         do {
             let starts = (0..<count).map { index in
@@ -76,7 +83,9 @@ extension Bench {
             }
             let started = try await ServeLoad.send(starts, clients: serveClients, port: server.port)
             let arns = try started.responses.map { response in
-                guard let arn = response["executionArn"]?.stringValue else { throw BenchError("StartExecution answered \(response.compactText)") }
+                guard let arn = response["executionArn"]?.stringValue else {
+                    throw BenchError("StartExecution answered \(response.compactText)")
+                }
                 return arn
             }
             let parkingDeadline = Date().addingTimeInterval(servePhaseSeconds)
@@ -188,12 +197,16 @@ enum ServeLoad {
         return Run(responses: responses, latencies: latencies, seconds: seconds)
     }
 
-    private static func runClient(_ client: Int, of clients: Int, requests: [ServeRequest], port: Int, deadline: Date) throws -> [(body: String, seconds: Double)] {
+    private static func runClient(
+        _ client: Int, of clients: Int, requests: [ServeRequest], port: Int, deadline: Date
+    ) throws -> [(body: String, seconds: Double)] {
         let connection = try LoopbackConnection(port: port)
         var answers: [(body: String, seconds: Double)] = []
         answers.reserveCapacity(requests.count / clients + 1)
         for index in stride(from: client, to: requests.count, by: clients) {
-            guard Date() < deadline else { throw BenchError("the server did not answer \(requests.count) requests within \(Int(Bench.servePhaseSeconds)) s") }
+            guard Date() < deadline else {
+                throw BenchError("the server did not answer \(requests.count) requests within \(Int(Bench.servePhaseSeconds)) s")
+            }
             let sent = DispatchTime.now().uptimeNanoseconds
             let response = try connection.exchange(requests[index].http(port: port))
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - sent) / 1e9
@@ -220,7 +233,9 @@ enum ServeLoad {
                 guard status == "SUCCEEDED" else { throw BenchError("\(arn) ended \(description.compactText)") }
                 if let output {
                     let text = description["output"]?.stringValue ?? ""
-                    guard (try? JSON(parsing: text)) == output else { throw BenchError("\(arn) output \(text), expected \(output.compactText)") }
+                    guard (try? JSON(parsing: text)) == output else {
+                        throw BenchError("\(arn) output \(text), expected \(output.compactText)")
+                    }
                 }
                 break
             }
@@ -235,7 +250,9 @@ private final class ClientResults: @unchecked Sendable {
 
     init(clients: Int) { outcomes = Array(repeating: nil, count: clients) }
 
-    func store(_ client: Int, _ outcome: Result<[(body: String, seconds: Double)], any Error>) { lock.withLock { outcomes[client] = outcome } }
+    func store(_ client: Int, _ outcome: Result<[(body: String, seconds: Double)], any Error>) {
+        lock.withLock { outcomes[client] = outcome }
+    }
     var all: [Result<[(body: String, seconds: Double)], any Error>?] { lock.withLock { outcomes } }
 }
 

@@ -89,7 +89,9 @@ extension ChoiceRule {
         }
     }
 
-    private static func compileCondition(_ key: String, _ value: JSON, at pointer: JSONPointer) throws(ExpressionSyntaxError) -> ChoiceCondition {
+    private static func compileCondition(
+        _ key: String, _ value: JSON, at pointer: JSONPointer
+    ) throws(ExpressionSyntaxError) -> ChoiceCondition {
         if let test = ChoiceTypeTest(rawValue: key) {
             guard case .bool(let expected) = value else {
                 throw ExpressionSyntaxError("'\(key)' must be true or false, not \(value.typeName)", pointer: pointer)
@@ -124,7 +126,8 @@ extension ChoiceRule {
             return .compare(kind, comparison, .boolean(flag))
         case (.timestamp, .string(let text)):
             guard let timestamp = StatesTimestamp(text) else {
-                throw ExpressionSyntaxError("'\(key)' must be an RFC 3339 timestamp such as 2016-08-18T17:33:00Z, not '\(text)'", pointer: pointer)
+                throw ExpressionSyntaxError(
+                    "'\(key)' must be an RFC 3339 timestamp such as 2016-08-18T17:33:00Z, not '\(text)'", pointer: pointer)
             }
             return .compare(kind, comparison, .timestamp(timestamp))
         default:

@@ -1,4 +1,5 @@
 import SFNCalendar
+
 /// An instant written as AWS accepts timestamps in Choice rules (and Wait states): the RFC 3339
 /// profile of ISO 8601 with an uppercase `T` between date and time and either an uppercase `Z`
 /// or a numeric offset, e.g. `2016-03-14T01:59:00Z`, `2016-03-14T01:59:00.123-05:00`.
@@ -51,11 +52,11 @@ public struct StatesTimestamp: Sendable, Hashable, Comparable, CustomStringConve
         }
 
         guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
-              expect("T"), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
-              let second = digits(2)
+            expect("T"), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
+            let second = digits(2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(month, year: year),
-              hour <= 23, minute <= 59, second <= 59
+            hour <= 23, minute <= 59, second <= 59
         else { return nil }
 
         var nanoseconds = 0
@@ -81,7 +82,7 @@ public struct StatesTimestamp: Sendable, Hashable, Comparable, CustomStringConve
             let sign = bytes[position] == UInt8(ascii: "-") ? -1 : 1
             position += 1
             guard let offsetHours = digits(2), expect(":"), let offsetMinutes = digits(2),
-                  offsetHours <= 18, offsetMinutes <= 59, offsetHours * 60 + offsetMinutes <= 18 * 60
+                offsetHours <= 18, offsetMinutes <= 59, offsetHours * 60 + offsetMinutes <= 18 * 60
             else { return nil }
             offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
         default:

@@ -21,7 +21,10 @@ public struct StringMatchPattern: Sendable, Hashable, CustomStringConvertible {
             } else if scalar == "\\" {
                 escaped = true
             } else if scalar == "*" {
-                if !literal.isEmpty { pieces.append(.literal(literal)); literal = [] }
+                if !literal.isEmpty {
+                    pieces.append(.literal(literal))
+                    literal = []
+                }
                 if pieces.last != .anything { pieces.append(.anything) }
             } else {
                 literal.append(scalar)

@@ -24,7 +24,8 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         self.text = text
         self.steps = steps
         self.function = function
-        self.isDefinite = steps.dropLast().allSatisfy { $0.isDefinite(isLast: false) }
+        self.isDefinite =
+            steps.dropLast().allSatisfy { $0.isDefinite(isLast: false) }
             && (steps.last.map { $0.isDefinite(isLast: true) } ?? true)
     }
 

@@ -62,7 +62,8 @@ struct JSONPathEvaluator {
                 return JSONPathMiss("The path \(walked(step)) is null")
             case .notAnArray(let step, let found):
                 let rest = steps[step...].map(\.normalizedText).joined()
-                return JSONPathMiss("Filter: \(rest) can only be applied to arrays. Current context is: \(JSONPathEvaluator.javaText(found))")
+                return JSONPathMiss(
+                    "Filter: \(rest) can only be applied to arrays. Current context is: \(JSONPathEvaluator.javaText(found))")
             }
         }
     }

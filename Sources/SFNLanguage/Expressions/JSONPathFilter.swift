@@ -243,8 +243,12 @@ extension JSONPathRelation {
         let regex: JSONPathRegex
         let subject: JSONPathFilterValue
         switch (left, right) {
-        case (.regex(let pattern), .value): regex = pattern; subject = right
-        case (.value, .regex(let pattern)): regex = pattern; subject = left
+        case (.regex(let pattern), .value):
+            regex = pattern
+            subject = right
+        case (.value, .regex(let pattern)):
+            regex = pattern
+            subject = left
         default: return false
         }
         guard case .value(let value) = subject else { return false }

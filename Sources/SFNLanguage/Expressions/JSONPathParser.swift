@@ -178,7 +178,10 @@ struct JSONPathParser {
                 }
                 names.append(try readRawQuoted())
                 skipBlanks()
-                if current == "," { position += 1; continue }
+                if current == "," {
+                    position += 1
+                    continue
+                }
                 break
             }
             try expectClosingBracket(openedAt: open)
@@ -365,7 +368,8 @@ struct JSONPathParser {
         case "-", "0"..."9":
             let start = position
             position += 1
-            while let next = current, ("0"..."9").contains(next) || next == "." || next == "e" || next == "E" || next == "-" || next == "+" {
+            while let next = current, ("0"..."9").contains(next) || next == "." || next == "e" || next == "E" || next == "-" || next == "+"
+            {
                 position += 1
             }
             let literal = string(start..<position)
@@ -376,11 +380,17 @@ struct JSONPathParser {
             position += 1
             var elements: [JSON] = []
             skipBlanks()
-            if current == "]" { position += 1; return .array(elements) }
+            if current == "]" {
+                position += 1
+                return .array(elements)
+            }
             while true {
                 elements.append(try parseLiteral())
                 skipBlanks()
-                if current == "," { position += 1; continue }
+                if current == "," {
+                    position += 1
+                    continue
+                }
                 guard current == "]" else { throw error("expected ']' to close the array") }
                 position += 1
                 return .array(elements)
@@ -398,7 +408,10 @@ struct JSONPathParser {
                 }
                 if next == "\"" || next == "'" { quote = next }
                 if next == "{" { depth += 1 }
-                if next == "}" { depth -= 1; if depth == 0 { break } }
+                if next == "}" {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
             }
             guard depth == 0 else { throw error("unclosed '{'", at: start) }
             do {
@@ -427,7 +440,10 @@ struct JSONPathParser {
         while let scalar = current {
             position += 1
             if scalar == quote { return String(result) }
-            guard scalar == "\\" else { result.append(scalar); continue }
+            guard scalar == "\\" else {
+                result.append(scalar)
+                continue
+            }
             guard let escaped = current else { break }
             position += 1
             switch escaped {
@@ -438,8 +454,8 @@ struct JSONPathParser {
             case "f": result.append("\u{0C}")
             case "u":
                 guard position + 4 <= scalars.count,
-                      let code = UInt32(string(position..<(position + 4)), radix: 16),
-                      let decoded = Unicode.Scalar(code)
+                    let code = UInt32(string(position..<(position + 4)), radix: 16),
+                    let decoded = Unicode.Scalar(code)
                 else { throw error("invalid \\u escape") }
                 result.append(decoded)
                 position += 4

@@ -97,7 +97,6 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
         return (try PathExpression(pathText), pathText.count)
     }
 
-
     public var isDefinite: Bool { path.isDefinite }
 
     /// The selected value; `nil` when nothing matches or the variable is not defined.

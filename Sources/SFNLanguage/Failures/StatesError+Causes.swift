@@ -93,7 +93,8 @@ extension StatesError {
 
     public static func timestampPathNotTimestamp(path: String, value: JSON) -> StatesError {
         .runtime(
-            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: \(path) == \(plainText(value))")
+            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: \(path) == \(plainText(value))"
+        )
     }
 
     public static func timestampNotTimestamp(_ value: JSON?, jsonata: Bool) -> StatesError {
@@ -120,7 +121,8 @@ extension StatesError {
 
     public static func jsonataThrew(_ expression: String, field: String, code: String, message: String) -> StatesError {
         .queryEvaluation(
-            "The JSONata expression '\(expression)' specified for the field '\(field)' threw an error during evaluation. \(code): \(message)")
+            "The JSONata expression '\(expression)' specified for the field '\(field)' threw an error during evaluation. \(code): \(message)"
+        )
     }
 
     public static func jsonataUnsupportedResult(_ expression: String, field: String) -> StatesError {
@@ -130,7 +132,8 @@ extension StatesError {
     /// A JSONata field whose value is not of the type the field takes (`integer`, `boolean`, `array`, `string`).
     public static func jsonataUnexpectedType(_ expression: String, field: String, expected: String, value: JSON?) -> StatesError {
         .queryEvaluation(
-            "The JSONata expression '\(expression)' specified for the field '\(field)' returned an unexpected result type. Expected '\(expected)', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")")
+            "The JSONata expression '\(expression)' specified for the field '\(field)' returned an unexpected result type. Expected '\(expected)', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")"
+        )
     }
 
     /// Values as AWS quotes them in messages: strings bare, everything else as JSON.

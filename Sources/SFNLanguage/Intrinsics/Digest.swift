@@ -108,7 +108,8 @@ private enum MD5 {
         for blockStart in stride(from: 0, to: data.count, by: 64) {
             for index in 0..<16 {
                 let offset = blockStart + index * 4
-                words[index] = UInt32(data[offset]) | UInt32(data[offset + 1]) << 8
+                words[index] =
+                    UInt32(data[offset]) | UInt32(data[offset + 1]) << 8
                     | UInt32(data[offset + 2]) << 16 | UInt32(data[offset + 3]) << 24
             }
             var a = a0, b = b0, c = c0, d = d0

@@ -271,7 +271,8 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
 
     // MARK: Math
 
-    private func mathRandom(_ startValue: JSON, _ endValue: JSON, seed seedValue: JSON?, scope: ExpressionScope) throws(StatesError) -> JSON {
+    private func mathRandom(_ startValue: JSON, _ endValue: JSON, seed seedValue: JSON?, scope: ExpressionScope) throws(StatesError) -> JSON
+    {
         let start = try requireInteger(startValue, position: "first")
         let end = try requireInteger(endValue, position: "second")
         let (width, overflow) = end.subtractingReportingOverflow(start)

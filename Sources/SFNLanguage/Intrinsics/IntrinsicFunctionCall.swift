@@ -72,7 +72,8 @@ struct IntrinsicEvaluationContext {
             return value
         case .call(let call): return try call.function.apply(to: call.arguments, in: self)
         case .invalidEscape(let literal):
-            throw .intrinsicFailure("Invalid escape sequence in the string literal '\(literal)': only \\', \\{, \\} and \\\\ may follow a backslash")
+            throw .intrinsicFailure(
+                "Invalid escape sequence in the string literal '\(literal)': only \\', \\{, \\} and \\\\ may follow a backslash")
         }
     }
 
@@ -186,7 +187,7 @@ struct IntrinsicParser {
     private mutating func matchWord(_ word: String) -> Bool {
         let wordScalars = Array(word.unicodeScalars)
         guard position + wordScalars.count <= scalars.count,
-              Array(scalars[position..<position + wordScalars.count]) == wordScalars
+            Array(scalars[position..<position + wordScalars.count]) == wordScalars
         else { return false }
         let after = position + wordScalars.count
         if after < scalars.count {
@@ -237,8 +238,9 @@ struct IntrinsicParser {
         let start = position
         if current == "-" { position += 1 }
         var isReal = false
-        while let scalar = current, ("0"..."9").contains(scalar) || scalar == "." || scalar == "e" || scalar == "E"
-            || ((scalar == "+" || scalar == "-") && (scalars[position - 1] == "e" || scalars[position - 1] == "E"))
+        while let scalar = current,
+            ("0"..."9").contains(scalar) || scalar == "." || scalar == "e" || scalar == "E"
+                || ((scalar == "+" || scalar == "-") && (scalars[position - 1] == "e" || scalars[position - 1] == "E"))
         {
             if scalar == "." || scalar == "e" || scalar == "E" { isReal = true }
             position += 1

@@ -92,7 +92,8 @@ enum Base64 {
         output.reserveCapacity(sextets.count * 3 / 4)
         var index = 0
         while index + 3 < sextets.count {
-            let group = UInt32(sextets[index]) << 18 | UInt32(sextets[index + 1]) << 12
+            let group =
+                UInt32(sextets[index]) << 18 | UInt32(sextets[index + 1]) << 12
                 | UInt32(sextets[index + 2]) << 6 | UInt32(sextets[index + 3])
             output.append(UInt8(truncatingIfNeeded: group >> 16))
             output.append(UInt8(truncatingIfNeeded: group >> 8))
@@ -198,10 +199,18 @@ struct JavaValueKey: Hashable {
     private static func hash(_ value: JSON, into hasher: inout Hasher) {
         switch value {
         case .null: hasher.combine(0)
-        case .bool(let flag): hasher.combine(1); hasher.combine(flag)
-        case .int(let integer): hasher.combine(2); hasher.combine(integer)
-        case .double(let real): hasher.combine(3); hasher.combine(real)
-        case .string(let text): hasher.combine(4); hasher.combine(text)
+        case .bool(let flag):
+            hasher.combine(1)
+            hasher.combine(flag)
+        case .int(let integer):
+            hasher.combine(2)
+            hasher.combine(integer)
+        case .double(let real):
+            hasher.combine(3)
+            hasher.combine(real)
+        case .string(let text):
+            hasher.combine(4)
+            hasher.combine(text)
         case .array(let elements):
             hasher.combine(5)
             hasher.combine(elements.count)

@@ -167,8 +167,11 @@ struct CloudFormationIntrinsics {
         case "AWS::StackName": .string("sfn-local")
         case "AWS::StackId":
             .string(
-                ARN(service: "cloudformation", region: region, account: accountID, resource: "stack/sfn-local/00000000-0000-0000-0000-000000000000")
-                    .description)
+                ARN(
+                    service: "cloudformation", region: region, account: accountID,
+                    resource: "stack/sfn-local/00000000-0000-0000-0000-000000000000"
+                )
+                .description)
         case "AWS::NotificationARNs": .array([])
         default: nil
         }
@@ -196,7 +199,8 @@ struct CloudFormationIntrinsics {
             ARN(service: service, region: regional ? region : "", account: regional ? accountID : "", resource: resource).description
         }
         switch resource["Type"]?.stringValue ?? "" {
-        case "AWS::Lambda::Function", "AWS::Serverless::Function": return ARN.lambdaFunction(name, region: region, account: accountID).description
+        case "AWS::Lambda::Function", "AWS::Serverless::Function":
+            return ARN.lambdaFunction(name, region: region, account: accountID).description
         case "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine":
             return ARN.stateMachine(name, region: region, account: accountID).description
         case "AWS::SNS::Topic": return arn("sns", name)

@@ -98,6 +98,7 @@ public enum DefinitionLoader {
 
     /// Loads the definition in the file at `path`.
     /// - Parameters:
+    ///   - path: an ASL file (JSON or YAML) or a SAM/CloudFormation template.
     ///   - stateMachine: the logical id to pick from a template (ignored for plain definitions,
     ///     an error if given for a file that is not a template).
     ///   - parameters: values for template parameters, overriding their `Default`.
@@ -125,7 +126,9 @@ public enum DefinitionLoader {
             if let stateMachine {
                 throw DefinitionLoadError(
                     .stateMachineSelection, file: file,
-                    message: "--state-machine \(stateMachine) was given, but the file is a plain definition, not a SAM or CloudFormation template")
+                    message:
+                        "--state-machine \(stateMachine) was given, but the file is a plain definition, not a SAM or CloudFormation template"
+                )
             }
             return LoadedDefinition(definition: document, sourceMap: sourceMap, file: file)
         }
@@ -241,7 +244,9 @@ private struct TemplateLoader {
             template: template, file: file, sourceMap: sourceMap, parameterOverrides: parameters)
     }
 
-    private func failure(_ message: String, at pointer: JSONPointer, kind: DefinitionLoadError.Kind = .invalidDocument) -> DefinitionLoadError {
+    private func failure(
+        _ message: String, at pointer: JSONPointer, kind: DefinitionLoadError.Kind = .invalidDocument
+    ) -> DefinitionLoadError {
         DefinitionLoadError(kind, file: file, location: sourceMap.position(of: pointer), message: message)
     }
 
@@ -268,7 +273,9 @@ private struct TemplateLoader {
         } else {
             throw DefinitionLoadError(
                 .stateMachineSelection, file: file,
-                message: "the template has \(machines.count) state machines (\(machines.joined(separator: ", "))); choose one with --state-machine")
+                message:
+                    "the template has \(machines.count) state machines (\(machines.joined(separator: ", "))); choose one with --state-machine"
+            )
         }
         return try loadMachine(chosen)
     }
@@ -309,7 +316,8 @@ private struct TemplateLoader {
             "state machine '\(logicalID)' has no Definition, DefinitionString or DefinitionUri", at: propertiesPointer)
     }
 
-    private func definitionSubstitutions(_ properties: JSONObject, at pointer: JSONPointer) throws(DefinitionLoadError) -> [String: String] {
+    private func definitionSubstitutions(_ properties: JSONObject, at pointer: JSONPointer) throws(DefinitionLoadError) -> [String: String]
+    {
         guard let raw = properties["DefinitionSubstitutions"] else { return [:] }
         guard case .object(let members)? = try intrinsics.resolve(raw, at: pointer) else {
             throw failure("DefinitionSubstitutions must be a map of names to strings", at: pointer)

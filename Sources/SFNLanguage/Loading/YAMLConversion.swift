@@ -142,7 +142,9 @@ enum YAMLConversion {
         mutating func convert(_ node: Node, at pointer: JSONPointer, member: SourcePosition) throws(DefinitionLoadError) -> JSON {
             convertedNodes += 1
             guard convertedNodes <= YAMLConversion.maximumNodeCount else {
-                throw failure("the YAML document expands to more than \(YAMLConversion.maximumNodeCount) values (aliases repeated too often)", at: node)
+                throw failure(
+                    "the YAML document expands to more than \(YAMLConversion.maximumNodeCount) values (aliases repeated too often)",
+                    at: node)
             }
             map.record(pointer, member: member, value: location(of: node))
             let tag = rawTag(of: node)
@@ -172,7 +174,9 @@ enum YAMLConversion {
             }
         }
 
-        private mutating func convertUntagged(_ node: Node, at pointer: JSONPointer, member: SourcePosition) throws(DefinitionLoadError) -> JSON {
+        private mutating func convertUntagged(
+            _ node: Node, at pointer: JSONPointer, member: SourcePosition
+        ) throws(DefinitionLoadError) -> JSON {
             switch node {
             case .scalar(let scalar):
                 return try convertScalar(scalar, node: node)
@@ -246,7 +250,8 @@ enum YAMLConversion {
                 resolved = YAMLConversion.coreSchemaResolver.resolveTag(of: node)
             } else if tag == "!" || YAMLConversion.cloudFormationKey(forTag: tag) != nil || !tag.hasPrefix("tag:yaml.org,2002:") {
                 // Non-specific and application tags: a plain scalar still gets its natural type.
-                resolved = scalar.style == .plain
+                resolved =
+                    scalar.style == .plain
                     ? YAMLConversion.coreSchemaResolver.resolveTag(of: .scalar(Node.Scalar(text)))
                     : .str
             } else {

@@ -30,7 +30,8 @@ extension Interpreter {
         var states: JSONObject = ["input": entry.input]
         if let result { states["result"] = result }
         if let errorOutput { states["errorOutput"] = errorOutput }
-        states["context"] = context.objectValue == nil || context == .emptyObject
+        states["context"] =
+            context.objectValue == nil || context == .emptyObject
             ? run.context(stateName: entry.state.name, enteredTime: entry.enteredAt) : context
         var bindings = path.variables.isEmpty ? [:] : path.variables.visible
         bindings["states"] = .object(states)
@@ -39,7 +40,9 @@ extension Interpreter {
 
     // MARK: JSONPath steps
 
-    func select(_ selection: PathSelection, from value: JSON, field: String, scope: @autoclosure () -> ExpressionScope) throws(StatesError) -> JSON {
+    func select(
+        _ selection: PathSelection, from value: JSON, field: String, scope: @autoclosure () -> ExpressionScope
+    ) throws(StatesError) -> JSON {
         switch selection {
         case .whole: return value
         case .discard: return .emptyObject
@@ -64,7 +67,8 @@ extension Interpreter {
     /// InputPath then Parameters: the effective input of a JSONPath state.
     func effectiveInput(_ flow: JSONPathFlow, _ entry: StateEntry, context: JSON, path: PathContext) throws(StatesError) -> JSON {
         do {
-            let selected = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+            let selected = try select(
+                flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
             guard let parameters = flow.parameters else { return selected }
             return try parameters.evaluate(scope(selected, context: context, path: path))
         } catch {
@@ -161,12 +165,16 @@ extension Interpreter {
     }
 
     /// Output for states without a result (Choice, Wait, Succeed): InputPath then OutputPath.
-    func passThrough(_ entry: StateEntry, context: JSON, path: PathContext, output template: JSONataValue? = nil) throws(StatesError) -> JSON {
+    func passThrough(
+        _ entry: StateEntry, context: JSON, path: PathContext, output template: JSONataValue? = nil
+    ) throws(StatesError) -> JSON {
         switch entry.state.flow {
         case .jsonPath(let flow):
             do {
-                let selected = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
-                return try select(flow.outputPath, from: selected, field: "OutputPath", scope: scope(selected, context: context, path: path))
+                let selected = try select(
+                    flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+                return try select(
+                    flow.outputPath, from: selected, field: "OutputPath", scope: scope(selected, context: context, path: path))
             } catch {
                 throw stateFailure(error, entry)
             }
@@ -176,7 +184,9 @@ extension Interpreter {
     }
 
     /// The state output after a Catcher took the error.
-    func applyCatch(_ catcher: Catcher, next: Int, _ failure: StatesError, _ entry: StateEntry, path: inout PathContext) throws(StatesError) -> StepOutcome {
+    func applyCatch(
+        _ catcher: Catcher, next: Int, _ failure: StatesError, _ entry: StateEntry, path: inout PathContext
+    ) throws(StatesError) -> StepOutcome {
         let errorOutput = failure.errorOutput
         let context = self.context(for: entry)
         let output: JSON

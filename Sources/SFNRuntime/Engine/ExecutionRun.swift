@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import SFNJSON
 import SFNJSONata
 import SFNLanguage
+import Synchronization
 
 /// What every execution of one state machine shares, built once: a parked execution should not
 /// carry its own copy. Immutable; the JSONata environment is already read concurrently by an
@@ -51,9 +51,10 @@ final class ExecutionRun: Sendable {
         self.machine = machine
         self.input = input
         self.startTime = startTime
-        executionArn = ARN.execution(
-            machine: machine.stateMachineName, name: executionName, region: configuration.region, account: configuration.accountId
-        ).description
+        executionArn =
+            ARN.execution(
+                machine: machine.stateMachineName, name: executionName, region: configuration.region, account: configuration.accountId
+            ).description
         executionContext = [
             "Id": .string(executionArn),
             "Input": input,

@@ -54,7 +54,10 @@ struct Interpreter: Sendable {
             entry.state.typeName + "StateExited", previous: path.previousEventId, at: path.timeline.now,
             detailsKey: "stateExitedEventDetails",
             details: history.wantsDetails
-                ? ["name": .string(entry.state.name), "output": HistoryPayload.text(outcome.output), "outputDetails": HistoryPayload.notTruncated]
+                ? [
+                    "name": .string(entry.state.name), "output": HistoryPayload.text(outcome.output),
+                    "outputDetails": HistoryPayload.notTruncated,
+                ]
                 : nil)
     }
 

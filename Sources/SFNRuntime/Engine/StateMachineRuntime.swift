@@ -22,9 +22,11 @@ public final class StateMachineRuntime: Sendable {
         try self.init(machine: StateMachine.parse(definition), name: name, configuration: configuration)
     }
 
-    /// Links a model that ``StateMachine/parse(_:)`` built (each definition is read once: the
+    /// Links a model that `StateMachine.parse(_:)` built (each definition is read once: the
     /// parser's compiled paths, templates and expressions are the ones that run).
-    public init(machine: StateMachine, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()) throws(ValidationReport) {
+    public init(
+        machine: StateMachine, name: String = "StateMachine", configuration: RuntimeConfiguration = RuntimeConfiguration()
+    ) throws(ValidationReport) {
         self.name = name
         self.configuration = configuration
         do {
@@ -183,7 +185,10 @@ public final class Execution: @unchecked Sendable {
         history.record(
             "ExecutionStarted", previous: 0, at: run.startTime, detailsKey: "executionStartedEventDetails",
             details: history.wantsDetails
-                ? ["input": HistoryPayload.text(run.input), "inputDetails": HistoryPayload.notTruncated, "roleArn": .string(run.configuration.roleArn)]
+                ? [
+                    "input": HistoryPayload.text(run.input), "inputDetails": HistoryPayload.notTruncated,
+                    "roleArn": .string(run.configuration.roleArn),
+                ]
                 : nil)
         return PathContext(timeline: timeline, previousEventId: 0, variables: VariableScope())
     }
@@ -196,14 +201,15 @@ public final class Execution: @unchecked Sendable {
         if case .real = path.timeline.mode, let timeout = plan.timeoutSeconds {
             let startPath = path
             // The deadline races the whole run, so this run cannot park.
-            return .ended(await withRealDeadline(seconds: timeout, run: run) {
-                var innerPath = startPath
-                do throws(StatesError) {
-                    return .success(try await interpreter.execute(plan, input: run.input, path: &innerPath))
-                } catch {
-                    return .failure(error)
-                }
-            })
+            return .ended(
+                await withRealDeadline(seconds: timeout, run: run) {
+                    var innerPath = startPath
+                    do throws(StatesError) {
+                        return .success(try await interpreter.execute(plan, input: run.input, path: &innerPath))
+                    } catch {
+                        return .failure(error)
+                    }
+                })
         }
         do throws(StatesError) {
             return Progress(try await interpreter.executeTopLevel(plan, from: plan.startIndex, input: run.input, path: &path))

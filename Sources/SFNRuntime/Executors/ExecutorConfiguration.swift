@@ -47,10 +47,12 @@ public struct ExecutorConfiguration: Sendable {
     /// Parses a configuration; `baseDirectory` resolves relative paths (nil: leave them as written).
     public init(json: JSON, baseDirectory: String? = nil) throws(ExecutorConfigurationError) {
         guard case .object(let root) = json else {
-            throw ExecutorConfigurationError("The executor configuration must be an object with resources and/or functions, not \(json.typeName).")
+            throw ExecutorConfigurationError(
+                "The executor configuration must be an object with resources and/or functions, not \(json.typeName).")
         }
         for key in root.keys where key != "resources" && key != "functions" {
-            throw ExecutorConfigurationError("Unknown top-level field '\(key)' in the executor configuration (expected resources and functions).")
+            throw ExecutorConfigurationError(
+                "Unknown top-level field '\(key)' in the executor configuration (expected resources and functions).")
         }
         resources = try Self.parseSection(root["resources"], name: "resources", baseDirectory: baseDirectory)
         functions = try Self.parseSection(root["functions"], name: "functions", baseDirectory: baseDirectory)
@@ -133,7 +135,9 @@ public struct ExecutorConfiguration: Sendable {
         "error": ["error", "cause"],
     ]
 
-    private static func parseExecutor(_ value: JSON, at location: String, baseDirectory: String?) throws(ExecutorConfigurationError) -> Executor {
+    private static func parseExecutor(
+        _ value: JSON, at location: String, baseDirectory: String?
+    ) throws(ExecutorConfigurationError) -> Executor {
         guard case .object(let members) = value else {
             throw ExecutorConfigurationError("\(location) must be an object (command, shell, url, result or error), not \(value.typeName).")
         }
@@ -146,7 +150,8 @@ public struct ExecutorConfiguration: Sendable {
         }
         let allowed = allowedKeys[kind] ?? []
         for key in members.keys where !allowed.contains(key) {
-            throw ExecutorConfigurationError("\(location): unknown field '\(key)' for a \(kind) executor (allowed: \(allowed.sorted().joined(separator: ", "))).")
+            throw ExecutorConfigurationError(
+                "\(location): unknown field '\(key)' for a \(kind) executor (allowed: \(allowed.sorted().joined(separator: ", "))).")
         }
         let timeout = try timeoutSeconds(members["timeoutSeconds"], at: location)
         switch kind {

@@ -26,7 +26,8 @@ public struct LambdaHTTPExecutor: LambdaFunction {
 
     public func invoke(_ request: TaskRequest) async throws(StatesError) -> FunctionResponse {
         let name = functionName ?? LambdaFunctionReference(request.resource)?.name ?? request.resource
-        let escaped = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name
+        let escaped =
+            name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name
         let url = "\(baseURL)/2015-03-31/functions/\(escaped)/invocations"
         let http: PlainHTTPClient.Response
         do {
@@ -63,14 +64,17 @@ public struct LambdaHTTPExecutor: LambdaFunction {
         } catch {
             throw LambdaErrorDocument.make(
                 type: "Runtime.MarshalError",
-                message: "Unable to parse the function's response as JSON (\(error.description)). Response began: \(String(trimmed.prefix(200)))")
+                message:
+                    "Unable to parse the function's response as JSON (\(error.description)). Response began: \(String(trimmed.prefix(200)))"
+            )
         }
     }
 
     /// An Invoke API error (not the function's): AWS names it `Lambda.<ErrorCode>`.
     private static func serviceFailure(status: Int, body: String, http: PlainHTTPClient.Response) -> StatesError {
         let document = try? JSON(parsing: body)
-        let code = http.header("X-Amzn-ErrorType")?.split(separator: ":").first.map(String.init)
+        let code =
+            http.header("X-Amzn-ErrorType")?.split(separator: ":").first.map(String.init)
             ?? document?["Type"]?.stringValue.flatMap { $0 == "User" ? nil : $0 }
             ?? (status == 404 ? "ResourceNotFoundException" : "ServiceException")
         let message = document?["Message"]?.stringValue ?? document?["message"]?.stringValue ?? body

@@ -60,7 +60,9 @@ public struct LambdaRouter: TaskExecutor {
         let qualified = "\(arn):\(reference.qualifier ?? "$LATEST")"
         return StatesError(
             "Lambda.ResourceNotFoundException",
-            cause: "Function not found: \(qualified) (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: \(uuid()); Proxy: null)")
+            cause:
+                "Function not found: \(qualified) (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: \(uuid()); Proxy: null)"
+        )
     }
 
     private func invokeIntegration(_ request: TaskRequest) async throws(StatesError) -> JSON {
@@ -73,7 +75,9 @@ public struct LambdaRouter: TaskExecutor {
         else {
             throw StatesError(
                 "Lambda.InvalidParameterValueException",
-                cause: "1 validation error detected: Value at 'functionName' failed to satisfy constraint: Member must not be null or empty (Service: AWSLambda; Status Code: 400; Error Code: InvalidParameterValueException; Request ID: \(uuid()); Proxy: null)")
+                cause:
+                    "1 validation error detected: Value at 'functionName' failed to satisfy constraint: Member must not be null or empty (Service: AWSLambda; Status Code: 400; Error Code: InvalidParameterValueException; Request ID: \(uuid()); Proxy: null)"
+            )
         }
         var qualified = reference
         if qualified.qualifier == nil, let qualifier = parameters["Qualifier"]?.stringValue { qualified.qualifier = qualifier }
@@ -130,7 +134,9 @@ public struct LambdaRouter: TaskExecutor {
             } catch {
                 throw StatesError(
                     "Lambda.InvalidRequestContentException",
-                    cause: "Could not parse request body into json: \(error.message) (Service: AWSLambda; Status Code: 400; Error Code: InvalidRequestContentException; Request ID: \(requestId()); Proxy: null)")
+                    cause:
+                        "Could not parse request body into json: \(error.message) (Service: AWSLambda; Status Code: 400; Error Code: InvalidRequestContentException; Request ID: \(requestId()); Proxy: null)"
+                )
             }
         case let value?:
             return value

@@ -32,10 +32,12 @@ public struct MockConfiguration: Sendable {
 
     public init(json: JSON) throws(MockConfigurationError) {
         guard case .object(let root) = json else {
-            throw MockConfigurationError("The mock configuration must be an object with StateMachines and MockedResponses, not \(json.typeName).")
+            throw MockConfigurationError(
+                "The mock configuration must be an object with StateMachines and MockedResponses, not \(json.typeName).")
         }
         for key in root.keys where key != "StateMachines" && key != "MockedResponses" {
-            throw MockConfigurationError("Unknown top-level field '\(key)' in the mock configuration (expected StateMachines and MockedResponses).")
+            throw MockConfigurationError(
+                "Unknown top-level field '\(key)' in the mock configuration (expected StateMachines and MockedResponses).")
         }
         let responses = try Self.parseResponses(root["MockedResponses"])
         guard case .object(let machines) = root["StateMachines"] ?? .emptyObject else {
@@ -49,17 +51,20 @@ public struct MockConfiguration: Sendable {
             var parsed: [String: MockTestCase] = [:]
             for (caseName, caseValue) in cases {
                 guard case .object(let states) = caseValue else {
-                    throw MockConfigurationError("StateMachines.\(machine).TestCases.\(caseName) must map state names to mocked response names.")
+                    throw MockConfigurationError(
+                        "StateMachines.\(machine).TestCases.\(caseName) must map state names to mocked response names.")
                 }
                 var sequences: [String: [MockedResponse]] = [:]
                 for (state, responseName) in states {
                     guard let name = responseName.stringValue else {
                         throw MockConfigurationError(
-                            "StateMachines.\(machine).TestCases.\(caseName).\(state) must be the name of a mocked response, not \(responseName.typeName).")
+                            "StateMachines.\(machine).TestCases.\(caseName).\(state) must be the name of a mocked response, not \(responseName.typeName)."
+                        )
                     }
                     guard let sequence = responses[name] else {
                         throw MockConfigurationError(
-                            "StateMachines.\(machine).TestCases.\(caseName).\(state) refers to the mocked response '\(name)', which MockedResponses does not define.")
+                            "StateMachines.\(machine).TestCases.\(caseName).\(state) refers to the mocked response '\(name)', which MockedResponses does not define."
+                        )
                     }
                     sequences[state] = sequence
                 }
@@ -117,7 +122,8 @@ public struct MockConfiguration: Sendable {
     /// number the invocations from 0 without gaps or overlaps.
     private static func parseSequence(_ name: String, _ value: JSON) throws(MockConfigurationError) -> [MockedResponse] {
         guard case .object(let steps) = value, !steps.isEmpty else {
-            throw MockConfigurationError("MockedResponses.\(name) must be a non-empty object keyed by invocation numbers (\"0\", \"1-2\", ...).")
+            throw MockConfigurationError(
+                "MockedResponses.\(name) must be a non-empty object keyed by invocation numbers (\"0\", \"1-2\", ...).")
         }
         var ranges: [(first: Int, last: Int, response: MockedResponse)] = []
         for (key, step) in steps {
@@ -128,9 +134,12 @@ public struct MockConfiguration: Sendable {
         var sequence: [MockedResponse] = []
         for range in ranges {
             guard range.first == sequence.count else {
-                let problem = range.first < sequence.count ? "overlaps the invocations before it" : "leaves invocation \(sequence.count) without a response"
+                let problem =
+                    range.first < sequence.count
+                    ? "overlaps the invocations before it" : "leaves invocation \(sequence.count) without a response"
                 throw MockConfigurationError(
-                    "MockedResponses.\(name): the response for invocation \(range.first) \(problem); number invocations consecutively from 0.")
+                    "MockedResponses.\(name): the response for invocation \(range.first) \(problem); number invocations consecutively from 0."
+                )
             }
             sequence.append(contentsOf: repeatElement(range.response, count: range.last - range.first + 1))
         }
@@ -205,6 +214,7 @@ public final class MockExecutor: TaskExecutor, Sendable {
     private let invocations = Mutex<[String: Int]>([:])
 
     /// - Parameters:
+    ///   - testCase: the responses, by state name.
     ///   - fallback: serves states the test case does not mock.
     ///   - tokens: the runtime's token registry, to complete mocked `.waitForTaskToken` tasks.
     public init(_ testCase: MockTestCase, wrapping fallback: ExecutorRegistry = ExecutorRegistry(), tokens: TaskTokenRegistry? = nil) {
@@ -218,7 +228,9 @@ public final class MockExecutor: TaskExecutor, Sendable {
             guard let executor = fallback.executor(for: request.resource) else {
                 throw StatesError(
                     StatesErrorName.taskFailed,
-                    cause: "The state '\(request.stateName)' is not mocked in test case '\(testCase.name)' and no executor is configured for the resource '\(request.resource)'.")
+                    cause:
+                        "The state '\(request.stateName)' is not mocked in test case '\(testCase.name)' and no executor is configured for the resource '\(request.resource)'."
+                )
             }
             return try await executor.execute(request)
         }

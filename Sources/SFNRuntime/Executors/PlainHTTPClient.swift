@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// A small HTTP/1.1 client for plain `http://` endpoints (local Lambda emulators).
@@ -69,7 +70,8 @@ struct PlainHTTPClient {
         while let address = candidate {
             descriptor = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
             if descriptor >= 0 {
-                var timeout = timeval(tv_sec: Int(timeoutSeconds), tv_usec: .init((timeoutSeconds - Double(Int(timeoutSeconds))) * 1_000_000))
+                var timeout = timeval(
+                    tv_sec: Int(timeoutSeconds), tv_usec: .init((timeoutSeconds - Double(Int(timeoutSeconds))) * 1_000_000))
                 setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 if connect(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { break }
@@ -84,7 +86,9 @@ struct PlainHTTPClient {
         var sent = 0
         while sent < request.count {
             let count = request[sent...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if count <= 0 { return .failure(errno == EAGAIN || errno == EWOULDBLOCK ? .timedOut : .connection("the connection closed while sending")) }
+            if count <= 0 {
+                return .failure(errno == EAGAIN || errno == EWOULDBLOCK ? .timedOut : .connection("the connection closed while sending"))
+            }
             sent += count
         }
         var received: [UInt8] = []
@@ -92,7 +96,9 @@ struct PlainHTTPClient {
         while true {
             let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count == 0 { break }
-            if count < 0 { return .failure(errno == EAGAIN || errno == EWOULDBLOCK ? .timedOut : .connection("the connection failed while receiving")) }
+            if count < 0 {
+                return .failure(errno == EAGAIN || errno == EWOULDBLOCK ? .timedOut : .connection("the connection failed while receiving"))
+            }
             received.append(contentsOf: buffer[0..<count])
         }
         return parse(received)

@@ -42,7 +42,8 @@ public struct ProcessExecutor: LambdaFunction {
     }
 
     public init(arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeoutSeconds: Double? = nil) {
-        self.init(command: .arguments(arguments), environment: environment, workingDirectory: workingDirectory, timeoutSeconds: timeoutSeconds)
+        self.init(
+            command: .arguments(arguments), environment: environment, workingDirectory: workingDirectory, timeoutSeconds: timeoutSeconds)
     }
 
     public init(shell: String, environment: [String: String] = [:], workingDirectory: String? = nil, timeoutSeconds: Double? = nil) {
@@ -137,7 +138,8 @@ public struct ProcessExecutor: LambdaFunction {
                 throw LambdaErrorDocument.make(type: "Runtime.InvalidEntrypoint", message: "The command is empty.")
             }
             if program.contains("/") {
-                let path = program.hasPrefix("/") || workingDirectory == nil
+                let path =
+                    program.hasPrefix("/") || workingDirectory == nil
                     ? program : URL(fileURLWithPath: workingDirectory ?? "").appendingPathComponent(program).path
                 return (path, Array(arguments.dropFirst()))
             }
@@ -386,22 +388,22 @@ private final class ProcessRun: @unchecked Sendable {
 private func writeWithoutBrokenPipeSignal(_ bytes: [UInt8], to descriptor: Int32) {
     guard !bytes.isEmpty else { return }
     #if os(Linux)
-        var brokenPipe = sigset_t()
-        sigemptyset(&brokenPipe)
-        sigaddset(&brokenPipe, SIGPIPE)
-        var previous = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &brokenPipe, &previous)
-        defer {
-            var pending = sigset_t()
-            sigpending(&pending)
-            if sigismember(&pending, SIGPIPE) == 1 {
-                var noWait = timespec(tv_sec: 0, tv_nsec: 0)
-                _ = sigtimedwait(&brokenPipe, nil, &noWait)
-            }
-            pthread_sigmask(SIG_SETMASK, &previous, nil)
+    var brokenPipe = sigset_t()
+    sigemptyset(&brokenPipe)
+    sigaddset(&brokenPipe, SIGPIPE)
+    var previous = sigset_t()
+    pthread_sigmask(SIG_BLOCK, &brokenPipe, &previous)
+    defer {
+        var pending = sigset_t()
+        sigpending(&pending)
+        if sigismember(&pending, SIGPIPE) == 1 {
+            var noWait = timespec(tv_sec: 0, tv_nsec: 0)
+            _ = sigtimedwait(&brokenPipe, nil, &noWait)
         }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+    }
     #else
-        _ = fcntl(descriptor, F_SETNOSIGPIPE, 1)
+    _ = fcntl(descriptor, F_SETNOSIGPIPE, 1)
     #endif
     bytes.withUnsafeBytes { buffer in
         guard let base = buffer.baseAddress else { return }

@@ -40,7 +40,9 @@ public struct StateMachineExecutor: TaskExecutor {
         guard let machine = directory.machine(for: reference) else {
             throw StatesError(
                 "StepFunctions.StateMachineDoesNotExistException",
-                cause: "State Machine Does Not Exist: '\(reference)' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist)")
+                cause:
+                    "State Machine Does Not Exist: '\(reference)' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist)"
+            )
         }
         // AWS takes Input as JSON or as a JSON string.
         var input = request.input["Input"] ?? .emptyObject

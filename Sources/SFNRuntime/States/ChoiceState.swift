@@ -11,7 +11,8 @@ extension Interpreter {
         case .jsonPath(let flow):
             let selected: JSON
             do {
-                selected = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+                selected = try select(
+                    flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
             } catch {
                 throw stateFailure(error, entry)
             }

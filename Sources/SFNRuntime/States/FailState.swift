@@ -12,7 +12,9 @@ extension Interpreter {
         throw StatesError(error ?? "", cause: cause)
     }
 
-    private func text(of source: ValueSource?, field: String, _ entry: StateEntry, context: JSON, path: PathContext) throws(StatesError) -> String? {
+    private func text(
+        of source: ValueSource?, field: String, _ entry: StateEntry, context: JSON, path: PathContext
+    ) throws(StatesError) -> String? {
         guard let source else { return nil }
         let value: JSON?
         do {
@@ -37,4 +39,3 @@ extension Interpreter {
         }
     }
 }
-

@@ -4,7 +4,9 @@ import SFNLanguage
 extension Interpreter {
     /// Map: runs the item processor once per item; the result is the outputs in item order.
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
-    func runMap(_ entry: StateEntry, _ plan: MapState, processor: MachinePlan, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+    func runMap(
+        _ entry: StateEntry, _ plan: MapState, processor: MachinePlan, path: inout PathContext
+    ) async throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         let (effective, items) = try mapItems(entry, plan, context: context, path: path)
         let maxConcurrency = try mapMaxConcurrency(entry, plan, input: effective, context: context, path: path)
@@ -73,8 +75,10 @@ extension Interpreter {
             let effective: JSON
             let selected: JSON
             do {
-                effective = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
-                selected = try select(plan.itemsPath, from: effective, field: "ItemsPath", scope: scope(effective, context: context, path: path))
+                effective = try select(
+                    flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+                selected = try select(
+                    plan.itemsPath, from: effective, field: "ItemsPath", scope: scope(effective, context: context, path: path))
             } catch {
                 throw stateFailure(error, entry)
             }
@@ -144,14 +148,18 @@ extension Interpreter {
         return inputs
     }
 
-    private func mapBatchSize(_ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int? {
+    private func mapBatchSize(
+        _ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> Int? {
         guard let source = plan.itemBatcher?.maxItemsPerBatch else { return nil }
         let value = try mapNumber(source, entry, input: input, context: context, path: path)
         guard let size = value?.intValue, size > 0 else { return nil }
         return size
     }
 
-    private func mapMaxConcurrency(_ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int {
+    private func mapMaxConcurrency(
+        _ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> Int {
         guard let source = plan.maxConcurrency else { return 0 }
         return try mapNumber(
             source, entry, input: input, context: context, path: path, kind: "integer",
@@ -159,7 +167,9 @@ extension Interpreter {
         ) { value in value.intValue.flatMap { $0 >= 0 ? $0 : nil } }
     }
 
-    private func mapTolerance(_ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> FailureTolerance? {
+    private func mapTolerance(
+        _ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> FailureTolerance? {
         var tolerance = FailureTolerance()
         var any = false
         if let source = plan.toleratedFailureCount {
@@ -195,7 +205,9 @@ extension Interpreter {
         throw stateFailure(StatesError.numberOutOfRange(otherwise), entry)
     }
 
-    private func mapNumber(_ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> JSON? {
+    private func mapNumber(
+        _ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> JSON? {
         do {
             return try resolve(source, entry, input: input, context: context, path: path)
         } catch {
@@ -218,4 +230,3 @@ struct FailureTolerance {
         return false
     }
 }
-

@@ -33,7 +33,8 @@ extension Interpreter {
             case .success(let value): results.append(value)
             case .failure(let error):
                 path.previousEventId = history.record(
-                    "ParallelStateFailed", previous: path.previousEventId, at: path.timeline.now, detailsKey: "parallelStateFailedEventDetails",
+                    "ParallelStateFailed", previous: path.previousEventId, at: path.timeline.now,
+                    detailsKey: "parallelStateFailedEventDetails",
                     details: history.wantsDetails ? error.historyDetails : nil)
                 throw error
             }

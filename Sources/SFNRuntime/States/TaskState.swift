@@ -25,7 +25,8 @@ extension Interpreter {
     /// The async part is kept to the call itself: everything before and after runs in plain
     /// functions, so a task parked on a callback holds a small async frame.
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
-    func runTask(_ entry: StateEntry, _ plan: TaskState, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+    func runTask(_ entry: StateEntry, _ plan: TaskState, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome
+    {
         let prepared = try prepareTask(entry, plan, retryCount: retryCount, path: &path)
         let outcome = await invoke(prepared.request, pattern: prepared.pattern)
         return try completeTask(entry, prepared, outcome: outcome, path: &path)
@@ -49,14 +50,18 @@ extension Interpreter {
         case .jsonPath(let flow): effective = try effectiveInput(flow, entry, context: context, path: path)
         case .jsonata(let flow): effective = try jsonataArguments(flow, entry, context: context, path: path)
         }
-        let timeoutSeconds = try seconds(plan.timeoutSeconds, field: "TimeoutSeconds", entry, input: entry.input, context: context, path: path)
-        let heartbeatSeconds = try seconds(plan.heartbeatSeconds, field: "HeartbeatSeconds", entry, input: entry.input, context: context, path: path)
+        let timeoutSeconds = try seconds(
+            plan.timeoutSeconds, field: "TimeoutSeconds", entry, input: entry.input, context: context, path: path)
+        let heartbeatSeconds = try seconds(
+            plan.heartbeatSeconds, field: "HeartbeatSeconds", entry, input: entry.input, context: context, path: path)
 
         let (resourceType, resourceName) = Self.describe(resource: plan.resource)
         if Self.isActivity(plan.resource) {
             // Activities have events of their own: the worker's input, not the service parameters.
-            var scheduled: JSONObject = ["resource": .string(plan.resource), "input": .string(effective.compactText),
-                                         "inputDetails": HistoryPayload.notTruncated]
+            var scheduled: JSONObject = [
+                "resource": .string(plan.resource), "input": .string(effective.compactText),
+                "inputDetails": HistoryPayload.notTruncated,
+            ]
             if let timeoutSeconds { scheduled["timeoutInSeconds"] = .int(timeoutSeconds) }
             if let heartbeatSeconds { scheduled["heartbeatInSeconds"] = .int(heartbeatSeconds) }
             path.previousEventId = history.record(
@@ -142,7 +147,8 @@ extension Interpreter {
                     StatesError.pathValueNotNumber(field: pathField, value: value, kind: "positive integer", path: expression.text), entry)
             case .expression(let template):
                 throw stateFailure(
-                    StatesError.jsonataUnexpectedType(template.wholeExpressionSource ?? "", field: field, expected: "integer", value: value),
+                    StatesError.jsonataUnexpectedType(
+                        template.wholeExpressionSource ?? "", field: field, expected: "integer", value: value),
                     entry)
             case .literal, .intrinsic:
                 return nil
@@ -197,7 +203,9 @@ extension Interpreter {
     static func unrouted(_ resource: String) -> StatesError {
         StatesError(
             StatesErrorName.taskFailed,
-            cause: "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry.")
+            cause:
+                "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry."
+        )
     }
 
     @inline(never)  // its task-group machinery stays out of invoke's frame when there is no deadline
@@ -209,7 +217,8 @@ extension Interpreter {
             if let timeoutSeconds = request.timeoutSeconds {
                 group.addTask {
                     do {
-                        try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: Durations.milliseconds(seconds: timeoutSeconds)))
+                        try await Task.sleep(
+                            nanoseconds: Durations.nanoseconds(milliseconds: Durations.milliseconds(seconds: timeoutSeconds)))
                     } catch {
                         return nil
                     }

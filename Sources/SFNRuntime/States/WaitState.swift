@@ -9,7 +9,8 @@ extension Interpreter {
         var effective = entry.input
         if case .jsonPath(let flow) = entry.state.flow {
             do {
-                effective = try select(flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+                effective = try select(
+                    flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
             } catch {
                 throw stateFailure(error, entry)
             }
@@ -32,7 +33,8 @@ extension Interpreter {
         switch entry.state.flow {
         case .jsonPath(let flow):
             do {
-                output = try select(flow.outputPath, from: effective, field: "OutputPath", scope: scope(effective, context: context, path: path))
+                output = try select(
+                    flow.outputPath, from: effective, field: "OutputPath", scope: scope(effective, context: context, path: path))
             } catch {
                 throw stateFailure(error, entry)
             }
@@ -43,7 +45,9 @@ extension Interpreter {
         return StepOutcome(next: entry.state.next, output: output)
     }
 
-    private func waitSeconds(_ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> Int64 {
+    private func waitSeconds(
+        _ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> Int64 {
         let value = try resolveForState(source, entry, input: input, context: context, path: path)
         switch source {
         case .path(let expression, _):
@@ -67,7 +71,9 @@ extension Interpreter {
         }
     }
 
-    private func waitTimestamp(_ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> EpochMilliseconds {
+    private func waitTimestamp(
+        _ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> EpochMilliseconds {
         let value = try resolveForState(source, entry, input: input, context: context, path: path)
         switch source {
         case .path(let expression, _):
@@ -88,7 +94,9 @@ extension Interpreter {
         }
     }
 
-    private func resolveForState(_ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext) throws(StatesError) -> JSON? {
+    private func resolveForState(
+        _ source: ValueSource, _ entry: StateEntry, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> JSON? {
         do {
             return try resolve(source, entry, input: input, context: context, path: path)
         } catch {

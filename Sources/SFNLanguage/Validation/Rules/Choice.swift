@@ -90,3 +90,8 @@ extension DefinitionParser {
         return ChoiceBranch(rule: rule, next: next, assign: assign, output: output, comment: comment)
     }
 }
+
+extension FieldTable {
+    static let choiceFields: Set<String> = common.union(["Choices", "Default", "InputPath", "OutputPath", "Assign", "Output"])
+    static let jsonataChoiceFields: Set<String> = ["Condition", "Next", "Comment", "Assign", "Output"]
+}

@@ -16,3 +16,8 @@ extension DefinitionParser {
         return .fail(FailState(error: error, cause: cause))
     }
 }
+
+extension FieldTable {
+    static let failFields: Set<String> = common.union(["Error", "Cause", "ErrorPath", "CausePath"])
+    static let failJSONPathOnly: Set<String> = ["ErrorPath", "CausePath"]
+}

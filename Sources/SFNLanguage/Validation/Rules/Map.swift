@@ -213,3 +213,22 @@ enum MapResources {
 
     static func example(_ action: String) -> String { "arn:<partition>:states:::\(action)" }
 }
+
+extension FieldTable {
+    static let mapFields: Set<String> = common.union(transition).union([
+        "ItemProcessor", "Iterator", "ItemsPath", "Items", "ItemSelector", "Parameters", "ItemReader",
+        "ItemBatcher", "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount",
+        "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label",
+        "InputPath", "OutputPath", "ResultPath", "ResultSelector", "Retry", "Catch", "Assign", "Arguments",
+        "Output",
+    ])
+    static let mapJSONPathOnly: Set<String> = [
+        "ItemsPath", "Iterator", "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath",
+    ]
+    static let mapJSONataOnly: Set<String> = ["Items"]
+    static let itemReaderFields: Set<String> = ["Resource", "Parameters", "Arguments", "ReaderConfig"]
+    static let resultWriterFields: Set<String> = ["Resource", "Parameters", "Arguments", "WriterConfig"]
+    static let itemBatcherFields: Set<String> = [
+        "MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput",
+    ]
+}

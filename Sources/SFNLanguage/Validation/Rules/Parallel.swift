@@ -28,3 +28,10 @@ extension DefinitionParser {
         return .parallel(ParallelState(branches: branches))
     }
 }
+
+extension FieldTable {
+    static let parallelFields: Set<String> = common.union(transition).union([
+        "Branches", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch",
+        "Assign", "Arguments", "Output",
+    ])
+}

@@ -41,7 +41,8 @@ extension DefinitionParser {
                 if let strategy = value.stringValue.flatMap(Retrier.JitterStrategy.init(rawValue:)) {
                     retrier.jitterStrategy = strategy
                 } else {
-                    report(.valueNotAllowed("JitterStrategy", value: value, allowed: ["FULL", "NONE"], at: entryPointer / "JitterStrategy"))
+                    report(
+                        .valueNotAllowed("JitterStrategy", value: value, allowed: ["FULL", "NONE"], at: entryPointer / "JitterStrategy"))
                 }
             }
             retrier.comment = string(fields, "Comment", at: entryPointer)
@@ -125,4 +126,11 @@ extension DefinitionParser {
         }
         return names
     }
+}
+
+extension FieldTable {
+    static let retrierFields: Set<String> = [
+        "ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment",
+    ]
+    static let catcherFields: Set<String> = ["ErrorEquals", "Next", "ResultPath", "Assign", "Output", "Comment"]
 }

@@ -33,3 +33,12 @@ extension DefinitionParser {
         return .task(TaskState(resource: resource, timeoutSeconds: timeout, heartbeatSeconds: heartbeat, credentials: credentials))
     }
 }
+
+extension FieldTable {
+    static let taskFields: Set<String> = common.union(transition).union([
+        "Resource", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch",
+        "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials",
+        "Assign", "Arguments", "Output",
+    ])
+    static let taskJSONPathOnly: Set<String> = ["TimeoutSecondsPath", "HeartbeatSecondsPath"]
+}

@@ -7,7 +7,8 @@ extension DefinitionParser {
         let pointer = reader.pointer
         let given = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].filter { reader.fields[$0] != nil }
         guard given.count == 1 else {
-            let choices = reader.language == .jsonata ? ["Seconds", "Timestamp"] : ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]
+            let choices =
+                reader.language == .jsonata ? ["Seconds", "Timestamp"] : ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]
             report(.exactlyOneOf(choices, at: pointer))
             return nil
         }
@@ -35,4 +36,11 @@ extension DefinitionParser {
             return .wait(WaitState(duration: .timestamp(.literal(.string(text)))))
         }
     }
+}
+
+extension FieldTable {
+    static let waitFields: Set<String> = common.union(transition).union([
+        "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath", "TimestampPath", "Assign", "Output",
+    ])
+    static let waitJSONPathOnly: Set<String> = ["SecondsPath", "TimestampPath"]
 }
