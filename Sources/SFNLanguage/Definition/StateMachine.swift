@@ -2,18 +2,24 @@ import SFNJSON
 
 /// Which expression language a state's fields are written in.
 public enum QueryLanguage: String, Sendable, Hashable {
+    /// JSONPath, intrinsic functions and payload templates (the default).
     case jsonPath = "JSONPath"
+    /// JSONata expressions in `{% %}` strings.
     case jsonata = "JSONata"
 }
 
 /// A parsed, fully compiled state machine (the top level, a Parallel branch or a Map item
 /// processor). Every expression in it was compiled when the definition loaded.
 public struct StateMachine: Sendable {
+    /// `Comment`, as written.
     public var comment: String?
+    /// `StartAt`: the first state's name.
     public var startAt: String
     /// The states in definition order.
     public var states: [State]
+    /// The top level's `TimeoutSeconds` (1...99999999).
     public var timeoutSeconds: Int?
+    /// The top level's `Version`, as written.
     public var version: String?
     /// The machine-level language; states inherit it unless they set their own.
     public var queryLanguage: QueryLanguage
@@ -23,6 +29,7 @@ public struct StateMachine: Sendable {
 
     private var indexByName: [String: Int]
 
+    /// A machine of `states` (in definition order) starting at `startAt`.
     public init(
         comment: String?, startAt: String, states: [State], timeoutSeconds: Int?, version: String?,
         queryLanguage: QueryLanguage, pointer: JSONPointer
@@ -39,8 +46,10 @@ public struct StateMachine: Sendable {
         self.indexByName = indexes
     }
 
+    /// The position of the state named `name` in ``states``.
     public func index(ofState name: String) -> Int? { indexByName[name] }
 
+    /// The state named `name`, if the machine has one.
     public func state(named name: String) -> State? {
         indexByName[name].map { states[$0] }
     }
@@ -51,18 +60,23 @@ public struct StateMachine: Sendable {
 
 /// Where a non-terminal, non-Choice state goes next.
 public enum Transition: Sendable, Hashable {
+    /// `Next`: the state to go to.
     case next(String)
+    /// `"End": true`: the machine ends here.
     case end
 }
 
 /// One state with the fields its type allows, in the effective query language.
 public struct State: Sendable {
+    /// The state's name (its key in `States`).
     public var name: String
     /// `/States/Name`, `/States/P/Branches/0/States/X`, ...
     public var pointer: JSONPointer
     /// The effective language (the state's own `QueryLanguage`, else the machine's).
     public var queryLanguage: QueryLanguage
+    /// `Comment`, as written.
     public var comment: String?
+    /// The type, with the fields only it has.
     public var kind: StateKind
     /// `nil` for Choice, Succeed and Fail, which never use Next/End.
     public var transition: Transition?
@@ -70,12 +84,15 @@ public struct State: Sendable {
     public var flow: DataFlow
     /// `Assign`.
     public var assign: Assignment?
+    /// `Retry` (Task, Parallel, Map).
     public var retry: [Retrier]
+    /// `Catch` (Task, Parallel, Map).
     public var `catch`: [Catcher]
     /// Whether any field of the state reads the context object (`$$`; every JSONata state may,
     /// through `$states.context`), so the runtime builds it only then.
     public var readsContext: Bool
 
+    /// A state with no data-flow fields, no Retry and no Catch; the parser fills in the rest.
     public init(name: String, pointer: JSONPointer, queryLanguage: QueryLanguage, kind: StateKind) {
         self.name = name
         self.pointer = pointer
@@ -109,27 +126,37 @@ public struct State: Sendable {
 ///
 /// Indirect so that a switch over it copies one reference, not the fields.
 public indirect enum DataFlow: Sendable {
+    /// The JSONPath fields.
     case jsonPath(JSONPathFlow)
+    /// The JSONata fields.
     case jsonata(JSONataFlow)
 }
 
 /// JSONPath states: InputPath → Parameters → (work) → ResultSelector → ResultPath → OutputPath.
 public struct JSONPathFlow: Sendable {
+    /// `InputPath`.
     public var inputPath: PathSelection = .whole
     /// `Parameters` (for Map, the legacy spelling of ItemSelector is kept in ``MapState``).
     public var parameters: PayloadTemplate?
+    /// `ResultSelector`.
     public var resultSelector: PayloadTemplate?
+    /// `ResultPath`.
     public var resultPath: ResultPlacement = .replace
+    /// `OutputPath`.
     public var outputPath: PathSelection = .whole
 
+    /// No fields: the whole input in, the result out.
     public init() {}
 }
 
 /// JSONata states: Arguments → (work) → Output.
 public struct JSONataFlow: Sendable {
+    /// `Arguments`: the task's or branches' input.
     public var arguments: JSONataValue?
+    /// `Output`: the state's output.
     public var output: JSONataValue?
 
+    /// The given Arguments and Output.
     public init(arguments: JSONataValue? = nil, output: JSONataValue? = nil) {
         self.arguments = arguments
         self.output = output
@@ -175,6 +202,7 @@ public indirect enum StateKind: Sendable {
     case parallel(ParallelState)
     case map(MapState)
 
+    /// The type as written in `Type`.
     public var typeName: String {
         switch self {
         case .pass: "Pass"

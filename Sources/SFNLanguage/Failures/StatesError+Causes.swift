@@ -32,8 +32,11 @@ extension StatesError {
 
     // MARK: Ending paths
 
+    /// A task or execution timeout, with no cause.
     public static let timedOut = StatesError(.timeout)
+    /// A missed heartbeat, with no cause.
     public static let heartbeatTimedOut = StatesError(.heartbeatTimeout)
+    /// An execution stopped by StopExecution.
     public static let aborted = StatesError(.aborted)
     /// A path cancelled because a sibling branch or iteration failed.
     public static let cancelled = StatesError(.cancelled)
@@ -57,8 +60,10 @@ extension StatesError {
         .runtime("Invalid path '\(path)' : \(reason)")
     }
 
+    /// No Choice rule held and there is no Default.
     public static let noChoiceMatched = StatesError(.noChoiceMatched, cause: "No Matches!")
 
+    /// Too many Map iterations failed.
     public static let toleratedFailureThresholdExceeded = StatesError(
         .exceedToleratedFailureThreshold, cause: "The specified tolerated failure threshold was exceeded")
 
@@ -81,22 +86,27 @@ extension StatesError {
 
     // MARK: Wait
 
+    /// A Wait longer than 2³¹−1 seconds.
     public static let waitTooLong = StatesError.runtime("Wait state delay is too long.")
 
+    /// SecondsPath or TimestampPath selecting nothing.
     public static func pathFindsNothing(_ field: String, path: String) -> StatesError {
         .runtime("The \(field) parameter does not reference an input value: \(path)")
     }
 
+    /// SecondsPath selecting something that is not an integer.
     public static func secondsPathNotLong(path: String, value: JSON) -> StatesError {
         .runtime("The SecondsPath parameter cannot be parsed as a long value: \(path) == \(plainText(value))")
     }
 
+    /// TimestampPath selecting something that is not an ISO-8601 timestamp.
     public static func timestampPathNotTimestamp(path: String, value: JSON) -> StatesError {
         .runtime(
             "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: \(path) == \(plainText(value))"
         )
     }
 
+    /// A Timestamp (literal, intrinsic or JSONata) that is not an ISO-8601 timestamp.
     public static func timestampNotTimestamp(_ value: JSON?, jsonata: Bool) -> StatesError {
         let cause =
             "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: \(value.map(plainText) ?? "undefined")"
@@ -105,26 +115,31 @@ extension StatesError {
 
     // MARK: Fail
 
+    /// A Fail state's ErrorPath or CausePath selecting nothing.
     public static func failPathNotFound(path: String, field: String, input: JSON) -> StatesError {
         .runtime("The JSONPath '\(path)' specified for the field '\(field)' could not be found in the input '\(input.compactText)'")
     }
 
+    /// A Fail state's ErrorPath or CausePath selecting something that is not a string.
     public static func failPathNotString(path: String, field: String, value: JSON) -> StatesError {
         .runtime("The JSONPath '\(path)' specified for the field '\(field)' did not resolve to a string: \(value.compactText)")
     }
 
     // MARK: JSONata
 
+    /// A JSONata field whose expression returned nothing.
     public static func jsonataUndefined(_ expression: String, field: String) -> StatesError {
         .queryEvaluation("The JSONata expression '\(expression)' specified for the field '\(field)' returned nothing (undefined).")
     }
 
+    /// A JSONata field whose expression failed.
     public static func jsonataThrew(_ expression: String, field: String, code: String, message: String) -> StatesError {
         .queryEvaluation(
             "The JSONata expression '\(expression)' specified for the field '\(field)' threw an error during evaluation. \(code): \(message)"
         )
     }
 
+    /// A JSONata field whose expression returned a function.
     public static func jsonataUnsupportedResult(_ expression: String, field: String) -> StatesError {
         .queryEvaluation("The JSONata expression '\(expression)' specified for the field '\(field)' returned an unsupported result type.")
     }
@@ -140,5 +155,31 @@ extension StatesError {
     public static func plainText(_ value: JSON) -> String {
         if case .string(let text) = value { return text }
         return value.compactText
+    }
+
+    // MARK: Tasks and service integrations
+
+    /// A Task whose Resource no executor serves.
+    public static func unroutedResource(_ resource: String) -> StatesError {
+        StatesError(
+            .taskFailed,
+            cause:
+                "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry."
+        )
+    }
+
+    /// An error of a service that a task calls, as the AWS SDK words it:
+    /// `Lambda.ResourceNotFoundException` with "MESSAGE (Service: AWSLambda; Status Code: 404; ...)".
+    public static func serviceError(
+        service: String, sdkName: String, code: String, message: String, status: Int, requestId: String
+    ) -> StatesError {
+        StatesError(
+            "\(service).\(code)",
+            cause: "\(message) (Service: \(sdkName); Status Code: \(status); Error Code: \(code); Request ID: \(requestId); Proxy: null)")
+    }
+
+    /// A Lambda Invoke API error (not the function's own).
+    public static func lambdaServiceError(code: String, message: String, status: Int, requestId: String) -> StatesError {
+        serviceError(service: "Lambda", sdkName: "AWSLambda", code: code, message: message, status: status, requestId: requestId)
     }
 }

@@ -11,12 +11,17 @@ import SFNJSON
 /// let custom: StatesErrorName = "Order.Rejected"
 /// ```
 public struct StatesErrorName: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The name as AWS spells it.
     public var rawValue: String
 
+    /// The name `rawValue`.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The name `rawValue`.
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// The name written as a literal.
     public init(stringLiteral value: String) { self.rawValue = value }
 
+    /// The name, or for a failure `name: cause`.
     public var description: String { rawValue }
 
     /// Whether this is one of the names AWS reserves (`States.` prefix).
@@ -25,20 +30,35 @@ public struct StatesErrorName: RawRepresentable, Hashable, Sendable, Expressible
     /// Matches every error in `ErrorEquals` (except `States.Runtime` and `States.DataLimitExceeded`
     /// in Retry, which only match by name).
     public static let all: StatesErrorName = "States.ALL"
+    /// A task sent no heartbeat within `HeartbeatSeconds`.
     public static let heartbeatTimeout: StatesErrorName = "States.HeartbeatTimeout"
+    /// A task ran past `TimeoutSeconds`, or the execution past its own.
     public static let timeout: StatesErrorName = "States.Timeout"
+    /// A task failed; in ErrorEquals it matches every error but States.Timeout.
     public static let taskFailed: StatesErrorName = "States.TaskFailed"
+    /// The execution lacked the permissions a task needs.
     public static let permissions: StatesErrorName = "States.Permissions"
+    /// `ResultPath` cannot be applied to the state's input.
     public static let resultPathMatchFailure: StatesErrorName = "States.ResultPathMatchFailure"
+    /// A path in `Parameters` selects nothing.
     public static let parameterPathFailure: StatesErrorName = "States.ParameterPathFailure"
+    /// A JSONata expression failed or returned a value the field cannot take.
     public static let queryEvaluationError: StatesErrorName = "States.QueryEvaluationError"
+    /// A Parallel branch failed.
     public static let branchFailed: StatesErrorName = "States.BranchFailed"
+    /// No Choice rule held and there is no `Default`.
     public static let noChoiceMatched: StatesErrorName = "States.NoChoiceMatched"
+    /// An intrinsic function (`States.Format`, ...) failed.
     public static let intrinsicFailure: StatesErrorName = "States.IntrinsicFailure"
+    /// More Map iterations failed than `ToleratedFailureCount`/`Percentage` allow.
     public static let exceedToleratedFailureThreshold: StatesErrorName = "States.ExceedToleratedFailureThreshold"
+    /// A distributed Map could not read its items.
     public static let itemReaderFailed: StatesErrorName = "States.ItemReaderFailed"
+    /// A distributed Map could not write its results.
     public static let resultWriterFailed: StatesErrorName = "States.ResultWriterFailed"
+    /// A payload passed the 256 KiB limit; only matched by name.
     public static let dataLimitExceeded: StatesErrorName = "States.DataLimitExceeded"
+    /// The state machinery failed (a path selecting nothing, a bad value); only matched by name.
     public static let runtime: StatesErrorName = "States.Runtime"
     /// An execution stopped by StopExecution.
     public static let aborted: StatesErrorName = "States.Aborted"
@@ -52,9 +72,12 @@ public struct StatesErrorName: RawRepresentable, Hashable, Sendable, Expressible
 /// The causes sfn writes itself are built by the static factories in
 /// `StatesError+Causes.swift`, so that each wording exists once.
 public struct StatesError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The error name (`States.Timeout`, or the task's own).
     public var name: StatesErrorName
+    /// The cause text, when there is one.
     public var cause: String?
 
+    /// A failure named `name`.
     public init(_ name: StatesErrorName, cause: String? = nil) {
         self.name = name
         self.cause = cause
@@ -71,6 +94,7 @@ public struct StatesError: Error, Sendable, Hashable, CustomStringConvertible {
         set { name = StatesErrorName(newValue) }
     }
 
+    /// The name, or for a failure `name: cause`.
     public var description: String { cause.map { "\(error): \($0)" } ?? error }
 
     /// The `{"Error","Cause"}` object that Catch passes on (Cause left out when there is none).
@@ -80,7 +104,10 @@ public struct StatesError: Error, Sendable, Hashable, CustomStringConvertible {
         return .object(members)
     }
 
+    /// A States.Runtime failure.
     public static func runtime(_ cause: String) -> StatesError { StatesError(.runtime, cause: cause) }
+    /// A States.IntrinsicFailure failure.
     public static func intrinsicFailure(_ cause: String) -> StatesError { StatesError(.intrinsicFailure, cause: cause) }
+    /// A States.QueryEvaluationError failure.
     public static func queryEvaluation(_ cause: String) -> StatesError { StatesError(.queryEvaluationError, cause: cause) }
 }

@@ -8,13 +8,18 @@
 /// ARN(parsing: arn.description)?.resourceType  // "execution"
 /// ```
 public struct ARN: Sendable, Hashable, CustomStringConvertible {
+    /// `aws`, `aws-cn`, `aws-us-gov`.
     public var partition: String
+    /// `states`, `lambda`, `s3`...
     public var service: String
+    /// Empty for global resources and service integrations.
     public var region: String
+    /// Empty for global resources and service integrations.
     public var account: String
     /// Everything after the account: `stateMachine:NAME`, `function:NAME:QUALIFIER`, `lambda:invoke`.
     public var resource: String
 
+    /// An ARN from its parts.
     public init(partition: String = "aws", service: String, region: String, account: String, resource: String) {
         self.partition = partition
         self.service = service
@@ -32,6 +37,7 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
             resource: String(parts[5]))
     }
 
+    /// The ARN as text.
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
 
     /// The resource's parts, split at `:` (`["execution", "Machine", "name"]`).
@@ -53,18 +59,22 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Step Functions' own resources
 
+    /// `arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`.
     public static func stateMachine(_ name: String, region: String, account: String, partition: String = "aws") -> ARN {
         ARN(partition: partition, service: "states", region: region, account: account, resource: "stateMachine:\(name)")
     }
 
+    /// `arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME`.
     public static func execution(machine: String, name: String, region: String, account: String, partition: String = "aws") -> ARN {
         ARN(partition: partition, service: "states", region: region, account: account, resource: "execution:\(machine):\(name)")
     }
 
+    /// `arn:aws:states:REGION:ACCOUNT:activity:NAME`.
     public static func activity(_ name: String, region: String, account: String, partition: String = "aws") -> ARN {
         ARN(partition: partition, service: "states", region: region, account: account, resource: "activity:\(name)")
     }
 
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME`.
     public static func lambdaFunction(_ name: String, region: String, account: String, partition: String = "aws") -> ARN {
         ARN(partition: partition, service: "lambda", region: region, account: account, resource: "function:\(name)")
     }

@@ -12,16 +12,23 @@ public struct RuntimeConfiguration: Sendable {
     public var maxHistoryEvents = 25_000
     /// AWS's payload limit for inputs, outputs and results.
     public var maxPayloadBytes = 256 * 1024
+    /// The region in ARNs and history events.
     public var region = "us-east-1"
+    /// The account in ARNs (the conformance corpus's account by default).
     public var accountId = "111111111111"
+    /// The execution role ARN that `$$.StateMachine.RoleArn`-style fields report.
     public var roleArn = "arn:aws:iam::111111111111:role/sfn-local"
+    /// Where Task states go, by Resource.
     public var executors = ExecutorRegistry()
+    /// The task tokens of `.waitForTaskToken` tasks, and their callbacks.
     public var tokens = TaskTokenRegistry()
     /// Entropy for names, tokens, UUIDs, jitter; injected so runs can be repeatable.
     public var random: @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
 
+    /// Real time, history kept, AWS's limits, no executors.
     public init() {}
 
+    /// A configuration whose executions run on a virtual clock starting at `start`.
     public static func virtualTime(startingAt start: EpochMilliseconds = 1_700_000_000_000) -> RuntimeConfiguration {
         var configuration = RuntimeConfiguration()
         configuration.clock = .virtual(start: start)
@@ -29,6 +36,7 @@ public struct RuntimeConfiguration: Sendable {
     }
 }
 
+/// An execution's status, as DescribeExecution reports it.
 public enum ExecutionStatus: String, Sendable, Codable {
     case running = "RUNNING"
     case succeeded = "SUCCEEDED"
@@ -39,11 +47,17 @@ public enum ExecutionStatus: String, Sendable, Codable {
 
 /// How an execution ended.
 public struct ExecutionResult: Sendable, Equatable {
+    /// SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
     public var status: ExecutionStatus
+    /// The output, when the execution succeeded.
     public var output: JSON?
+    /// The error name, when it did not.
     public var error: String?
+    /// The cause, when there is one.
     public var cause: String?
+    /// When the execution started.
     public var startDate: EpochMilliseconds
+    /// When it ended.
     public var stopDate: EpochMilliseconds
 
     /// `{"status","output","error","cause"}` as `sfn run --result json` prints it.

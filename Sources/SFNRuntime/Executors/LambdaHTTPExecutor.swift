@@ -79,8 +79,6 @@ public struct LambdaHTTPExecutor: LambdaFunction {
             ?? (status == 404 ? "ResourceNotFoundException" : "ServiceException")
         let message = document?["Message"]?.stringValue ?? document?["message"]?.stringValue ?? body
         let requestId = http.header("x-amzn-RequestId") ?? "unknown"
-        return StatesError(
-            "Lambda.\(code)",
-            cause: "\(message) (Service: AWSLambda; Status Code: \(status); Error Code: \(code); Request ID: \(requestId); Proxy: null)")
+        return StatesError.lambdaServiceError(code: code, message: message, status: status, requestId: requestId)
     }
 }

@@ -58,11 +58,8 @@ public struct LambdaRouter: TaskExecutor {
 
     private func notFound(_ reference: LambdaFunctionReference, arn: String) -> StatesError {
         let qualified = "\(arn):\(reference.qualifier ?? "$LATEST")"
-        return StatesError(
-            "Lambda.ResourceNotFoundException",
-            cause:
-                "Function not found: \(qualified) (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: \(uuid()); Proxy: null)"
-        )
+        return StatesError.lambdaServiceError(
+            code: "ResourceNotFoundException", message: "Function not found: \(qualified)", status: 404, requestId: uuid())
     }
 
     private func invokeIntegration(_ request: TaskRequest) async throws(StatesError) -> JSON {
@@ -73,11 +70,11 @@ public struct LambdaRouter: TaskExecutor {
         guard let functionName = parameters["FunctionName"]?.stringValue,
             let reference = LambdaFunctionReference(functionName)
         else {
-            throw StatesError(
-                "Lambda.InvalidParameterValueException",
-                cause:
-                    "1 validation error detected: Value at 'functionName' failed to satisfy constraint: Member must not be null or empty (Service: AWSLambda; Status Code: 400; Error Code: InvalidParameterValueException; Request ID: \(uuid()); Proxy: null)"
-            )
+            throw StatesError.lambdaServiceError(
+                code: "InvalidParameterValueException",
+                message:
+                    "1 validation error detected: Value at 'functionName' failed to satisfy constraint: Member must not be null or empty",
+                status: 400, requestId: uuid())
         }
         var qualified = reference
         if qualified.qualifier == nil, let qualifier = parameters["Qualifier"]?.stringValue { qualified.qualifier = qualifier }
@@ -132,11 +129,9 @@ public struct LambdaRouter: TaskExecutor {
             do {
                 return try JSON(parsing: text)
             } catch {
-                throw StatesError(
-                    "Lambda.InvalidRequestContentException",
-                    cause:
-                        "Could not parse request body into json: \(error.message) (Service: AWSLambda; Status Code: 400; Error Code: InvalidRequestContentException; Request ID: \(requestId()); Proxy: null)"
-                )
+                throw StatesError.lambdaServiceError(
+                    code: "InvalidRequestContentException", message: "Could not parse request body into json: \(error.message)",
+                    status: 400, requestId: requestId())
             }
         case let value?:
             return value

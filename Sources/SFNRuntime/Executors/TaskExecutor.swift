@@ -7,15 +7,20 @@ public struct TaskRequest: Sendable {
     public var resource: String
     /// The effective input: after InputPath and Parameters (JSONPath) or Arguments (JSONata).
     public var input: JSON
+    /// The Task state's name.
     public var stateName: String
     /// The context object (`$$`) as the state sees it.
     public var context: JSON
     /// Set for `.waitForTaskToken` resources: the token the callback must present.
     public var taskToken: String?
+    /// The state's TimeoutSeconds, resolved (the runtime enforces it; shown for executors that pass it on).
     public var timeoutSeconds: Int?
+    /// The state's HeartbeatSeconds, resolved.
     public var heartbeatSeconds: Int?
+    /// `Credentials`, as written.
     public var credentials: JSON?
 
+    /// A request; the runtime builds these, tests may too.
     public init(
         resource: String, input: JSON, stateName: String, context: JSON = .emptyObject, taskToken: String? = nil,
         timeoutSeconds: Int? = nil, heartbeatSeconds: Int? = nil, credentials: JSON? = nil
@@ -34,14 +39,17 @@ public struct TaskRequest: Sendable {
 /// Something that does a Task state's work: a Swift closure, a local program, a Lambda endpoint, a
 /// mock. A failure is thrown as a `StatesError` carrying the error name and cause AWS would report.
 public protocol TaskExecutor: Sendable {
+    /// Does the work and returns the task's result, or throws the failure with its error name and cause.
     func execute(_ request: TaskRequest) async throws(StatesError) -> JSON
 }
 
 /// An executor backed by an async Swift closure.
 public struct ClosureExecutor: TaskExecutor {
+    /// The closure: a thrown `StatesError` is the task's failure; any other error fails it under its type's name.
     public typealias Body = @Sendable (TaskRequest) async throws -> JSON
     private let body: Body
 
+    /// An executor that calls `body` with the whole request.
     public init(_ body: @escaping Body) {
         self.body = body
     }
@@ -51,6 +59,7 @@ public struct ClosureExecutor: TaskExecutor {
         self.body = { request in try await body(request.input) }
     }
 
+    /// Calls the closure.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         do {
             return try await body(request)
@@ -70,8 +79,10 @@ public struct ExecutorRegistry: Sendable {
     private var exact: [String: any TaskExecutor] = [:]
     private var patterns: [(pattern: ResourcePattern, executor: any TaskExecutor)] = []
 
+    /// An empty registry: every Task is unrouted.
     public init() {}
 
+    /// Routes `resource` (an exact ARN, or a glob with `*` and `?`) to `executor`; a later exact ARN replaces an earlier one.
     public mutating func register(_ resource: String, _ executor: any TaskExecutor) {
         if resource.contains("*") || resource.contains("?") {
             patterns.append((ResourcePattern(resource), executor))
@@ -80,12 +91,14 @@ public struct ExecutorRegistry: Sendable {
         }
     }
 
+    /// The executor for `resource`: its exact entry, else the first glob that matches.
     public func executor(for resource: String) -> (any TaskExecutor)? {
         if let executor = exact[resource] { return executor }
         for entry in patterns where entry.pattern.matches(resource) { return entry.executor }
         return nil
     }
 
+    /// Whether nothing is registered.
     public var isEmpty: Bool { exact.isEmpty && patterns.isEmpty }
 }
 

@@ -3,14 +3,20 @@ import Synchronization
 
 /// One execution history event, shaped like GetExecutionHistory's `events[]` entries.
 public struct HistoryEvent: Sendable, Equatable {
+    /// The event's number, from 1.
     public var id: Int
+    /// The event this one follows (0 for the first).
     public var previousEventId: Int
+    /// When it happened, on the execution's clock.
     public var timestamp: EpochMilliseconds
+    /// `ExecutionStarted`, `PassStateEntered`, `TaskFailed`...
     public var type: String
     /// The `...EventDetails` member name (e.g. `stateEnteredEventDetails`) and its content.
     public var detailsKey: String?
+    /// The details object.
     public var details: JSON?
 
+    /// The event as GetExecutionHistory returns it.
     public var json: JSON {
         var members: JSONObject = [
             "timestamp": .string(Timestamps.iso8601(timestamp)),
@@ -34,8 +40,10 @@ public final class HistoryRecorder: Sendable {
 
     private let book = Mutex(Book())
     private let detailsWanted: Atomic<Bool>
+    /// Whether events are kept (ids are counted either way).
     public let keepsEvents: Bool
 
+    /// A recorder that keeps events or only counts them.
     public init(keepsEvents: Bool) {
         self.keepsEvents = keepsEvents
         detailsWanted = Atomic(keepsEvents)
@@ -67,8 +75,10 @@ public final class HistoryRecorder: Sendable {
         return id
     }
 
+    /// The events kept so far.
     public var snapshot: [HistoryEvent] { book.withLock { $0.events } }
 
+    /// How many events were recorded (kept or not).
     public var eventCount: Int { book.withLock { $0.lastId } }
 
     /// Calls `observer` for each event recorded from now on (progress display, streaming).

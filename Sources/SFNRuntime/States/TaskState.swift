@@ -200,13 +200,7 @@ extension Interpreter {
         }
     }
 
-    static func unrouted(_ resource: String) -> StatesError {
-        StatesError(
-            StatesErrorName.taskFailed,
-            cause:
-                "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry."
-        )
-    }
+    static func unrouted(_ resource: String) -> StatesError { StatesError.unroutedResource(resource) }
 
     @inline(never)  // its task-group machinery stays out of invoke's frame when there is no deadline
     private static func workWithDeadlines(

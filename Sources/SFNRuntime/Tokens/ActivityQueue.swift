@@ -1,6 +1,7 @@
 import Foundation
 import SFNJSON
 import SFNLanguage
+import Synchronization
 
 /// One unit of activity work as GetActivityTask hands it to a worker.
 public struct ActivityTask: Sendable, Equatable {
@@ -14,10 +15,9 @@ public struct ActivityTask: Sendable, Equatable {
 }
 
 /// Tasks waiting for activity workers, and workers long-polling for tasks, per activity ARN.
-/// Nothing holds a thread while waiting: both sides park on continuations.
-// @unchecked: every mutable member is read and written with `lock` held, never across an await;
-// the lock is released before a continuation is resumed.
-public final class ActivityQueue: @unchecked Sendable {
+/// Nothing holds a thread while waiting: both sides park on continuations, which are resumed after
+/// the lock is released.
+public final class ActivityQueue: Sendable {
     private struct Poller {
         var id: UInt64
         var continuation: CheckedContinuation<ActivityTask?, Never>
@@ -28,45 +28,50 @@ public final class ActivityQueue: @unchecked Sendable {
         var onHandOut: (@Sendable () -> Void)?
     }
 
-    private let lock = NSLock()
-    private var pending: [String: [Queued]] = [:]
-    private var pollers: [String: [Poller]] = [:]
-    /// Polls that timed out or were cancelled before they parked, so they return at once when they do.
-    private var abandoned: Set<UInt64> = []
-    private var nextPollerId: UInt64 = 0
+    private struct Book {
+        var pending: [String: [Queued]] = [:]
+        var pollers: [String: [Poller]] = [:]
+        /// Polls that timed out or were cancelled before they parked, so they return at once when they do.
+        var abandoned: Set<UInt64> = []
+        var nextPollerId: UInt64 = 0
+    }
 
+    private let book = Mutex(Book())
+
+    /// An empty queue.
     public init() {}
 
     /// Offers a task to the longest-waiting worker, or keeps it until one polls. `onHandOut` runs
     /// when a worker receives it (the activity has started).
     public func enqueue(_ task: ActivityTask, for activityArn: String, onHandOut: (@Sendable () -> Void)? = nil) {
-        lock.lock()
-        if var waiting = pollers[activityArn], !waiting.isEmpty {
-            let poller = waiting.removeFirst()
-            pollers[activityArn] = waiting.isEmpty ? nil : waiting
-            lock.unlock()
-            onHandOut?()
-            poller.continuation.resume(returning: task)
-            return
+        let poller = book.withLock { book -> Poller? in
+            if var waiting = book.pollers[activityArn], !waiting.isEmpty {
+                let poller = waiting.removeFirst()
+                book.pollers[activityArn] = waiting.isEmpty ? nil : waiting
+                return poller
+            }
+            book.pending[activityArn, default: []].append(Queued(task: task, onHandOut: onHandOut))
+            return nil
         }
-        pending[activityArn, default: []].append(Queued(task: task, onHandOut: onHandOut))
-        lock.unlock()
+        guard let poller else { return }
+        onHandOut?()
+        poller.continuation.resume(returning: task)
     }
 
     /// Removes a task no worker has taken yet (its execution stopped or its task timed out).
     public func withdraw(token: String, from activityArn: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard var tasks = pending[activityArn] else { return }
-        tasks.removeAll { $0.task.taskToken == token }
-        pending[activityArn] = tasks.isEmpty ? nil : tasks
+        book.withLock { book in
+            guard var tasks = book.pending[activityArn] else { return }
+            tasks.removeAll { $0.task.taskToken == token }
+            book.pending[activityArn] = tasks.isEmpty ? nil : tasks
+        }
     }
 
     /// Waits up to `timeoutSeconds` for a task; nil when none arrived in time or the caller was cancelled.
     public func poll(_ activityArn: String, timeoutSeconds: Double) async -> ActivityTask? {
-        let id = lock.withLock { () -> UInt64 in
-            nextPollerId += 1
-            return nextPollerId
+        let id = book.withLock { book -> UInt64 in
+            book.nextPollerId += 1
+            return book.nextPollerId
         }
         let nanoseconds = Durations.nanoseconds(milliseconds: Durations.milliseconds(seconds: timeoutSeconds))
         let timer = Task { [weak self] in
@@ -76,22 +81,31 @@ public final class ActivityQueue: @unchecked Sendable {
         defer { timer.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ActivityTask?, Never>) in
-                lock.lock()
-                if abandoned.remove(id) != nil || Task.isCancelled {
-                    lock.unlock()
-                    continuation.resume(returning: nil)
-                    return
+                enum Answer {
+                    case none
+                    case task(Queued)
+                    case parked
                 }
-                if var tasks = pending[activityArn], !tasks.isEmpty {
-                    let queued = tasks.removeFirst()
-                    pending[activityArn] = tasks.isEmpty ? nil : tasks
-                    lock.unlock()
+                let cancelled = Task.isCancelled
+                let answer = book.withLock { book -> Answer in
+                    if book.abandoned.remove(id) != nil || cancelled { return .none }
+                    if var tasks = book.pending[activityArn], !tasks.isEmpty {
+                        let queued = tasks.removeFirst()
+                        book.pending[activityArn] = tasks.isEmpty ? nil : tasks
+                        return .task(queued)
+                    }
+                    book.pollers[activityArn, default: []].append(Poller(id: id, continuation: continuation))
+                    return .parked
+                }
+                switch answer {
+                case .none:
+                    continuation.resume(returning: nil)
+                case .task(let queued):
                     queued.onHandOut?()
                     continuation.resume(returning: queued.task)
-                    return
+                case .parked:
+                    break
                 }
-                pollers[activityArn, default: []].append(Poller(id: id, continuation: continuation))
-                lock.unlock()
             }
         } onCancel: {
             self.abandon(id, of: activityArn)
@@ -99,30 +113,31 @@ public final class ActivityQueue: @unchecked Sendable {
     }
 
     private func abandon(_ id: UInt64, of activityArn: String) {
-        lock.lock()
-        guard var waiting = pollers[activityArn], let index = waiting.firstIndex(where: { $0.id == id }) else {
-            abandoned.insert(id)
-            lock.unlock()
-            return
+        let poller = book.withLock { book -> Poller? in
+            guard var waiting = book.pollers[activityArn], let index = waiting.firstIndex(where: { $0.id == id }) else {
+                book.abandoned.insert(id)
+                return nil
+            }
+            let poller = waiting.remove(at: index)
+            book.pollers[activityArn] = waiting.isEmpty ? nil : waiting
+            return poller
         }
-        let poller = waiting.remove(at: index)
-        pollers[activityArn] = waiting.isEmpty ? nil : waiting
-        lock.unlock()
-        poller.continuation.resume(returning: nil)
+        poller?.continuation.resume(returning: nil)
     }
 
     /// Answers every waiting worker with "no task" at once (the server is shutting down).
     public func releaseWaitingWorkers() {
-        lock.lock()
-        let waiting = pollers.values.flatMap { $0 }
-        pollers = [:]
-        lock.unlock()
+        let waiting = book.withLock { book -> [Poller] in
+            let waiting = book.pollers.values.flatMap { $0 }
+            book.pollers = [:]
+            return waiting
+        }
         for poller in waiting { poller.continuation.resume(returning: nil) }
     }
 
     /// Tasks not yet handed to a worker.
     public func pendingCount(for activityArn: String) -> Int {
-        lock.withLock { pending[activityArn]?.count ?? 0 }
+        book.withLock { $0.pending[activityArn]?.count ?? 0 }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SFNJSON
 import SFNLanguage
+import Synchronization
 
 /// What a task-token callback delivers.
 public enum TaskTokenOutcome: Sendable {
@@ -27,9 +28,10 @@ public enum TaskTokenError: Error, Sendable, Equatable {
 }
 
 /// Issues unguessable task tokens and parks the tasks waiting for them without holding a thread.
-// @unchecked: every mutable member is read and written with `lock` held, never across an await;
-// continuations are resumed after the lock is released.
-public final class TaskTokenRegistry: @unchecked Sendable {
+///
+/// The book is only touched inside `book.withLock`; what a callback resumes (a continuation, a
+/// parked execution's action, a heartbeat) runs after the lock is released.
+public final class TaskTokenRegistry: Sendable {
     private struct Waiter {
         var continuation: CheckedContinuation<TaskTokenOutcome, Never>?
         /// A parked execution's continuation: no suspended task, just what to run on the callback.
@@ -37,12 +39,16 @@ public final class TaskTokenRegistry: @unchecked Sendable {
         var heartbeat: (@Sendable () -> Void)?
     }
 
-    private let lock = NSLock()
-    private var waiters: [String: Waiter] = [:]
-    private var early: [String: TaskTokenOutcome] = [:]
-    private var timedOut: Set<String> = []
-    private var generator: @Sendable () -> UInt64
+    private struct Book {
+        var waiters: [String: Waiter] = [:]
+        var early: [String: TaskTokenOutcome] = [:]
+        var timedOut: Set<String> = []
+    }
 
+    private let book = Mutex(Book())
+    private let generator: @Sendable () -> UInt64
+
+    /// A registry whose tokens draw on `random`.
     public init(random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }) {
         generator = random
     }
@@ -62,9 +68,7 @@ public final class TaskTokenRegistry: @unchecked Sendable {
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
         let token = "sfn1." + encoded
-        lock.lock()
-        waiters[token] = Waiter()
-        lock.unlock()
+        book.withLock { $0.waiters[token] = Waiter() }
         return token
     }
 
@@ -76,16 +80,16 @@ public final class TaskTokenRegistry: @unchecked Sendable {
     public func wait(for token: String, onHeartbeat: (@Sendable () -> Void)? = nil) async -> TaskTokenOutcome? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<TaskTokenOutcome, Never>) in
-                lock.lock()
-                if let outcome = early.removeValue(forKey: token) {
-                    waiters[token] = nil
-                    lock.unlock()
-                    continuation.resume(returning: outcome)
-                    return
+                let arrived = book.withLock { book -> TaskTokenOutcome? in
+                    if let outcome = book.early.removeValue(forKey: token) {
+                        book.waiters[token] = nil
+                        return outcome
+                    }
+                    book.waiters[token, default: Waiter()].continuation = continuation
+                    if let onHeartbeat, book.waiters[token]?.heartbeat == nil { book.waiters[token]?.heartbeat = onHeartbeat }
+                    return nil
                 }
-                waiters[token, default: Waiter()].continuation = continuation
-                if let onHeartbeat, waiters[token]?.heartbeat == nil { waiters[token]?.heartbeat = onHeartbeat }
-                lock.unlock()
+                if let arrived { continuation.resume(returning: arrived) }
             }
         } onCancel: {
             self.expire(token)
@@ -95,102 +99,81 @@ public final class TaskTokenRegistry: @unchecked Sendable {
     /// Runs `action` (at most once) when the token's callback arrives, without a task waiting for it.
     /// A callback that came before the registration runs it at once.
     func onComplete(_ token: String, _ action: @escaping @Sendable (TaskTokenOutcome) -> Void) {
-        lock.lock()
-        if let outcome = early.removeValue(forKey: token) {
-            waiters[token] = nil
-            lock.unlock()
-            action(outcome)
-            return
+        let arrived = book.withLock { book -> TaskTokenOutcome? in
+            if let outcome = book.early.removeValue(forKey: token) {
+                book.waiters[token] = nil
+                return outcome
+            }
+            book.waiters[token, default: Waiter()].callback = action
+            return nil
         }
-        waiters[token, default: Waiter()].callback = action
-        lock.unlock()
+        if let arrived { action(arrived) }
     }
 
     private func expire(_ token: String) {
-        lock.lock()
-        let waiter = waiters.removeValue(forKey: token)
-        timedOut.insert(token)
-        lock.unlock()
-        waiter?.continuation?.resume(returning: .failure(StatesError(StatesErrorName.timeout)))
+        let waiter = book.withLock { book -> Waiter? in
+            book.timedOut.insert(token)
+            return book.waiters.removeValue(forKey: token)
+        }
+        waiter?.continuation?.resume(returning: .failure(StatesError.timedOut))
     }
 
     /// Ends the wait of a parked execution that is being stopped, as cancelling a waiting task would:
     /// later callbacks are refused as timed out. Does nothing once the token's callback has arrived.
     func cancel(_ token: String) {
-        let timeout = TaskTokenOutcome.failure(StatesError(StatesErrorName.timeout))
-        lock.lock()
-        guard let waiter = waiters.removeValue(forKey: token) else {
-            lock.unlock()
-            return
-        }
-        timedOut.insert(token)
-        if let callback = waiter.callback {
-            lock.unlock()
-            callback(timeout)
-        } else if let continuation = waiter.continuation {
-            lock.unlock()
-            continuation.resume(returning: timeout)
-        } else {
+        let timeout = TaskTokenOutcome.failure(StatesError.timedOut)
+        let waiter = book.withLock { book -> Waiter? in
+            guard let waiter = book.waiters.removeValue(forKey: token) else { return nil }
+            book.timedOut.insert(token)
             // Not registered yet: keep the outcome for the registration.
-            early[token] = timeout
-            lock.unlock()
+            if waiter.callback == nil && waiter.continuation == nil { book.early[token] = timeout }
+            return waiter
+        }
+        if let callback = waiter?.callback {
+            callback(timeout)
+        } else if let continuation = waiter?.continuation {
+            continuation.resume(returning: timeout)
         }
     }
 
     /// Delivers a callback (SendTaskSuccess / SendTaskFailure).
     public func complete(_ token: String, with outcome: TaskTokenOutcome) throws(TaskTokenError) {
         guard Self.isWellFormed(token) else { throw .invalidToken }
-        lock.lock()
-        if timedOut.contains(token) {
-            lock.unlock()
-            throw .taskTimedOut
+        let taken = book.withLock { book -> Result<Waiter, TaskTokenError> in
+            if book.timedOut.contains(token) { return .failure(.taskTimedOut) }
+            guard let waiter = book.waiters.removeValue(forKey: token) else { return .failure(.taskDoesNotExist) }
+            // The callback beat the task to its wait: keep the outcome for it.
+            if waiter.continuation == nil && waiter.callback == nil { book.early[token] = outcome }
+            return .success(waiter)
         }
-        guard let waiter = waiters[token] else {
-            lock.unlock()
-            throw .taskDoesNotExist
-        }
+        let waiter = try taken.get()
         if let continuation = waiter.continuation {
-            waiters[token] = nil
-            lock.unlock()
             continuation.resume(returning: outcome)
         } else if let callback = waiter.callback {
-            waiters[token] = nil
-            lock.unlock()
             callback(outcome)
-        } else {
-            // The callback beat the task to its wait: keep the outcome for it.
-            waiters[token] = nil
-            early[token] = outcome
-            lock.unlock()
         }
     }
 
     /// Registers what a heartbeat for `token` should do (the task's heartbeat watchdog).
     public func onHeartbeat(_ token: String, _ action: @escaping @Sendable () -> Void) {
-        lock.lock()
-        if waiters[token] != nil { waiters[token]?.heartbeat = action }
-        lock.unlock()
+        book.withLock { book in
+            if book.waiters[token] != nil { book.waiters[token]?.heartbeat = action }
+        }
     }
 
     /// SendTaskHeartbeat.
     public func heartbeat(_ token: String) throws(TaskTokenError) {
         guard Self.isWellFormed(token) else { throw .invalidToken }
-        lock.lock()
-        if timedOut.contains(token) {
-            lock.unlock()
-            throw .taskTimedOut
+        let found = book.withLock { book -> Result<Waiter, TaskTokenError> in
+            if book.timedOut.contains(token) { return .failure(.taskTimedOut) }
+            guard let waiter = book.waiters[token] else { return .failure(.taskDoesNotExist) }
+            return .success(waiter)
         }
-        guard let waiter = waiters[token] else {
-            lock.unlock()
-            throw .taskDoesNotExist
-        }
-        lock.unlock()
-        waiter.heartbeat?()
+        try found.get().heartbeat?()
     }
 
+    /// How many tasks wait on a callback now (suspended or parked).
     public var parkedCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return waiters.values.filter { $0.continuation != nil || $0.callback != nil }.count
+        book.withLock { book in book.waiters.values.filter { $0.continuation != nil || $0.callback != nil }.count }
     }
 }
