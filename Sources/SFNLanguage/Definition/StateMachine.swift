@@ -164,7 +164,7 @@ public struct JSONataFlow: Sendable {
 }
 
 /// A JSONPath-mode `InputPath`/`OutputPath`/`ItemsPath`: where a state takes its value from.
-public enum PathSelection: Sendable, Hashable {
+public indirect enum PathSelection: Sendable, Hashable {
     /// Absent or `$`: the whole value.
     case whole
     /// `null`: an empty object.
@@ -173,7 +173,7 @@ public enum PathSelection: Sendable, Hashable {
 }
 
 /// A JSONPath-mode `ResultPath`: where the result goes.
-public enum ResultPlacement: Sendable, Hashable {
+public indirect enum ResultPlacement: Sendable, Hashable {
     /// Absent or `$`: the result replaces the input.
     case replace
     /// `null`: the result is dropped, the input passes through.
@@ -183,7 +183,7 @@ public enum ResultPlacement: Sendable, Hashable {
 
 /// `Assign`, Map's `ItemSelector`: a payload template in JSONPath mode, a JSONata template in
 /// JSONata mode.
-public enum Assignment: Sendable {
+public indirect enum Assignment: Sendable {
     case jsonPath(PayloadTemplate)
     case jsonata(JSONataValue)
 }
