@@ -247,3 +247,26 @@ import Testing
         await server.stop()
     }
 }
+
+/// One client's hostile numbers fail that client's execution, and the server goes on serving.
+@Suite struct HostileInputServerTests {
+    @Test(arguments: [
+        (#"{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.n","End":true}}}"#, "States.Runtime"),
+        (
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:us-east-1:111111111111:activity:worker","TimeoutSecondsPath":"$.n","End":true}}}"#,
+            "States.Runtime"
+        ),
+    ])
+    func hugeNumbersInTheInputFailTheExecutionOnly(definition: String, error: String) async throws {
+        let service = StepFunctionsService()
+        let machine = try await createMachine(service, "hostile", definition)
+        let execution = try await startExecution(service, machine, input: #"{"n":9223372036854775807}"#)
+        let description = try await finished(service, execution)
+        #expect(description["status"] == "FAILED")
+        #expect(description["error"]?.stringValue == error)
+        // The server still runs other executions.
+        let echo = try await createMachine(service, "echo", Definitions.pass)
+        let next = try await startExecution(service, echo, input: #"{"ok":true}"#)
+        #expect(try await finished(service, next)["status"] == "SUCCEEDED")
+    }
+}
