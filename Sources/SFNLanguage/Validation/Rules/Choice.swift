@@ -5,23 +5,8 @@ import SFNJSON
 extension DefinitionParser {
     mutating func choice(_ reader: inout FieldReader) -> StateKind? {
         let pointer = reader.pointer
-        var defaultNext: String?
-        if let value = reader.fields["Default"] {
-            if case .string(let name) = value {
-                defaultNext = name
-            } else {
-                report(.wrongType("Default", expected: "a string", at: pointer / "Default"))
-            }
-        }
-        guard let choicesValue = reader.fields["Choices"] else {
-            report(.requiredFields(["Choices"], at: pointer))
-            return nil
-        }
-        guard case .array(let rules) = choicesValue else {
-            report(.wrongType("Choices", expected: "an array", at: pointer / "Choices"))
-            return nil
-        }
-        if rules.isEmpty { report(.emptyArray("Choices", at: pointer / "Choices")) }
+        let defaultNext = string(reader.fields, "Default", at: pointer)
+        guard let rules = requiredArray(reader, "Choices") else { return nil }
         var branches: [ChoiceBranch] = []
         var complete = true
         for (index, rule) in rules.enumerated() {

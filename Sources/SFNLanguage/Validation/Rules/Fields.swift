@@ -16,6 +16,30 @@ extension DefinitionParser {
         }
     }
 
+    /// A field the state type requires, as an array (reported when missing, not an array, or,
+    /// when `nonEmpty`, empty).
+    mutating func requiredArray(_ reader: FieldReader, _ field: String, nonEmpty: Bool = true) -> [JSON]? {
+        guard let value = reader.fields[field] else {
+            report(.requiredFields([field], at: reader.pointer))
+            return nil
+        }
+        guard case .array(let elements) = value else {
+            report(.wrongType(field, expected: "an array", at: reader.pointer / field))
+            return nil
+        }
+        if nonEmpty, elements.isEmpty { report(.emptyArray(field, at: reader.pointer / field)) }
+        return elements
+    }
+
+    /// A field the state type requires, as a string.
+    mutating func requiredString(_ reader: FieldReader, _ field: String) -> String? {
+        guard reader.fields[field] != nil else {
+            report(.requiredFields([field], at: reader.pointer))
+            return nil
+        }
+        return string(reader.fields, field, at: reader.pointer)
+    }
+
     mutating func string(_ fields: JSONObject, _ field: String, at pointer: JSONPointer) -> String? {
         guard let value = fields[field] else { return nil }
         guard case .string(let text) = value else {

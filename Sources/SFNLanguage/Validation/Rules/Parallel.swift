@@ -5,15 +5,7 @@ import SFNJSON
 extension DefinitionParser {
     mutating func parallel(_ reader: inout FieldReader, depth: Int) -> StateKind? {
         let pointer = reader.pointer
-        guard let value = reader.fields["Branches"] else {
-            report(.requiredFields(["Branches"], at: pointer))
-            return nil
-        }
-        guard case .array(let branchValues) = value else {
-            report(.wrongType("Branches", expected: "an array", at: pointer / "Branches"))
-            return nil
-        }
-        if branchValues.isEmpty { report(.emptyArray("Branches", at: pointer / "Branches")) }
+        guard let branchValues = requiredArray(reader, "Branches") else { return nil }
         var branches: [StateMachine] = []
         for (index, branchValue) in branchValues.enumerated() {
             let branchPointer = pointer / "Branches" / index

@@ -5,14 +5,7 @@ import SFNJSON
 extension DefinitionParser {
     mutating func task(_ reader: inout FieldReader) -> StateKind? {
         let pointer = reader.pointer
-        guard let resourceValue = reader.fields["Resource"] else {
-            report(.requiredFields(["Resource"], at: pointer))
-            return nil
-        }
-        guard case .string(let resource) = resourceValue else {
-            report(.wrongType("Resource", expected: "a string", at: pointer / "Resource"))
-            return nil
-        }
+        guard let resource = requiredString(reader, "Resource") else { return nil }
         if !resource.hasPrefix("arn:") {
             report(.invalidResource(at: pointer / "Resource"))
         }
