@@ -73,10 +73,15 @@ extension Interpreter {
                 nextIndex += 1
             }
             var failed = false
+            // The first failure to arrive is the real one: every path still running is cancelled
+            // then, and what a cancelled path reports (a task token's timeout, a killed program)
+            // is a consequence, never the error of the state.
+            var firstFailure: Int?
             while let (index, result, timeline) = await group.next() {
                 outcomes[index] = (result, timeline)
                 if stopOnFailure, case .failure = result, !failed {
                     failed = true
+                    firstFailure = index
                     group.cancelAll()
                 }
                 if !failed && nextIndex < count {
@@ -88,16 +93,12 @@ extension Interpreter {
                     nextIndex += 1
                 }
             }
-            // The first failure in index order is reported, as the caller walks outcomes in order;
-            // cancelled siblings report their own cancellation, which comes after it only if they
-            // sort later, so put real failures first.
+            // The caller reports the first failure it walks to, so the real one is the only failure
+            // it sees; the outcomes after it do not matter.
             if !stopOnFailure { return outcomes.compactMap { $0 } }
             var ordered: [(result: Result<JSON, StatesError>, timeline: Timeline)] = []
             ordered.reserveCapacity(count)
-            let firstReal = outcomes.firstIndex { outcome in
-                if case .failure(let error)? = outcome?.result { return error.error != "States.Cancelled" }
-                return false
-            }
+            let firstReal = firstFailure
             for (index, outcome) in outcomes.enumerated() {
                 guard let outcome else { continue }
                 if let firstReal, index != firstReal, case .failure = outcome.result { continue }
