@@ -3,8 +3,10 @@ import Foundation
 
 /// The `sfn` command line: one subcommand per job.
 public struct SFNCommand: AsyncParsableCommand {
+    /// The version `sfn --version` prints.
     public static let version = "0.1.0"
 
+    /// The subcommands.
     public static let configuration = CommandConfiguration(
         commandName: "sfn",
         abstract: "Run Amazon States Language workflows locally, faithfully and fast.",
@@ -12,6 +14,7 @@ public struct SFNCommand: AsyncParsableCommand {
         subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self]
     )
 
+    /// The root command.
     public init() {}
 }
 

@@ -2,6 +2,7 @@
 // which is what ArrayContains, ArrayUnique, JSONata's `=` and test comparisons need.
 
 extension JSON: Equatable {
+    /// Structural equality: object members in any order, `1` equal to `1.0`.
     public static func == (lhs: JSON, rhs: JSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -24,6 +25,7 @@ extension JSON: Equatable {
 }
 
 extension JSON: Hashable {
+    /// A hash that agrees with `==`.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)

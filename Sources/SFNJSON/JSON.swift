@@ -18,10 +18,14 @@ public enum JSON: Sendable {
 }
 
 extension JSON {
+    /// `{}`.
     public static let emptyObject: JSON = .object([:])
+    /// `[]`.
     public static let emptyArray: JSON = .array([])
 
+    /// Whether this is `null`.
     public var isNull: Bool { if case .null = self { true } else { false } }
+    /// Whether this is an integer or a real.
     public var isNumber: Bool {
         switch self {
         case .int, .double: true
@@ -29,9 +33,13 @@ extension JSON {
         }
     }
 
+    /// The string, when this is one.
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
+    /// The boolean, when this is one.
     public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
+    /// The elements, when this is an array.
     public var arrayValue: [JSON]? { if case .array(let value) = self { value } else { nil } }
+    /// The members, when this is an object.
     public var objectValue: JSONObject? { if case .object(let value) = self { value } else { nil } }
 
     /// The value as an integer when it is one exactly (a real such as `2.0` counts).
@@ -45,6 +53,7 @@ extension JSON {
         }
     }
 
+    /// The number as a Double, when this is a number.
     public var doubleValue: Double? {
         switch self {
         case .int(let value): Double(value)
@@ -82,12 +91,19 @@ extension JSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expressibl
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
+    /// `null`.
     public init(nilLiteral: ()) { self = .null }
+    /// A boolean.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A real.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// A string.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An array.
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    /// An object, members in the order written.
     public init(dictionaryLiteral elements: (String, JSON)...) {
         var members = JSONObject(minimumCapacity: elements.count)
         for (key, value) in elements { members[key] = value }

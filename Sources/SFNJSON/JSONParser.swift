@@ -8,8 +8,10 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var column: Int
     /// 0-based byte offset of the problem.
     public var offset: Int
+    /// What is wrong.
     public var message: String
 
+    /// An error at this place.
     public init(line: Int, column: Int, offset: Int, message: String) {
         self.line = line
         self.column = column
@@ -17,6 +19,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         self.message = message
     }
 
+    /// `line L, column C: message`.
     public var description: String { "line \(line), column \(column): \(message)" }
 }
 
@@ -31,6 +34,7 @@ extension JSON {
         self = try result.get()
     }
 
+    /// Parses UTF-8 JSON text.
     public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
         let result: Result<JSON, JSONParseError> =
             bytes.withContiguousStorageIfAvailable { buffer in

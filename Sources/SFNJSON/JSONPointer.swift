@@ -1,5 +1,6 @@
 /// A JSON Pointer (RFC 6901), used to name places in definitions (`/States/Foo/Next`).
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    /// One step: an object member or an array index.
     public enum Token: Sendable, Hashable {
         case key(String)
         case index(Int)
@@ -12,10 +13,13 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The steps from the root.
     public private(set) var tokens: [Token]
 
+    /// A pointer of these steps.
     public init(_ tokens: [Token] = []) { self.tokens = tokens }
 
+    /// The whole document (`""`).
     public static let root = JSONPointer()
 
     /// Parses `/a/0/b~1c`. Numeric tokens become indexes (they still address object keys that
@@ -38,21 +42,26 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         self.init(tokens)
     }
 
+    /// This pointer, one member further.
     public func appending(_ key: String) -> JSONPointer {
         var copy = self
         copy.tokens.append(.key(key))
         return copy
     }
 
+    /// This pointer, one element further.
     public func appending(_ index: Int) -> JSONPointer {
         var copy = self
         copy.tokens.append(.index(index))
         return copy
     }
 
+    /// `pointer / "States"`.
     public static func / (pointer: JSONPointer, key: String) -> JSONPointer { pointer.appending(key) }
+    /// `pointer / 0`.
     public static func / (pointer: JSONPointer, index: Int) -> JSONPointer { pointer.appending(index) }
 
+    /// The RFC 6901 text (`/States/A~1B`).
     public var description: String {
         tokens.isEmpty ? "" : tokens.map { "/" + $0.text }.joined()
     }
@@ -80,6 +89,7 @@ extension JSON {
         return current
     }
 
+    /// Why a value could not be set at a pointer.
     public enum PointerSetError: Error, Equatable {
         case notAContainer(JSONPointer)
         case indexOutOfRange(JSONPointer)

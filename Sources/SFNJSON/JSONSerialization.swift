@@ -27,6 +27,7 @@ extension JSON {
 }
 
 extension JSON: CustomStringConvertible {
+    /// The compact JSON text.
     public var description: String { compactText }
 }
 
@@ -141,6 +142,7 @@ struct JSONWriter {
 /// Number spelling as AWS (Java) prints doubles: plain decimal between 10^-3 and 10^7,
 /// otherwise `d.dddE±n`; always the shortest digits that round-trip.
 public enum JSONNumberFormat {
+    /// A real as AWS (Java) prints it: `1.0`, `1.0E300`.
     public static func text(for value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }

@@ -1,10 +1,14 @@
 /// An error raised while parsing or evaluating a JSONata expression, carrying JSONata's own code,
 /// wording and the character offset in the expression where it arose.
 public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// JSONata's code (`S0201`, `T2001`, ...).
     public var code: String
+    /// Where in the expression, in characters.
     public var position: Int
+    /// JSONata's message.
     public var message: String
 
+    /// An error.
     public init(code: String, position: Int, message: String) {
         self.code = code
         self.position = position

@@ -3,9 +3,11 @@ import SFNJSON
 
 /// A JSONata expression, parsed and compiled once, evaluated any number of times.
 public struct JSONataExpression: Sendable {
+    /// The expression as written.
     public let source: String
     let root: Node
 
+    /// Parses and compiles `source`.
     public init(_ source: String) throws(JSONataError) {
         self.source = source
         do throws(EvaluationFailure) {
@@ -69,6 +71,7 @@ public struct JSONataEnvironment {
     /// Extra functions by name (without `$`); they take precedence over built-ins.
     public var functions: [String: JSONataHostFunction]
 
+    /// An environment with these functions and this clock.
     public init(
         now: @escaping () -> Double = { Date().timeIntervalSince1970 * 1000 },
         random: @escaping () -> Double = { Double.random(in: 0..<1) },
@@ -84,6 +87,7 @@ public struct JSONataEnvironment {
 public struct JSONataHostFunction: Sendable {
     let body: @Sendable ([JSON?]) throws(JSONataError) -> JSON?
 
+    /// A host function.
     public init(_ body: @escaping @Sendable ([JSON?]) throws(JSONataError) -> JSON?) {
         self.body = body
     }

@@ -12,7 +12,9 @@ import UnixSignals
 /// Routes for the AWS JSON 1.0 protocol (`POST /` with `X-Amz-Target: AWSStepFunctions.<Operation>`)
 /// and the plain REST callback routes under `/tokens/{token}/...` for curl.
 public enum StepFunctionsRoutes {
+    /// The AWS JSON 1.0 content type the SDKs send.
     public static let contentType = "application/x-amz-json-1.0"
+    /// The `X-Amz-Target` prefix of Step Functions operations.
     public static let targetPrefix = "AWSStepFunctions."
     /// Larger bodies are refused before parsing (AWS's own request limit is about 1 MiB).
     public static let defaultMaxBodyBytes = 1 << 20
@@ -136,7 +138,9 @@ public enum StepFunctionsRoutes {
 /// A running HTTP server: its bound port, and a graceful stop (stop accepting, finish in-flight
 /// requests).
 public final class RunningServer: Sendable {
+    /// The address listened on.
     public let host: String
+    /// The port listened on.
     public let port: Int
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
@@ -210,9 +214,13 @@ private struct ShutdownHook: Service {
     }
 }
 
+/// The server could not listen.
 public struct ServerStartError: Error, CustomStringConvertible {
+    /// The address asked for.
     public var host: String
+    /// The port asked for.
     public var port: Int
+    /// What went wrong.
     public var description: String { "the server could not listen on \(host):\(port)" }
 }
 
@@ -220,18 +228,22 @@ public struct ServerStartError: Error, CustomStringConvertible {
 /// workflow runs: the AWS-protocol SendTask* operations plus `POST /tokens/{token}/success|failure|heartbeat`.
 public final class CallbackServer: Sendable {
     private let server: RunningServer
+    /// The port listened on (chosen by the system when 0 was asked).
     public var port: Int { server.port }
+    /// The address listened on.
     public var host: String { server.host }
 
     private init(server: RunningServer) {
         self.server = server
     }
 
+    /// Serves the task-token callbacks of `tokens` on `host:port` until stopped.
     public static func start(tokens: TaskTokenRegistry, host: String = "127.0.0.1", port: Int = 0) async throws -> CallbackServer {
         let router = StepFunctionsRoutes.callbackRouter(callbacks: TaskCallbacks(tokens: tokens))
         return CallbackServer(server: try await RunningServer.start(router: router, host: host, port: port))
     }
 
+    /// Stops listening and waits for the server to end.
     public func stop() async {
         await server.stop()
     }

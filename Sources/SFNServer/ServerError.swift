@@ -2,16 +2,21 @@ import SFNJSON
 
 /// An error the API answers with: AWS's error name (`__type`), a message and the HTTP status.
 public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The AWS error name (`ValidationException`, `StateMachineDoesNotExist`, ...).
     public var type: String
+    /// The message the client sees.
     public var message: String
+    /// The HTTP status.
     public var status: Int
 
+    /// An error answer.
     public init(_ type: String, _ message: String, status: Int = 400) {
         self.type = type
         self.message = message
         self.status = status
     }
 
+    /// `type: message`.
     public var description: String { "\(type): \(message)" }
 
     /// The AWS JSON 1.0 error body.

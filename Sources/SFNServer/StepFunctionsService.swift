@@ -11,8 +11,11 @@ import SFNRuntime
 /// synchronous execution never blocks other clients.
 // @unchecked: the records are only touched with `lock` held (see above); the rest is immutable.
 public final class StepFunctionsService: @unchecked Sendable {
+    /// How executions run (clock, executors, limits).
     public let configuration: RuntimeConfiguration
+    /// Activity tasks waiting for workers.
     public let activities: ActivityQueue
+    /// SendTaskSuccess / Failure / Heartbeat.
     public let callbacks: TaskCallbacks
     /// How long GetActivityTask waits for work (AWS: 60 seconds).
     public let activityPollSeconds: Double
@@ -35,6 +38,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         self.activityPollSeconds = activityPollSeconds
     }
 
+    /// The operations the service answers.
     public static let operations: Set<String> = [
         "CreateStateMachine", "DescribeStateMachine", "ListStateMachines", "UpdateStateMachine", "DeleteStateMachine",
         "ValidateStateMachineDefinition", "StartExecution", "StartSyncExecution", "DescribeExecution", "ListExecutions",

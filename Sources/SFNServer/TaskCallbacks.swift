@@ -5,8 +5,10 @@ import SFNRuntime
 /// SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat over a token registry, shared by
 /// `sfn serve` and the callback server `sfn run` starts.
 public struct TaskCallbacks: Sendable {
+    /// The tokens callbacks complete.
     public let tokens: TaskTokenRegistry
 
+    /// Callbacks for `tokens`.
     public init(tokens: TaskTokenRegistry) {
         self.tokens = tokens
     }
@@ -14,6 +16,7 @@ public struct TaskCallbacks: Sendable {
     /// The AWS-protocol operations this type answers.
     public static let operations: Set<String> = ["SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat"]
 
+    /// Answers SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat.
     public func handle(_ operation: String, _ body: JSON) throws(ServerError) -> JSON {
         let fields = try RequestFields(body)
         switch operation {
@@ -44,6 +47,7 @@ public struct TaskCallbacks: Sendable {
         return .emptyObject
     }
 
+    /// Completes `token` with `output`.
     public func succeed(token: String, output: JSON) throws(ServerError) {
         do {
             try tokens.complete(token, with: .success(output))
@@ -61,6 +65,7 @@ public struct TaskCallbacks: Sendable {
         }
     }
 
+    /// Records a heartbeat for `token`.
     public func heartbeat(token: String) throws(ServerError) {
         do {
             try tokens.heartbeat(token)

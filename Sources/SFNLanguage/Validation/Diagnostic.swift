@@ -2,44 +2,68 @@ import SFNJSON
 
 /// A stable diagnostic code; AWS's own code wherever ValidateStateMachineDefinition has one.
 public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    /// The code as AWS spells it.
     public var rawValue: String
+    /// A code (AWS adds new ones; any spelling is a code).
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The code.
     public var description: String { rawValue }
 
+    /// The text is not JSON.
     public static let invalidJSONDescription = DiagnosticCode(rawValue: "INVALID_JSON_DESCRIPTION")
+    /// The definition is empty.
     public static let missingDescription = DiagnosticCode(rawValue: "MISSING_DESCRIPTION")
+    /// A field is missing, unknown, of the wrong type or out of range.
     public static let schemaValidationFailed = DiagnosticCode(rawValue: "SCHEMA_VALIDATION_FAILED")
+    /// A Task's Resource is not an ARN.
     public static let invalidResource = DiagnosticCode(rawValue: "INVALID_RESOURCE")
+    /// No state ends the machine.
     public static let missingEndState = DiagnosticCode(rawValue: "MISSING_END_STATE")
+    /// Two states share a name.
     public static let duplicateStateName = DiagnosticCode(rawValue: "DUPLICATE_STATE_NAME")
+    /// A state name is empty, too long or has control characters.
     public static let invalidStateName = DiagnosticCode(rawValue: "INVALID_STATE_NAME")
+    /// Two Map states share a Label.
     public static let duplicateLabelName = DiagnosticCode(rawValue: "DUPLICATE_LABEL_NAME")
+    /// A Map Label has characters AWS refuses.
     public static let invalidLabelName = DiagnosticCode(rawValue: "INVALID_LABEL_NAME")
+    /// A Next, Default or StartAt names no state.
     public static let missingTransitionTarget = DiagnosticCode(rawValue: "MISSING_TRANSITION_TARGET")
+    /// Branches and item processors nest too deeply.
     public static let tooDeeplyNested = DiagnosticCode(rawValue: "TOO_DEEPLY_NESTED")
+    /// A `{% %}` string is not valid JSONata.
     public static let invalidJSONataExpression = DiagnosticCode(rawValue: "INVALID_JSONATA_EXPRESSION")
+    /// A JSONata expression reads something Step Functions forbids (`$$`, `$eval`...).
     public static let unsupportedJSONataExpression = DiagnosticCode(rawValue: "UNSUPPORTED_JSONATA_EXPRESSION")
 
     // Warnings.
+    /// Warning: a field ending in `.$` has no path.
     public static let noDollar = DiagnosticCode(rawValue: "NO_DOLLAR")
+    /// Warning: a plain field holds what looks like a path.
     public static let noPath = DiagnosticCode(rawValue: "NO_PATH")
+    /// Warning: a Pass Result holds a path that will not be evaluated.
     public static let passResultIsStatic = DiagnosticCode(rawValue: "PASS_RESULT_IS_STATIC")
 }
 
 /// One problem found in a definition, shaped like AWS's ValidateStateMachineDefinitionDiagnostic.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// An error refuses the definition; a warning does not.
     public enum Severity: String, Sendable, Hashable {
         case error = "ERROR"
         case warning = "WARNING"
     }
 
+    /// Whether this refuses the definition.
     public var severity: Severity
+    /// AWS's code.
     public var code: DiagnosticCode
+    /// What is wrong, in words.
     public var message: String
     /// The offending value (or the object missing a field).
     public var pointer: JSONPointer
     /// Line and column in the source text, for problems found while reading the text itself.
     public var line: Int?
+    /// The column in the file, when known.
     public var column: Int?
     /// For a bad expression inside a `{% %}` string: the character offset of the problem within the
     /// expression, so a report can point at the character itself.
@@ -48,6 +72,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// JSON object); `pointer` is then the root.
     public var isLocated: Bool
 
+    /// A diagnostic of `code` at `pointer`.
     public init(
         _ code: DiagnosticCode, _ message: String, at pointer: JSONPointer, severity: Severity = .error,
         line: Int? = nil, column: Int? = nil, isLocated: Bool = true
@@ -74,6 +99,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// problem has no location, as AWS prints it).
     public var description: String { "\(code.rawValue): \(message) at \(isLocated ? location : "null")" }
 
+    /// A pointer as AWS writes locations: `/States/A/Choices[0]/Next`.
     public static func awsLocation(of pointer: JSONPointer) -> String {
         var text = ""
         for token in pointer.tokens {
@@ -88,12 +114,17 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
 /// Everything validation found; the definition is usable when there are no errors.
 public struct ValidationReport: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Every diagnostic, in the order AWS reports them.
     public var diagnostics: [Diagnostic]
 
+    /// A report of the given diagnostics.
     public init(diagnostics: [Diagnostic] = []) { self.diagnostics = diagnostics }
 
+    /// The diagnostics that refuse the definition.
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    /// Whether no diagnostic is an error.
     public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
+    /// One diagnostic a line.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 

@@ -7,13 +7,16 @@ import SFNJSON
 /// parent waits while its children run), so plain storage is enough.
 // @unchecked: one writer at a time by construction (see above), and readers run on that path.
 public final class VariableScope: @unchecked Sendable {
+    /// The scope around this one (nil at the top level).
     public let parent: VariableScope?
     private var values: [String: JSON] = [:]
 
+    /// An empty scope inside `parent`.
     public init(parent: VariableScope? = nil) {
         self.parent = parent
     }
 
+    /// A variable, looked up from this scope outwards.
     public func value(named name: String) -> JSON? {
         var scope: VariableScope? = self
         while let current = scope {
@@ -23,10 +26,12 @@ public final class VariableScope: @unchecked Sendable {
         return nil
     }
 
+    /// Sets variables in this scope.
     public func assign(_ assignments: JSONObject) {
         for (name, value) in assignments { values[name] = value }
     }
 
+    /// A scope for a branch or iteration inside this one.
     public func child() -> VariableScope { VariableScope(parent: self) }
 
     /// Every visible variable, inner scopes winning (for JSONata bindings).
@@ -36,5 +41,6 @@ public final class VariableScope: @unchecked Sendable {
         return result
     }
 
+    /// Whether no scope up the chain holds a variable.
     public var isEmpty: Bool { values.isEmpty && (parent?.isEmpty ?? true) }
 }

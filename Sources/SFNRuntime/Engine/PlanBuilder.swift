@@ -4,9 +4,12 @@ import SFNLanguage
 /// Why a validated model could not be linked: a name that names no state. The parser reports
 /// these first (with every problem at once), so this is a safety net, not a second validator.
 public struct PlanError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What could not be linked.
     public var message: String
+    /// Where, in the definition.
     public var pointer: JSONPointer
 
+    /// `/States/A/Next: no state is named ...`.
     public var description: String { "\(pointer.description.isEmpty ? "/" : pointer.description): \(message)" }
 }
 

@@ -9,7 +9,9 @@ import SFNLanguage
 /// let result = await machine.run(input: ["orderId": "42"])
 /// ```
 public final class StateMachineRuntime: Sendable {
+    /// The state machine's name (in ARNs and the context object).
     public let name: String
+    /// How its executions run.
     public let configuration: RuntimeConfiguration
     let plan: MachinePlan
     private let shared: MachineShared
@@ -70,10 +72,15 @@ public final class Execution: @unchecked Sendable {
     private var outcome: ExecutionResult?
     private var waiters: [CheckedContinuation<ExecutionResult, Never>] = []
 
+    /// The execution's name.
     public var name: String { run.executionName }
+    /// The execution's ARN.
     public var arn: String { run.executionArn }
+    /// The state machine's ARN.
     public var stateMachineArn: String { run.stateMachineArn }
+    /// The execution's input.
     public var input: JSON { run.input }
+    /// When it started, on its clock.
     public var startDate: EpochMilliseconds { run.startTime }
 
     init(run: ExecutionRun, plan: MachinePlan, timeline: Timeline) {

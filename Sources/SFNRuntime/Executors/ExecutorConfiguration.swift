@@ -4,12 +4,15 @@ import SFNLanguage
 
 /// A problem in an executor configuration file.
 public struct ExecutorConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong, naming the place in the file.
     public var message: String
 
+    /// An error with this message.
     public init(_ message: String) {
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }
 
@@ -28,6 +31,7 @@ public struct ExecutorConfigurationError: Error, Sendable, Equatable, CustomStri
 /// result); `error` with an optional `cause` (a fixed failure). Relative paths resolve against the
 /// file's folder, which is also the default working directory.
 public struct ExecutorConfiguration: Sendable {
+    /// Where one resource or function goes.
     public enum Executor: Sendable, Equatable {
         case process(command: ProcessExecutor.Command, environment: [String: String], workingDirectory: String?, timeoutSeconds: Double?)
         case lambdaEndpoint(url: String, functionName: String?, timeoutSeconds: Double?)
@@ -37,8 +41,10 @@ public struct ExecutorConfiguration: Sendable {
 
     /// In file order: earlier patterns win.
     public var resources: [(pattern: String, executor: Executor)]
+    /// Lambda functions by name, for `lambda:invoke` and function ARNs.
     public var functions: [(name: String, executor: Executor)]
 
+    /// A configuration of these routes.
     public init(resources: [(pattern: String, executor: Executor)] = [], functions: [(name: String, executor: Executor)] = []) {
         self.resources = resources
         self.functions = functions
@@ -97,6 +103,7 @@ public struct ExecutorConfiguration: Sendable {
         return registry
     }
 
+    /// The executor a configured route stands for.
     public static func makeExecutor(_ executor: Executor) -> any TaskExecutor {
         switch executor {
         case .process(let command, let environment, let workingDirectory, let timeoutSeconds):
@@ -248,10 +255,12 @@ public struct ExecutorConfiguration: Sendable {
 public struct FixedExecutor: TaskExecutor {
     private let outcome: Result<JSON, StatesError>
 
+    /// An executor that always answers `outcome`.
     public init(_ outcome: Result<JSON, StatesError>) {
         self.outcome = outcome
     }
 
+    /// Answers the fixed outcome.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         try outcome.get()
     }

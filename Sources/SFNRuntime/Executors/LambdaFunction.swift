@@ -5,12 +5,14 @@ import SFNLanguage
 /// What one function invocation produced besides its payload, for the Lambda integration's
 /// response metadata.
 public struct FunctionResponse: Sendable {
+    /// What the function returned.
     public var payload: JSON
     /// The size of the response body as the function wrote it (Content-Length), when known.
     public var bodyByteCount: Int?
     /// The function's log output (`LogType: Tail` returns its last 4 KB).
     public var log: String?
 
+    /// A function response.
     public init(payload: JSON, bodyByteCount: Int? = nil, log: String? = nil) {
         self.payload = payload
         self.bodyByteCount = bodyByteCount
@@ -67,11 +69,16 @@ enum LambdaErrorDocument {
 /// The parts of a Lambda function reference (`name`, `name:alias`, `account:function:name`,
 /// or a full ARN, with or without a qualifier).
 public struct LambdaFunctionReference: Sendable, Equatable {
+    /// The function's name.
     public var name: String
+    /// A version or alias, when given.
     public var qualifier: String?
+    /// The region, when the reference is an ARN.
     public var region: String?
+    /// The account, when the reference carries one.
     public var accountId: String?
 
+    /// A reference to a function.
     public init(name: String, qualifier: String? = nil, region: String? = nil, accountId: String? = nil) {
         self.name = name
         self.qualifier = qualifier

@@ -10,20 +10,26 @@ import SFNLanguage
 /// has none) and the body as the cause; a 404 is `Lambda.ResourceNotFoundException`; an
 /// unreachable endpoint is `Lambda.SdkClientException`.
 public struct LambdaHTTPExecutor: LambdaFunction {
+    /// The endpoint, e.g. `http://127.0.0.1:3001` (`sam local start-lambda`).
     public var baseURL: String
+    /// The function to invoke there (else the name the task gives).
     public var functionName: String?
+    /// How long one invocation may take (900 s by default).
     public var timeoutSeconds: Double?
 
+    /// An executor for the endpoint at `baseURL`.
     public init(baseURL: String, functionName: String? = nil, timeoutSeconds: Double? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.functionName = functionName
         self.timeoutSeconds = timeoutSeconds
     }
 
+    /// Invokes the function with the task's input; its payload is the result.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         try await invoke(request).payload
     }
 
+    /// Invokes the function and returns its whole response.
     public func invoke(_ request: TaskRequest) async throws(StatesError) -> FunctionResponse {
         let name = functionName ?? LambdaFunctionReference(request.resource)?.name ?? request.resource
         let escaped =

@@ -13,7 +13,9 @@ import SFNLanguage
 /// Functions are found by name (any of Lambda's spellings: name, `name:alias`, partial or full ARN),
 /// then by their full ARN in `resources`.
 public struct LambdaRouter: TaskExecutor {
+    /// The optimized integration's resources (`lambda:invoke`, `.waitForTaskToken`).
     public static let invokeResourcePattern = "arn:aws:states:::lambda:invoke*"
+    /// Function ARNs used directly as a Resource.
     public static let functionResourcePattern = "arn:aws:lambda:*"
 
     private let functions: [String: any TaskExecutor]
@@ -34,6 +36,7 @@ public struct LambdaRouter: TaskExecutor {
         self.random = random
     }
 
+    /// Invokes the function the request names and shapes the result as AWS does.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         if request.resource.hasPrefix("arn:aws:states:::lambda:invoke") {
             return try await invokeIntegration(request)

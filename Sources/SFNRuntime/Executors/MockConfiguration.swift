@@ -5,12 +5,15 @@ import Synchronization
 
 /// A problem in a mock configuration file (AWS Step Functions Local's `MockConfigFile.json` format).
 public struct MockConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong, naming the place in the file.
     public var message: String
 
+    /// An error with this message.
     public init(_ message: String) {
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }
 
@@ -30,6 +33,7 @@ public struct MockConfiguration: Sendable {
     /// Test cases by state machine name, then by test case name.
     public let testCases: [String: [String: MockTestCase]]
 
+    /// Reads a mock configuration in Step Functions Local's format.
     public init(json: JSON) throws(MockConfigurationError) {
         guard case .object(let root) = json else {
             throw MockConfigurationError(
@@ -188,11 +192,14 @@ public struct MockConfiguration: Sendable {
 
 /// The mocked responses of one test case, by state name.
 public struct MockTestCase: Sendable {
+    /// The state machine the test case is for.
     public let stateMachine: String
+    /// The test case's name.
     public let name: String
     /// For each mocked state, its answer to the first, second, ... invocation.
     public let responses: [String: [MockedResponse]]
 
+    /// A test case answering states from `responses`.
     public init(stateMachine: String, name: String, responses: [String: [MockedResponse]]) {
         self.stateMachine = stateMachine
         self.name = name
@@ -223,6 +230,7 @@ public final class MockExecutor: TaskExecutor, Sendable {
         self.tokens = tokens
     }
 
+    /// Answers with the state's next mocked response, or passes the task on.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         guard let response = nextResponse(for: request.stateName) else {
             guard let executor = fallback.executor(for: request.resource) else {

@@ -16,6 +16,7 @@ import SFNLanguage
 /// The caller's task is suspended, not blocked, while the program runs; three small threads feed
 /// its stdin and drain stdout and stderr, and end with the program's pipes.
 public struct ProcessExecutor: LambdaFunction {
+    /// What to run: an argument vector, or a line for `/bin/sh -c`.
     public enum Command: Sendable, Equatable {
         /// A program and its arguments; a program name without `/` is looked up on PATH.
         case arguments([String])
@@ -23,14 +24,18 @@ public struct ProcessExecutor: LambdaFunction {
         case shell(String)
     }
 
+    /// The program.
     public var command: Command
     /// Variables set on top of the inherited environment.
     public var environment: [String: String]
+    /// Where the program runs (the current folder when nil).
     public var workingDirectory: String?
+    /// How long the program may run before it is killed.
     public var timeoutSeconds: Double?
     /// How much of stderr a failure's cause and the log keep (the end of it).
     public var stderrTailBytes = 4096
 
+    /// A program executor.
     public init(
         command: Command, environment: [String: String] = [:], workingDirectory: String? = nil,
         timeoutSeconds: Double? = nil
@@ -41,19 +46,23 @@ public struct ProcessExecutor: LambdaFunction {
         self.timeoutSeconds = timeoutSeconds
     }
 
+    /// Runs `arguments` directly, without a shell.
     public init(arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeoutSeconds: Double? = nil) {
         self.init(
             command: .arguments(arguments), environment: environment, workingDirectory: workingDirectory, timeoutSeconds: timeoutSeconds)
     }
 
+    /// Runs `shell` with `/bin/sh -c`.
     public init(shell: String, environment: [String: String] = [:], workingDirectory: String? = nil, timeoutSeconds: Double? = nil) {
         self.init(command: .shell(shell), environment: environment, workingDirectory: workingDirectory, timeoutSeconds: timeoutSeconds)
     }
 
+    /// Runs the program with the input on stdin; its stdout is the result.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         try await invoke(request).payload
     }
 
+    /// Runs the program and returns its whole response.
     public func invoke(_ request: TaskRequest) async throws(StatesError) -> FunctionResponse {
         let outcome = try await run(stdin: Array(request.input.compactText.utf8))
         let stderrText = tail(outcome.stderr)

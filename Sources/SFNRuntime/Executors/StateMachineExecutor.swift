@@ -7,8 +7,10 @@ import Synchronization
 public final class StateMachineDirectory: Sendable {
     private let byName = Mutex<[String: StateMachineRuntime]>([:])
 
+    /// An empty directory.
     public init() {}
 
+    /// Makes `machine` startable by its name and ARN.
     public func add(_ machine: StateMachineRuntime) {
         byName.withLock { $0[machine.name] = machine }
     }
@@ -26,12 +28,15 @@ public final class StateMachineDirectory: Sendable {
 /// Runs `arn:aws:states:::states:startExecution` (request-response, `.sync`, `.sync:2`,
 /// `.waitForTaskToken`) against the state machines of a directory, shaping results as AWS does.
 public struct StateMachineExecutor: TaskExecutor {
+    /// The machines tasks can start.
     public let directory: StateMachineDirectory
 
+    /// An executor starting machines of `directory`.
     public init(directory: StateMachineDirectory) {
         self.directory = directory
     }
 
+    /// Starts the named machine (and waits for it, for `.sync`) and shapes the result as AWS does.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         guard case .string(let reference)? = request.input["StateMachineArn"] else {
             throw StatesError(

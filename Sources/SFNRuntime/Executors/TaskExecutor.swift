@@ -104,14 +104,17 @@ public struct ExecutorRegistry: Sendable {
 
 /// A glob over Resource ARNs.
 public struct ResourcePattern: Sendable, Hashable {
+    /// The pattern as written.
     public let text: String
     private let characters: [Character]
 
+    /// A pattern: `*` any run of characters, `?` one.
     public init(_ text: String) {
         self.text = text
         characters = Array(text)
     }
 
+    /// Whether `resource` matches the whole pattern.
     public func matches(_ resource: String) -> Bool {
         let target = Array(resource)
         var patternIndex = 0, targetIndex = 0

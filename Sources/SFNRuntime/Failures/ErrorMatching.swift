@@ -8,6 +8,7 @@ public enum ErrorMatching {
         error.name == .runtime || error.name == .dataLimitExceeded
     }
 
+    /// Whether an `ErrorEquals` list covers `error`.
     public static func matches(_ errorEquals: [String], _ error: StatesError) -> Bool {
         let terminal = isTerminal(error)
         for name in errorEquals {

@@ -18,10 +18,12 @@ public enum ClockMode: Sendable, Equatable {
 
 /// The time of one path through an execution.
 public struct Timeline: Sendable {
+    /// Real or virtual.
     public let mode: ClockMode
     private var virtualNow: EpochMilliseconds
     private let wall: WallClock
 
+    /// A timeline starting now (real) or at the virtual start.
     public init(mode: ClockMode, wall: WallClock = .system) {
         self.mode = mode
         self.wall = wall
@@ -31,8 +33,10 @@ public struct Timeline: Sendable {
         }
     }
 
+    /// Whether waiting only moves this timeline's clock.
     public var isVirtual: Bool { if case .virtual = mode { true } else { false } }
 
+    /// The current time on this path.
     public var now: EpochMilliseconds {
         switch mode {
         case .real: wall.now()
@@ -52,6 +56,7 @@ public struct Timeline: Sendable {
         }
     }
 
+    /// Waits until `instant` (really or virtually).
     public mutating func sleep(until instant: EpochMilliseconds) async throws {
         try await sleep(milliseconds: Durations.difference(instant, now))
     }

@@ -11,6 +11,7 @@ import Foundation
 public struct WallClock: Sendable {
     private let read: @Sendable () -> EpochMilliseconds
 
+    /// A clock that reads `now`.
     public init(_ now: @escaping @Sendable () -> EpochMilliseconds) { read = now }
 
     /// Milliseconds since the Unix epoch, now.

@@ -5,9 +5,12 @@ import Synchronization
 
 /// One unit of activity work as GetActivityTask hands it to a worker.
 public struct ActivityTask: Sendable, Equatable {
+    /// The token the worker answers with.
     public var taskToken: String
+    /// The task's input, for the worker.
     public var input: JSON
 
+    /// A task for a worker.
     public init(taskToken: String, input: JSON) {
         self.taskToken = taskToken
         self.input = input
@@ -147,14 +150,18 @@ public struct ActivityExecutor: TaskExecutor {
     /// The resource pattern that routes every activity ARN here.
     public static let resourcePattern = "arn:aws:states:*:*:activity:*"
 
+    /// Where tasks wait for workers.
     public let queue: ActivityQueue
+    /// Where the workers' answers arrive.
     public let tokens: TaskTokenRegistry
 
+    /// An executor queueing on `queue` and waiting on `tokens`.
     public init(queue: ActivityQueue, tokens: TaskTokenRegistry) {
         self.queue = queue
         self.tokens = tokens
     }
 
+    /// Queues the task and waits for a worker's answer, with the heartbeat rules.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         let token = tokens.issue()
         let heartbeats = HeartbeatClock(started: false)

@@ -18,6 +18,7 @@ public enum TaskTokenError: Error, Sendable, Equatable {
     /// The task's timeout or heartbeat timeout passed before the callback.
     case taskTimedOut
 
+    /// The error name the Step Functions API answers with.
     public var awsName: String {
         switch self {
         case .taskDoesNotExist: "TaskDoesNotExist"
