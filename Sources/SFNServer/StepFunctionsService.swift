@@ -9,8 +9,8 @@ import SFNRuntime
 ///
 /// State sits behind one lock that is never held across an `await`, so a long poll or a
 /// synchronous execution never blocks other clients.
-// @unchecked: the records are only touched with `lock` held (see above); the rest is immutable.
 public final class StepFunctionsService: @unchecked Sendable {
+    // @unchecked: the records are only touched with `lock` held (see above); the rest is immutable.
     /// How executions run (clock, executors, limits).
     public let configuration: RuntimeConfiguration
     /// Activity tasks waiting for workers.

@@ -2,8 +2,10 @@ import Foundation
 
 /// A fresh folder for the files one test writes; removed when the value goes away.
 public final class TemporaryFolder {
+    /// The folder's path.
     public let path: String
 
+    /// Makes a new folder named `prefix-UUID` in the temporary directory.
     public init(prefix: String = "sfn-test") throws {
         path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -21,6 +21,7 @@ public enum ChoiceCondition: Sendable, Hashable {
     case typeTest(ChoiceTypeTest, expected: Bool)
 }
 
+/// What a comparison compares: strings, numbers, booleans or timestamps.
 public enum ChoiceValueKind: String, Sendable, Hashable, CaseIterable {
     case string = "String"
     case numeric = "Numeric"
@@ -28,6 +29,7 @@ public enum ChoiceValueKind: String, Sendable, Hashable, CaseIterable {
     case timestamp = "Timestamp"
 }
 
+/// The comparison of a rule (`Equals`, `LessThan`, ...).
 public enum ChoiceComparison: String, Sendable, Hashable, CaseIterable {
     case equals = "Equals"
     case lessThan = "LessThan"
@@ -57,6 +59,7 @@ public enum ChoiceOperand: Sendable, Hashable {
     case path(PathExpression)
 }
 
+/// A type test (`IsNull`, `IsPresent`, `IsNumeric`, ...).
 public enum ChoiceTypeTest: String, Sendable, Hashable, CaseIterable {
     case isNull = "IsNull"
     case isPresent = "IsPresent"

@@ -9,10 +9,13 @@ public struct StatesTimestamp: Sendable, Hashable, Comparable, CustomStringConve
     public let epochSeconds: Int64
     /// Fraction of the second, in nanoseconds (0 ..< 1_000_000_000).
     public let nanoseconds: Int32
+    /// The timestamp as written.
     public let text: String
 
+    /// The timestamp as written.
     public var description: String { text }
 
+    /// Parses an RFC 3339 timestamp as AWS accepts it; nil otherwise.
     public init?(_ text: String) {
         guard let parsed = Self.parse(Array(text.utf8)) else { return nil }
         self.epochSeconds = parsed.seconds
@@ -20,15 +23,18 @@ public struct StatesTimestamp: Sendable, Hashable, Comparable, CustomStringConve
         self.text = text
     }
 
+    /// The same instant.
     public static func == (lhs: StatesTimestamp, rhs: StatesTimestamp) -> Bool {
         lhs.epochSeconds == rhs.epochSeconds && lhs.nanoseconds == rhs.nanoseconds
     }
 
+    /// Hashes the instant.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(epochSeconds)
         hasher.combine(nanoseconds)
     }
 
+    /// Earlier.
     public static func < (lhs: StatesTimestamp, rhs: StatesTimestamp) -> Bool {
         (lhs.epochSeconds, lhs.nanoseconds) < (rhs.epochSeconds, rhs.nanoseconds)
     }

@@ -6,9 +6,11 @@ public struct StringMatchPattern: Sendable, Hashable, CustomStringConvertible {
         case anything
     }
 
+    /// The pattern as written.
     public let text: String
     let pieces: [Piece]
 
+    /// A pattern: `*` any run of characters, `\*` a star.
     public init(_ text: String) {
         self.text = text
         var pieces: [Piece] = []
@@ -36,8 +38,10 @@ public struct StringMatchPattern: Sendable, Hashable, CustomStringConvertible {
         self.pieces = pieces
     }
 
+    /// The pattern as written.
     public var description: String { text }
 
+    /// Whether `candidate` matches the whole pattern.
     public func matches(_ candidate: String) -> Bool {
         let scalars = Array(candidate.unicodeScalars)
         var position = 0

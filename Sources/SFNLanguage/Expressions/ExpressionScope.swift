@@ -12,6 +12,7 @@ public struct ExpressionScope {
     /// Entropy for States.UUID and unseeded States.MathRandom; injected so tests are repeatable.
     public var random: () -> UInt64
 
+    /// What paths read: the input (`$`), the context object (`$$`), variables and entropy.
     public init(
         input: JSON,
         context: JSON = .emptyObject,

@@ -8,12 +8,15 @@ import SFNJSON
 /// nothing; any wildcard, slice, union, filter or `..` makes it *indefinite*, and it then
 /// always yields an array of every match (possibly empty).
 public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+    /// The path as written.
     public let text: String
     let steps: [JSONPathStep]
     /// An aggregate such as `length()` applied to what the steps selected.
     let function: JSONPathFunction?
+    /// Whether the path selects at most one value (no wildcards, filters, unions, slices, `..`).
     public let isDefinite: Bool
 
+    /// Parses a JSONPath (Jayway syntax).
     public init(_ text: String) throws(ExpressionSyntaxError) {
         var parser = JSONPathParser(text)
         let parsed = try parser.parsePath(allowRelativeRoot: false)
@@ -32,9 +35,12 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// The path selects the root itself (`$`).
     public var isRoot: Bool { steps.isEmpty && function == nil }
 
+    /// The path as written.
     public var description: String { text }
 
+    /// Paths are equal when written the same.
     public static func == (lhs: JSONPath, rhs: JSONPath) -> Bool { lhs.text == rhs.text }
+    /// Hashes the text.
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     /// Definite path: the value, or `nil` when nothing matches. Indefinite path: an array of
@@ -62,8 +68,11 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
 /// Why a definite path selected nothing, in Jayway's words.
 public struct JSONPathMiss: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why the path selects nothing.
     public var message: String
+    /// A miss.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 

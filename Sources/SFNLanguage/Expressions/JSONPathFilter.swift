@@ -60,8 +60,8 @@ enum JSONPathRelation: String, Sendable, Hashable, CaseIterable {
 
 /// A `/pattern/flags` literal, compiled once. Java's `matches()` semantics: the whole input
 /// must match.
-// @unchecked: NSRegularExpression is immutable once compiled and documented as thread-safe.
 struct JSONPathRegex: @unchecked Sendable, Hashable {
+    // @unchecked: NSRegularExpression is immutable once compiled and documented as thread-safe.
     // NSRegularExpression is immutable and documented as safe to share between threads.
     let pattern: String
     let flags: String

@@ -3,6 +3,7 @@ import SFNJSON
 /// What a `"key.$"` value or a `*Path` field holds in JSONPath mode: a path into the input
 /// (`$.a`), into the context object (`$$.Execution.Id`), or into a variable (`$name.a[0]`).
 public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
+    /// What the path reads: the input, the context object or a variable.
     public enum Kind: Sendable, Hashable {
         /// `$...`: evaluated against `scope.input`.
         case input
@@ -12,12 +13,15 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
         case variable(String)
     }
 
+    /// The path as written.
     public let text: String
+    /// What the path reads.
     public let kind: Kind
     /// The path applied to the input, the context object or the variable's value; rooted at
     /// `$` in all three cases (`$$.Execution` keeps `$.Execution`, `$x.a` keeps `$.a`).
     public let path: JSONPath
 
+    /// Parses a path (`$.a`, `$$.Execution.Id`, `$var.x`).
     public init(_ text: String) throws(ExpressionSyntaxError) {
         self.text = text
         let trimmed = Substring(text)
@@ -66,6 +70,7 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
         scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
+    /// The path as written.
     public var description: String { text }
 
     /// Reads the path at the start of `text`, as found inside an intrinsic function's argument
@@ -97,6 +102,7 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
         return (try PathExpression(pathText), pathText.count)
     }
 
+    /// Whether the path selects at most one value.
     public var isDefinite: Bool { path.isDefinite }
 
     /// The selected value; `nil` when nothing matches or the variable is not defined.
@@ -130,6 +136,7 @@ public enum PathExpressionMiss: Error, Sendable, Hashable, CustomStringConvertib
     /// `$name` names no variable in scope.
     case undefinedVariable(String)
 
+    /// The miss, as AWS words it.
     public var description: String {
         switch self {
         case .noMatch(let miss): miss.message

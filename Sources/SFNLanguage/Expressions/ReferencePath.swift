@@ -5,16 +5,22 @@ import SFNJSON
 /// result is written) and for fields such as `ItemsPath` or `OutputPath` that read one node.
 /// Wildcards, slices, unions, filters, `..` and functions are rejected.
 public struct ReferencePath: Sendable, Hashable, CustomStringConvertible {
+    /// One step of a reference path: a member or an index.
     public enum Component: Sendable, Hashable {
         case key(String)
         case index(Int)
     }
 
+    /// The path, as an expression to evaluate.
     public let expression: PathExpression
+    /// The steps, for setting a value (ResultPath).
     public let components: [Component]
 
+    /// The path as written.
     public var text: String { expression.text }
+    /// What the path reads.
     public var kind: PathExpression.Kind { expression.kind }
+    /// The path as written.
     public var description: String { text }
 
     /// Any reference path: into the input (`$...`), the context (`$$...`) or a variable.

@@ -9,6 +9,7 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
     case sha384 = "SHA-384"
     case sha512 = "SHA-512"
 
+    /// The digest of `message`.
     public func digest(_ message: some Collection<UInt8>) -> [UInt8] {
         let bytes = Array(message)
         switch self {

@@ -11,6 +11,7 @@ public struct IntrinsicFunctionCall: Sendable, Hashable {
     /// AWS allows up to 10 intrinsic calls nested inside one field.
     public static let maximumNesting = 10
 
+    /// Parses `States.Name(arguments...)`.
     public init(parsing text: String) throws(ExpressionSyntaxError) {
         var parser = IntrinsicParser(text: text)
         let call = try parser.parseWholeCall()

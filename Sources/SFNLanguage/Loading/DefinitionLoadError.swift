@@ -1,5 +1,6 @@
 /// Why a definition could not be loaded from a file.
 public struct DefinitionLoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of problem stopped the load.
     public enum Kind: Sendable, Equatable {
         /// The file does not exist.
         case fileNotFound
@@ -15,12 +16,16 @@ public struct DefinitionLoadError: Error, Sendable, Equatable, CustomStringConve
         case notLocal
     }
 
+    /// What kind of problem.
     public var kind: Kind
     /// The file the problem is in, as given by the caller.
     public var file: String
+    /// Where in the file, when known.
     public var location: SourcePosition?
+    /// What is wrong.
     public var message: String
 
+    /// An error in `file`.
     public init(_ kind: Kind, file: String, location: SourcePosition? = nil, message: String) {
         self.kind = kind
         self.file = file
@@ -36,6 +41,7 @@ public struct DefinitionLoadError: Error, Sendable, Equatable, CustomStringConve
         }
     }
 
+    /// `file:line:col: message`.
     public var description: String {
         if let location { return "\(file):\(location.line):\(location.column): \(message)" }
         return "\(file): \(message)"

@@ -14,6 +14,7 @@ public struct LoadedDefinition: Sendable {
     /// Things a person should know that did not stop loading (placeholders left unreplaced).
     public var warnings: [LoadWarning]
 
+    /// A loaded definition with where its values sit in the file.
     public init(definition: JSON, sourceMap: SourceMap, file: String, stateMachine: String? = nil, warnings: [LoadWarning] = []) {
         self.definition = definition
         self.sourceMap = sourceMap
@@ -25,15 +26,18 @@ public struct LoadedDefinition: Sendable {
 
 /// Something worth telling a person about a loaded definition that did not stop loading.
 public struct LoadWarning: Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong.
     public var message: String
     /// Where in the definition (the first place, when there are several).
     public var pointer: JSONPointer
 
+    /// A problem at `pointer`.
     public init(_ message: String, at pointer: JSONPointer = .root) {
         self.message = message
         self.pointer = pointer
     }
 
+    /// The message.
     public var description: String { message }
 }
 
@@ -94,6 +98,7 @@ public enum SourceFormat: Sendable, Equatable {
 /// - intrinsic functions (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`, ...) are evaluated with
 ///   local stand-ins; see `CloudFormationIntrinsics`.
 public enum DefinitionLoader {
+    /// The template resource types that hold a state machine.
     public static let stateMachineTypes: Set<String> = ["AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"]
 
     /// Loads the definition in the file at `path`.

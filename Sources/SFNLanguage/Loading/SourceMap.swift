@@ -3,14 +3,18 @@ import SFNJSON
 /// A 1-based line and column in a file, columns counted in Unicode scalars (as editors and
 /// libyaml count them).
 public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
+    /// 1-based line.
     public var line: Int
+    /// 1-based column, in characters.
     public var column: Int
 
+    /// A position.
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
+    /// `line:column`.
     public var description: String { "\(line):\(column)" }
 }
 
@@ -29,6 +33,7 @@ public struct SourceMap: Sendable {
     /// The file the definition was read from, for display.
     public var file: String
 
+    /// An empty map for `file`.
     public init(file: String) {
         self.file = file
     }
@@ -41,6 +46,7 @@ public struct SourceMap: Sendable {
         valueStarts[key] = value
     }
 
+    /// Whether no position is known.
     public var isEmpty: Bool { valueStarts.isEmpty }
 
     /// Where the part named by the pointer starts (its key, for object members). When the pointer

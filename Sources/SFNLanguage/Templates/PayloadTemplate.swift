@@ -22,6 +22,7 @@ public struct PayloadTemplate: Sendable, Hashable {
         let node: Node
     }
 
+    /// Compiles every `.$` field of `template` (paths, intrinsic calls).
     public init(compiling template: JSON) throws(ExpressionSyntaxError) {
         root = try Self.compile(template, at: .root)
     }
@@ -32,6 +33,7 @@ public struct PayloadTemplate: Sendable, Hashable {
         return false
     }
 
+    /// The template's value against `scope`.
     public func evaluate(_ scope: ExpressionScope) throws(StatesError) -> JSON {
         try Self.evaluate(root, scope)
     }

@@ -31,6 +31,7 @@ extension StateMachine {
         return ValidationReport(diagnostics: parser.diagnostics)
     }
 
+    /// Every problem in definition text; unreadable JSON is INVALID_JSON_DESCRIPTION with its line and column.
     public static func validate(text: String) -> ValidationReport {
         do {
             return validate(try readDefinition(text))

@@ -5,8 +5,8 @@ import SFNJSON
 /// Map iterations and Parallel branches get a child scope: they read the variables of the scopes
 /// around them, and what they assign stays inside them. Only one path writes a scope at a time (a
 /// parent waits while its children run), so plain storage is enough.
-// @unchecked: one writer at a time by construction (see above), and readers run on that path.
 public final class VariableScope: @unchecked Sendable {
+    // @unchecked: one writer at a time by construction (see above), and readers run on that path.
     /// The scope around this one (nil at the top level).
     public let parent: VariableScope?
     private var values: [String: JSON] = [:]

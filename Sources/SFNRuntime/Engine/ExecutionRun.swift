@@ -7,8 +7,8 @@ import Synchronization
 /// What every execution of one state machine shares, built once: a parked execution should not
 /// carry its own copy. Immutable; the JSONata environment is already read concurrently by an
 /// execution's Parallel branches and Map iterations, its functions being `@Sendable`.
-// @unchecked: JSONataEnvironment is not declared Sendable; this class never changes it after init.
 final class MachineShared: @unchecked Sendable {
+    // @unchecked: JSONataEnvironment is not declared Sendable; this class never changes it after init.
     let stateMachineArn: String
     let stateMachineName: String
     /// The `StateMachine` member of the context object.

@@ -60,8 +60,8 @@ public final class StateMachineRuntime: Sendable {
 }
 
 /// One execution: await its result, read its history, stop it.
-// @unchecked: `task`, `parkedToken`, `outcome` and `waiters` are only touched with `lock` held.
 public final class Execution: @unchecked Sendable {
+    // @unchecked: `task`, `parkedToken`, `outcome` and `waiters` are only touched with `lock` held.
     let run: ExecutionRun
     private let lock = NSLock()
     /// Held only while running: a finished task would keep its memory alive with it.

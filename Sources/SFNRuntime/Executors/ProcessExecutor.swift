@@ -207,8 +207,8 @@ struct ProcessOutcome: Sendable {
 
 /// One running program: collects its output on reader threads that end with the pipes, and resumes
 /// the caller once the program has exited and both pipes reached end of file.
-// @unchecked: the collected output and exit status are only touched with `lock` held.
 private final class ProcessRun: @unchecked Sendable {
+    // @unchecked: the collected output and exit status are only touched with `lock` held.
     private let lock = NSLock()
     private let process: Process
     private var continuation: CheckedContinuation<ProcessOutcome?, Never>?
