@@ -49,6 +49,12 @@ public final class HistoryRecorder: Sendable {
         detailsWanted = Atomic(keepsEvents)
     }
 
+    deinit {
+        // Frees the events here, in code specialised for them: Mutex's own deinit would destroy
+        // them one by one through generic value witnesses (measurably slower for long histories).
+        book.withLock { $0 = Book() }
+    }
+
     /// Whether anyone will read event details (kept events or observers), so callers can skip
     /// building them. Read without the lock: an observer added meanwhile sees details from its
     /// next event on.
