@@ -1,4 +1,4 @@
-import CJansson
+internal import CJansson
 
 /// Why a JSON text could not be read, with where in the text it went wrong.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import SFNJSON
-import Yams
+internal import Yams
 
 /// Turns YAML text into a `JSON` value and a source map.
 ///
