@@ -182,4 +182,55 @@ extension StatesError {
     public static func lambdaServiceError(code: String, message: String, status: Int, requestId: String) -> StatesError {
         serviceError(service: "Lambda", sdkName: "AWSLambda", code: code, message: message, status: status, requestId: requestId)
     }
+
+    /// A Task cancelled from outside (its execution stopped or timed out).
+    public static let taskCancelled = StatesError(.timeout, cause: "The task was cancelled.")
+
+    /// A task program that ran past its `timeoutSeconds` and was killed.
+    public static func programTimedOut(after seconds: Double) -> StatesError {
+        StatesError(.timeout, cause: "The command did not finish within \(JSONNumberFormat.text(for: seconds)) seconds and was killed.")
+    }
+
+    /// A Lambda endpoint that did not answer in time.
+    public static func functionTimedOut(_ name: String, after seconds: Double) -> StatesError {
+        StatesError(.timeout, cause: "The function '\(name)' did not answer within \(JSONNumberFormat.text(for: seconds)) seconds.")
+    }
+
+    /// A Lambda endpoint that could not be reached (`reason` says why).
+    public static func lambdaClientError(_ reason: String) -> StatesError {
+        StatesError("Lambda.SdkClientException", cause: reason)
+    }
+
+    /// A `lambda:invoke` or function Resource that names no function.
+    public static func notAFunction(resource: String) -> StatesError {
+        StatesError(.taskFailed, cause: "The resource '\(resource)' does not name a Lambda function.")
+    }
+
+    /// `lambda:invoke` parameters that are not an object.
+    public static func invokeParametersNotObject(_ input: JSON) -> StatesError {
+        .runtime("The lambda:invoke parameters must be an object, not \(input.typeName).")
+    }
+
+    /// A state a mock test case does not answer, with nothing else to route it to.
+    public static func notMocked(state: String, testCase: String, resource: String) -> StatesError {
+        StatesError(
+            .taskFailed,
+            cause:
+                "The state '\(state)' is not mocked in test case '\(testCase)' and no executor is configured for the resource '\(resource)'."
+        )
+    }
+
+    /// `states:startExecution` without a StateMachineArn.
+    public static func stateMachineArnRequired(resource: String) -> StatesError {
+        .runtime("The field 'StateMachineArn' is required for the resource '\(resource)'.")
+    }
+
+    /// `states:startExecution` of a machine sfn does not know.
+    public static func stateMachineDoesNotExist(_ reference: String) -> StatesError {
+        StatesError(
+            "StepFunctions.StateMachineDoesNotExistException",
+            cause:
+                "State Machine Does Not Exist: '\(reference)' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist)"
+        )
+    }
 }

@@ -43,13 +43,11 @@ public struct LambdaHTTPExecutor: LambdaFunction {
         } catch {
             switch error {
             case .timedOut:
-                throw StatesError(
-                    StatesErrorName.timeout,
-                    cause: "The function '\(name)' did not answer within \(JSONNumberFormat.text(for: timeoutSeconds ?? 900)) seconds.")
+                throw StatesError.functionTimedOut(name, after: timeoutSeconds ?? 900)
             case .invalidURL:
-                throw StatesError("Lambda.SdkClientException", cause: "The endpoint URL '\(baseURL)' is not valid: \(error).")
+                throw StatesError.lambdaClientError("The endpoint URL '\(baseURL)' is not valid: \(error).")
             default:
-                throw StatesError("Lambda.SdkClientException", cause: "Unable to execute HTTP request: \(error) (\(url))")
+                throw StatesError.lambdaClientError("Unable to execute HTTP request: \(error) (\(url))")
             }
         }
         let data = http.body

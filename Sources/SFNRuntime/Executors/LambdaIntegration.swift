@@ -42,8 +42,7 @@ public struct LambdaRouter: TaskExecutor {
             return try await invokeIntegration(request)
         }
         guard let reference = LambdaFunctionReference(request.resource) else {
-            throw StatesError(
-                StatesErrorName.taskFailed, cause: "The resource '\(request.resource)' does not name a Lambda function.")
+            throw StatesError.notAFunction(resource: request.resource)
         }
         let location = ExecutionLocation(context: request.context)
         let arn = reference.arn(defaultRegion: location.region, defaultAccountId: location.accountId)
@@ -67,8 +66,7 @@ public struct LambdaRouter: TaskExecutor {
 
     private func invokeIntegration(_ request: TaskRequest) async throws(StatesError) -> JSON {
         guard case .object(let parameters) = request.input else {
-            throw StatesError(
-                StatesErrorName.runtime, cause: "The lambda:invoke parameters must be an object, not \(request.input.typeName).")
+            throw StatesError.invokeParametersNotObject(request.input)
         }
         guard let functionName = parameters["FunctionName"]?.stringValue,
             let reference = LambdaFunctionReference(functionName)

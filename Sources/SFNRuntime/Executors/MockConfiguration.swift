@@ -234,11 +234,7 @@ public final class MockExecutor: TaskExecutor, Sendable {
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         guard let response = nextResponse(for: request.stateName) else {
             guard let executor = fallback.executor(for: request.resource) else {
-                throw StatesError(
-                    StatesErrorName.taskFailed,
-                    cause:
-                        "The state '\(request.stateName)' is not mocked in test case '\(testCase.name)' and no executor is configured for the resource '\(request.resource)'."
-                )
+                throw StatesError.notMocked(state: request.stateName, testCase: testCase.name, resource: request.resource)
             }
             return try await executor.execute(request)
         }

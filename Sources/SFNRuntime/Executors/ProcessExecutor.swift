@@ -68,9 +68,7 @@ public struct ProcessExecutor: LambdaFunction {
         let stderrText = tail(outcome.stderr)
         switch outcome.termination {
         case .timedOut(let seconds):
-            throw StatesError(
-                StatesErrorName.timeout,
-                cause: "The command did not finish within \(JSONNumberFormat.text(for: seconds)) seconds and was killed.")
+            throw StatesError.programTimedOut(after: seconds)
         case .exited(0):
             return FunctionResponse(
                 payload: try parseResult(outcome.stdout), bodyByteCount: outcome.stdout.count, log: stderrText)

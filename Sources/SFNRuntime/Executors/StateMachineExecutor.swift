@@ -39,15 +39,10 @@ public struct StateMachineExecutor: TaskExecutor {
     /// Starts the named machine (and waits for it, for `.sync`) and shapes the result as AWS does.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         guard case .string(let reference)? = request.input["StateMachineArn"] else {
-            throw StatesError(
-                "States.Runtime", cause: "The field 'StateMachineArn' is required for the resource '\(request.resource)'.")
+            throw StatesError.stateMachineArnRequired(resource: request.resource)
         }
         guard let machine = directory.machine(for: reference) else {
-            throw StatesError(
-                "StepFunctions.StateMachineDoesNotExistException",
-                cause:
-                    "State Machine Does Not Exist: '\(reference)' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist)"
-            )
+            throw StatesError.stateMachineDoesNotExist(reference)
         }
         // AWS takes Input as JSON or as a JSON string.
         var input = request.input["Input"] ?? .emptyObject
@@ -58,9 +53,7 @@ public struct StateMachineExecutor: TaskExecutor {
             let result = await execution.result()
             let description = Self.describe(execution, result, outputAsJSON: resource.hasSuffix(":2"))
             guard result.status == .succeeded else {
-                throw StatesError(
-                    "States.TaskFailed",
-                    cause: description.compactText)
+                throw StatesError(.taskFailed, cause: description.compactText)
             }
             return description
         }

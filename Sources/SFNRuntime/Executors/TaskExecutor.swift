@@ -66,7 +66,7 @@ public struct ClosureExecutor: TaskExecutor {
         } catch let error as StatesError {
             throw error
         } catch is CancellationError {
-            throw StatesError(StatesErrorName.timeout, cause: "The task was cancelled.")
+            throw StatesError.taskCancelled
         } catch {
             throw StatesError(String(describing: type(of: error)), cause: String(describing: error))
         }

@@ -195,7 +195,7 @@ public struct ActivityExecutor: TaskExecutor {
                         }
                         continue
                     }
-                    if remaining <= 0 { return .failure(StatesError(StatesErrorName.heartbeatTimeout)) }
+                    if remaining <= 0 { return .failure(StatesError.heartbeatTimedOut) }
                     do {
                         try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: remaining))
                     } catch {
@@ -203,7 +203,7 @@ public struct ActivityExecutor: TaskExecutor {
                     }
                 }
             }
-            return await group.firstAnswer(otherwise: .failure(StatesError(StatesErrorName.heartbeatTimeout)))
+            return await group.firstAnswer(otherwise: .failure(StatesError.heartbeatTimedOut))
         }
     }
 
@@ -213,7 +213,7 @@ public struct ActivityExecutor: TaskExecutor {
         switch await tokens.wait(for: token, onHeartbeat: onHeartbeat) {
         case .success(let value)?: .success(value)
         case .failure(let error)?: .failure(error)
-        case nil: .failure(StatesError(StatesErrorName.timeout))
+        case nil: .failure(StatesError.timedOut)
         }
     }
 }
