@@ -121,6 +121,7 @@ extension Interpreter {
             throw StatesError.assignedVariablesTooLarge(state: entry.state.name)
         }
         path.variables.assign(assigned)
+        if history.wantsDetails { path.assignedForHistory = assigned }
     }
 
     /// Arguments of a JSONata state (the effective input; the raw input when absent).

@@ -112,6 +112,9 @@ struct PathContext: Sendable {
     var timeline: Timeline
     var previousEventId: Int
     var variables: VariableScope
+    /// What the state being left assigned, for its `...StateExited` event (set only while history
+    /// details are wanted).
+    var assignedForHistory: JSONObject?
 
     func branch() -> PathContext {
         PathContext(timeline: timeline, previousEventId: previousEventId, variables: variables.child())

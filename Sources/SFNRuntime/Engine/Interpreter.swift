@@ -50,15 +50,23 @@ struct Interpreter: Sendable {
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func leave(_ entry: StateEntry, _ outcome: StepOutcome, path: inout PathContext) throws(StatesError) {
         try checkSize(outcome.output, of: entry.state)
+        var details: JSON?
+        if history.wantsDetails {
+            var members: JSONObject = [
+                "name": .string(entry.state.name), "output": HistoryPayload.text(outcome.output),
+                "outputDetails": HistoryPayload.notTruncated,
+            ]
+            if let assigned = path.assignedForHistory {
+                // AWS lists each assigned variable with its value as JSON text.
+                members["assignedVariables"] = .object(assigned.mapValues { HistoryPayload.text($0) })
+                members["assignedVariablesDetails"] = HistoryPayload.notTruncated
+                path.assignedForHistory = nil
+            }
+            details = .object(members)
+        }
         path.previousEventId = history.record(
             entry.state.typeName + "StateExited", previous: path.previousEventId, at: path.timeline.now,
-            detailsKey: "stateExitedEventDetails",
-            details: history.wantsDetails
-                ? [
-                    "name": .string(entry.state.name), "output": HistoryPayload.text(outcome.output),
-                    "outputDetails": HistoryPayload.notTruncated,
-                ]
-                : nil)
+            detailsKey: "stateExitedEventDetails", details: details)
     }
 
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs

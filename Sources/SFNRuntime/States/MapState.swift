@@ -1,5 +1,6 @@
 import SFNJSON
 import SFNLanguage
+import Synchronization
 
 extension Interpreter {
     /// Map: runs the item processor once per item; the result is the outputs in item order.
@@ -19,30 +20,41 @@ extension Interpreter {
         let base = path
         let stateName = entry.state.name
         let inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
+        let inline = processor.isPurelyComputational
+        // Iterations run one after the other link each MapIterationStarted to the previous
+        // iteration's last state event, as AWS does; concurrent ones to MapStateStarted.
+        let previousIterationEnd = Atomic<Int>(startedId)
         let outcomes = await runConcurrently(
-            count: inputs.count, maxConcurrency: maxConcurrency, inline: processor.isPurelyComputational,
-            stopOnFailure: tolerance == nil
+            count: inputs.count, maxConcurrency: maxConcurrency, inline: inline, stopOnFailure: tolerance == nil
         ) { index in
             var iterationPath = base.branch()
             iterationPath.previousEventId = self.history.record(
-                "MapIterationStarted", previous: startedId, at: iterationPath.timeline.now, detailsKey: "mapIterationStartedEventDetails",
+                "MapIterationStarted", previous: inline ? previousIterationEnd.load(ordering: .relaxed) : startedId,
+                at: iterationPath.timeline.now, detailsKey: "mapIterationStartedEventDetails",
                 details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
+            let result: Result<JSON, StatesError>
             do throws(StatesError) {
-                let output = try await self.execute(processor, input: inputs[index], path: &iterationPath)
-                self.history.record(
-                    "MapIterationSucceeded", previous: iterationPath.previousEventId, at: iterationPath.timeline.now,
-                    detailsKey: "mapIterationSucceededEventDetails",
-                    details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
-                return (.success(output), iterationPath.timeline)
+                result = .success(try await self.execute(processor, input: inputs[index], path: &iterationPath))
             } catch {
-                self.history.record(
-                    "MapIterationFailed", previous: iterationPath.previousEventId, at: iterationPath.timeline.now,
-                    detailsKey: "mapIterationFailedEventDetails",
-                    details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
-                return (.failure(error), iterationPath.timeline)
+                result = .failure(error)
             }
+            previousIterationEnd.store(iterationPath.previousEventId, ordering: .relaxed)
+            let ended: String
+            let detailsKey: String
+            if case .success = result {
+                (ended, detailsKey) = ("MapIterationSucceeded", "mapIterationSucceededEventDetails")
+            } else {
+                (ended, detailsKey) = ("MapIterationFailed", "mapIterationFailedEventDetails")
+            }
+            let endedId = self.history.record(
+                ended, previous: iterationPath.previousEventId, at: iterationPath.timeline.now, detailsKey: detailsKey,
+                details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
+            return PathOutcome(
+                result: result, timeline: iterationPath.timeline, lastEventId: endedId, lastStateEventId: iterationPath.previousEventId)
         }
-        path.timeline.join(outcomes.map { $0.timeline })
+        path.timeline.join(outcomes.map(\.timeline))
+        // MapStateSucceeded (or Failed) and then MapStateExited follow the last iteration's end.
+        let lastIterationEvent = outcomes.map(\.lastEventId).max() ?? startedId
         var results: [JSON] = []
         results.reserveCapacity(inputs.count)
         var failures = 0
@@ -55,16 +67,17 @@ extension Interpreter {
                 failures += 1
                 results.append(error.errorOutput)
             case .failure(let error):
-                path.previousEventId = history.record(
-                    "MapStateFailed", previous: path.previousEventId, at: path.timeline.now)
+                // AWS links MapStateFailed to the failed iteration's last state event.
+                path.previousEventId = history.record("MapStateFailed", previous: outcome.lastStateEventId, at: path.timeline.now)
                 throw error
             }
         }
         if let tolerance, failures > 0, tolerance.isExceeded(failures: failures, total: inputs.count) {
-            path.previousEventId = history.record("MapStateFailed", previous: path.previousEventId, at: path.timeline.now)
+            path.previousEventId = history.record("MapStateFailed", previous: lastIterationEvent, at: path.timeline.now)
             throw StatesError.toleratedFailureThresholdExceeded
         }
-        path.previousEventId = history.record("MapStateSucceeded", previous: path.previousEventId, at: path.timeline.now)
+        history.record("MapStateSucceeded", previous: lastIterationEvent, at: path.timeline.now)
+        path.previousEventId = lastIterationEvent
         return try finish(entry, result: .array(results), context: context, path: &path)
     }
 

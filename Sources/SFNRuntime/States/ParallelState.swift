@@ -1,6 +1,24 @@
 import SFNJSON
 import SFNLanguage
 
+/// How one branch or iteration ended: its result, its time, and the ids AWS links the parent's
+/// next event to.
+struct PathOutcome: Sendable {
+    var result: Result<JSON, StatesError>
+    var timeline: Timeline
+    /// The path's last event (a Map iteration's MapIterationSucceeded or MapIterationFailed).
+    var lastEventId: Int
+    /// The last event of the path's states (before a Map iteration's end event).
+    var lastStateEventId: Int
+
+    init(result: Result<JSON, StatesError>, timeline: Timeline, lastEventId: Int, lastStateEventId: Int? = nil) {
+        self.result = result
+        self.timeline = timeline
+        self.lastEventId = lastEventId
+        self.lastStateEventId = lastStateEventId ?? lastEventId
+    }
+}
+
 extension Interpreter {
     /// Parallel: every branch gets the effective input; the result is their outputs in branch order.
     /// The first branch to fail stops the others and its error becomes the state's.
@@ -20,26 +38,27 @@ extension Interpreter {
             branchPath.previousEventId = startedId
             do throws(StatesError) {
                 let output = try await self.execute(branches[index], input: effective, path: &branchPath)
-                return (.success(output), branchPath.timeline)
+                return PathOutcome(result: .success(output), timeline: branchPath.timeline, lastEventId: branchPath.previousEventId)
             } catch {
-                return (.failure(error), branchPath.timeline)
+                return PathOutcome(result: .failure(error), timeline: branchPath.timeline, lastEventId: branchPath.previousEventId)
             }
         }
-        path.timeline.join(outcomes.map { $0.timeline })
+        path.timeline.join(outcomes.map(\.timeline))
         var results: [JSON] = []
         results.reserveCapacity(branches.count)
         for outcome in outcomes {
             switch outcome.result {
             case .success(let value): results.append(value)
             case .failure(let error):
-                path.previousEventId = history.record(
-                    "ParallelStateFailed", previous: path.previousEventId, at: path.timeline.now,
-                    detailsKey: "parallelStateFailedEventDetails",
-                    details: history.wantsDetails ? error.historyDetails : nil)
+                // AWS links ParallelStateFailed to the failing branch's last event, with no details.
+                path.previousEventId = history.record("ParallelStateFailed", previous: outcome.lastEventId, at: path.timeline.now)
                 throw error
             }
         }
-        path.previousEventId = history.record("ParallelStateSucceeded", previous: path.previousEventId, at: path.timeline.now)
+        // ParallelStateSucceeded and then ParallelStateExited both follow the branches' last event.
+        let lastBranchEvent = outcomes.map(\.lastEventId).max() ?? startedId
+        history.record("ParallelStateSucceeded", previous: lastBranchEvent, at: path.timeline.now)
+        path.previousEventId = lastBranchEvent
         return try finish(entry, result: .array(results), context: context, path: &path)
     }
 
@@ -48,10 +67,10 @@ extension Interpreter {
     /// Paths that never suspend run inline, one after the other, without a task each.
     func runConcurrently(
         count: Int, maxConcurrency: Int, inline: Bool = false, stopOnFailure: Bool = true,
-        _ body: @escaping @Sendable (Int) async -> (result: Result<JSON, StatesError>, timeline: Timeline)
-    ) async -> [(result: Result<JSON, StatesError>, timeline: Timeline)] {
+        _ body: @escaping @Sendable (Int) async -> PathOutcome
+    ) async -> [PathOutcome] {
         if inline || count <= 1 {
-            var outcomes: [(result: Result<JSON, StatesError>, timeline: Timeline)] = []
+            var outcomes: [PathOutcome] = []
             outcomes.reserveCapacity(count)
             for index in 0..<count {
                 let outcome = await body(index)
@@ -61,15 +80,12 @@ extension Interpreter {
             return outcomes
         }
         let limit = maxConcurrency <= 0 ? count : min(maxConcurrency, count)
-        return await withTaskGroup(of: (Int, Result<JSON, StatesError>, Timeline).self) { group in
-            var outcomes = [(result: Result<JSON, StatesError>, timeline: Timeline)?](repeating: nil, count: count)
+        return await withTaskGroup(of: (Int, PathOutcome).self) { group in
+            var outcomes = [PathOutcome?](repeating: nil, count: count)
             var nextIndex = 0
             while nextIndex < limit {
                 let index = nextIndex
-                group.addTask {
-                    let outcome = await body(index)
-                    return (index, outcome.result, outcome.timeline)
-                }
+                group.addTask { (index, await body(index)) }
                 nextIndex += 1
             }
             var failed = false
@@ -77,33 +93,29 @@ extension Interpreter {
             // then, and what a cancelled path reports (a task token's timeout, a killed program)
             // is a consequence, never the error of the state.
             var firstFailure: Int?
-            while let (index, result, timeline) = await group.next() {
-                outcomes[index] = (result, timeline)
-                if stopOnFailure, case .failure = result, !failed {
+            while let (index, outcome) = await group.next() {
+                outcomes[index] = outcome
+                if stopOnFailure, case .failure = outcome.result, !failed {
                     failed = true
                     firstFailure = index
                     group.cancelAll()
                 }
                 if !failed && nextIndex < count {
                     let index = nextIndex
-                    group.addTask {
-                        let outcome = await body(index)
-                        return (index, outcome.result, outcome.timeline)
-                    }
+                    group.addTask { (index, await body(index)) }
                     nextIndex += 1
                 }
             }
             // The caller reports the first failure it walks to, so the real one is the only failure
             // it sees; the outcomes after it do not matter.
             if !stopOnFailure { return outcomes.compactMap { $0 } }
-            var ordered: [(result: Result<JSON, StatesError>, timeline: Timeline)] = []
+            var ordered: [PathOutcome] = []
             ordered.reserveCapacity(count)
-            let firstReal = firstFailure
             for (index, outcome) in outcomes.enumerated() {
                 guard let outcome else { continue }
-                if let firstReal, index != firstReal, case .failure = outcome.result { continue }
+                if let firstFailure, index != firstFailure, case .failure = outcome.result { continue }
                 ordered.append(outcome)
-                if let firstReal, index == firstReal { break }
+                if let firstFailure, index == firstFailure { break }
             }
             return ordered
         }

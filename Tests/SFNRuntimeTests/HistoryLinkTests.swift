@@ -1,0 +1,83 @@
+import SFNJSON
+import SFNLanguage
+import Testing
+
+@testable import SFNRuntime
+
+/// How AWS links the events of Map and Parallel states, and what `...StateExited` says of Assign,
+/// as its recorded histories show them (the conformance corpus's Map, Parallel and Assign cases).
+@Suite struct HistoryLinkTests {
+    func history(_ definition: String, input: JSON = .emptyObject) async throws -> [HistoryEvent] {
+        let machine = try StateMachineRuntime(definition: try JSON(parsing: definition), configuration: .virtualTime())
+        let execution = machine.start(input: input)
+        _ = await execution.result()
+        return execution.history
+    }
+
+    /// `(id, previousEventId, type)` of each event.
+    func links(_ events: [HistoryEvent]) -> [String] {
+        events.map { "\($0.id)<\($0.previousEventId) \($0.type)" }
+    }
+
+    @Test func mapIterationsChainAndTheMapEndsFollowTheLastIteration() async throws {
+        let events = try await history(
+            """
+            {"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"Inner","States":{
+              "Inner":{"Type":"Pass","End":true}}},"End":true}}}
+            """, input: [1, 2])
+        #expect(
+            links(events) == [
+                "1<0 ExecutionStarted", "2<0 MapStateEntered", "3<2 MapStateStarted",
+                "4<3 MapIterationStarted", "5<4 PassStateEntered", "6<5 PassStateExited", "7<6 MapIterationSucceeded",
+                // The next iteration follows the previous one's last state event, not its MapIterationSucceeded.
+                "8<6 MapIterationStarted", "9<8 PassStateEntered", "10<9 PassStateExited", "11<10 MapIterationSucceeded",
+                // MapStateSucceeded and MapStateExited both follow the last iteration's end.
+                "12<11 MapStateSucceeded", "13<11 MapStateExited", "14<13 ExecutionSucceeded",
+            ])
+    }
+
+    @Test func aFailedIterationLinksMapStateFailedToItsLastState() async throws {
+        let events = try await history(
+            """
+            {"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"Boom","States":{
+              "Boom":{"Type":"Fail","Error":"E"}}},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Done"}],"Next":"Done"},
+              "Done":{"Type":"Succeed"}}}
+            """, input: [1])
+        #expect(
+            links(events).prefix(9) == [
+                "1<0 ExecutionStarted", "2<0 MapStateEntered", "3<2 MapStateStarted", "4<3 MapIterationStarted",
+                "5<4 FailStateEntered", "6<5 MapIterationFailed", "7<5 MapStateFailed", "8<7 MapStateExited",
+                "9<8 SucceedStateEntered",
+            ])
+    }
+
+    @Test func parallelEndsFollowTheBranchesAndFailedHasNoDetails() async throws {
+        let succeeded = try await history(
+            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}],"End":true}}}"#
+        )
+        #expect(
+            links(succeeded) == [
+                "1<0 ExecutionStarted", "2<0 ParallelStateEntered", "3<2 ParallelStateStarted", "4<3 PassStateEntered",
+                "5<4 PassStateExited", "6<5 ParallelStateSucceeded", "7<5 ParallelStateExited", "8<7 ExecutionSucceeded",
+            ])
+        let failed = try await history(
+            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}],"End":true}}}"#
+        )
+        #expect(
+            links(failed) == [
+                "1<0 ExecutionStarted", "2<0 ParallelStateEntered", "3<2 ParallelStateStarted", "4<3 FailStateEntered",
+                "5<4 ParallelStateFailed", "6<5 ExecutionFailed",
+            ])
+        #expect(failed[4].details == nil)
+    }
+
+    @Test func exitedEventsListAssignedVariablesAsJSONText() async throws {
+        let events = try await history(
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":42,"items":[1,2,3],"s":"text"},"End":true}}}"#)
+        let exited = try #require(events.first { $0.type == "PassStateExited" })
+        #expect(exited.details?["assignedVariables"] == ["x": "42", "items": "[1,2,3]", "s": #""text""#])
+        #expect(exited.details?["assignedVariablesDetails"] == ["truncated": false])
+        let entered = try #require(events.first { $0.type == "PassStateEntered" })
+        #expect(entered.details?["assignedVariables"] == nil)
+    }
+}
