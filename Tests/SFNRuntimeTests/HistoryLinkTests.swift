@@ -80,4 +80,44 @@ import Testing
         let entered = try #require(events.first { $0.type == "PassStateEntered" })
         #expect(entered.details?["assignedVariables"] == nil)
     }
+
+    @Test func aFailedJSONataEvaluationWritesEvaluationFailed() async throws {
+        let events = try await history(
+            #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":{"r":"{% $nothing %}"},"End":true}}}"#)
+        #expect(links(events) == ["1<0 ExecutionStarted", "2<0 PassStateEntered", "3<0 EvaluationFailed", "4<3 ExecutionFailed"])
+        #expect(events[2].detailsKey == "evaluationFailedEventDetails")
+        #expect(events[2].details?["location"] == "Output/r")
+        #expect(events[2].details?["state"] == "A")
+        #expect(events[2].details?["error"] == "States.QueryEvaluationError")
+        #expect(events[2].details?["cause"]?.stringValue?.hasPrefix("An error occurred while executing the state 'A'") == true)
+    }
+
+    @Test func mapItemsThatFailToEvaluateWriteEvaluationFailedThenMapStateFailed() async throws {
+        let events = try await history(
+            """
+            {"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% true %}",
+              "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}
+            """)
+        #expect(
+            links(events) == [
+                "1<0 ExecutionStarted", "2<0 MapStateEntered", "3<0 EvaluationFailed", "4<3 MapStateFailed", "5<4 ExecutionFailed",
+            ])
+        #expect(events[2].details?["location"] == "Items")
+    }
+
+    @Test func aRetriedMapWritesNoMapStateFailedBetweenAttempts() async throws {
+        let events = try await history(
+            """
+            {"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}},
+              "Retry":[{"ErrorEquals":["E"],"MaxAttempts":1,"IntervalSeconds":1}],"End":true}}}
+            """, input: [1])
+        #expect(
+            links(events) == [
+                "1<0 ExecutionStarted", "2<0 MapStateEntered", "3<2 MapStateStarted", "4<3 MapIterationStarted",
+                "5<4 FailStateEntered", "6<5 MapIterationFailed",
+                // The retry's MapStateStarted follows what the dropped MapStateFailed would have followed.
+                "7<5 MapStateStarted", "8<7 MapIterationStarted", "9<8 FailStateEntered", "10<9 MapIterationFailed",
+                "11<9 MapStateFailed", "12<11 ExecutionFailed",
+            ])
+    }
 }

@@ -44,13 +44,18 @@ extension StatesError {
     // MARK: The state machinery
 
     /// AWS's prefix for failures the state machinery itself raises (paths, templates, intrinsics).
-    public func raised(inState state: String, enteredEventId: Int) -> StatesError {
+    public func raised(inState state: String, enteredEventId: Int, enteredPreviousEventId: Int = 0) -> StatesError {
         let prefix = "An error occurred while executing the state '\(state)' (entered at the event id #\(enteredEventId))."
         var prefixed = self
         if let cause, !cause.isEmpty {
             prefixed.cause = prefix + " " + cause
         } else {
             prefixed.cause = prefix
+        }
+        if name == .queryEvaluationError {
+            // AWS writes an EvaluationFailed event for it (see EvaluationSite).
+            prefixed.evaluation = EvaluationSite(
+                location: evaluation?.location, state: state, enteredPreviousEventId: enteredPreviousEventId)
         }
         return prefixed
     }
@@ -110,7 +115,7 @@ extension StatesError {
     public static func timestampNotTimestamp(_ value: JSON?, jsonata: Bool) -> StatesError {
         let cause =
             "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: \(value.map(plainText) ?? "undefined")"
-        return jsonata ? .queryEvaluation(cause) : .runtime(cause)
+        return jsonata ? .queryEvaluation(cause, location: "Timestamp") : .runtime(cause)
     }
 
     // MARK: Fail
@@ -129,26 +134,29 @@ extension StatesError {
 
     /// A JSONata field whose expression returned nothing.
     public static func jsonataUndefined(_ expression: String, field: String) -> StatesError {
-        .queryEvaluation("The JSONata expression '\(expression)' specified for the field '\(field)' returned nothing (undefined).")
+        .queryEvaluation(
+            "The JSONata expression '\(expression)' specified for the field '\(field)' returned nothing (undefined).", location: field)
     }
 
     /// A JSONata field whose expression failed.
     public static func jsonataThrew(_ expression: String, field: String, code: String, message: String) -> StatesError {
         .queryEvaluation(
-            "The JSONata expression '\(expression)' specified for the field '\(field)' threw an error during evaluation. \(code): \(message)"
-        )
+            "The JSONata expression '\(expression)' specified for the field '\(field)' threw an error during evaluation. \(code): \(message)",
+            location: field)
     }
 
     /// A JSONata field whose expression returned a function.
     public static func jsonataUnsupportedResult(_ expression: String, field: String) -> StatesError {
-        .queryEvaluation("The JSONata expression '\(expression)' specified for the field '\(field)' returned an unsupported result type.")
+        .queryEvaluation(
+            "The JSONata expression '\(expression)' specified for the field '\(field)' returned an unsupported result type.",
+            location: field)
     }
 
     /// A JSONata field whose value is not of the type the field takes (`integer`, `boolean`, `array`, `string`).
     public static func jsonataUnexpectedType(_ expression: String, field: String, expected: String, value: JSON?) -> StatesError {
         .queryEvaluation(
-            "The JSONata expression '\(expression)' specified for the field '\(field)' returned an unexpected result type. Expected '\(expected)', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")"
-        )
+            "The JSONata expression '\(expression)' specified for the field '\(field)' returned an unexpected result type. Expected '\(expected)', but was '\(value?.typeName ?? "undefined")' for value: \(value?.compactText ?? "undefined")",
+            location: field)
     }
 
     /// Values as AWS quotes them in messages: strings bare, everything else as JSON.

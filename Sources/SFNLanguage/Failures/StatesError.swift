@@ -76,6 +76,18 @@ public struct StatesError: Error, Sendable, Hashable, CustomStringConvertible {
     public var name: StatesErrorName
     /// The cause text, when there is one.
     public var cause: String?
+    /// Where a JSONata evaluation failed, while the history event AWS writes for it
+    /// (`EvaluationFailed`) is still to be written. Not part of the failure's identity.
+    public var evaluation: EvaluationSite?
+
+    /// Equal name and cause.
+    public static func == (lhs: StatesError, rhs: StatesError) -> Bool { lhs.name == rhs.name && lhs.cause == rhs.cause }
+
+    /// Hashes name and cause.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(cause)
+    }
 
     /// A failure named `name`.
     public init(_ name: StatesErrorName, cause: String? = nil) {
@@ -110,4 +122,29 @@ public struct StatesError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func intrinsicFailure(_ cause: String) -> StatesError { StatesError(.intrinsicFailure, cause: cause) }
     /// A States.QueryEvaluationError failure.
     public static func queryEvaluation(_ cause: String) -> StatesError { StatesError(.queryEvaluationError, cause: cause) }
+
+    /// A States.QueryEvaluationError failure of the field `location` (`Output/result`, `Items`).
+    public static func queryEvaluation(_ cause: String, location: String?) -> StatesError {
+        var failure = StatesError(.queryEvaluationError, cause: cause)
+        failure.evaluation = EvaluationSite(location: location)
+        return failure
+    }
+}
+
+/// Where a JSONata evaluation failed: the field, and once the state is known, the state and the
+/// event its `...StateEntered` followed (what AWS links `EvaluationFailed` to).
+public final class EvaluationSite: Sendable {
+    /// The field, as AWS names it in the event's `location`.
+    public let location: String?
+    /// The state whose evaluation failed.
+    public let state: String?
+    /// The `previousEventId` of the state's `...StateEntered` event.
+    public let enteredPreviousEventId: Int
+
+    /// A site in field `location` of `state`.
+    public init(location: String?, state: String? = nil, enteredPreviousEventId: Int = 0) {
+        self.location = location
+        self.state = state
+        self.enteredPreviousEventId = enteredPreviousEventId
+    }
 }

@@ -115,6 +115,9 @@ struct PathContext: Sendable {
     /// What the state being left assigned, for its `...StateExited` event (set only while history
     /// details are wanted).
     var assignedForHistory: JSONObject?
+    /// A MapStateFailed / ParallelStateFailed event (and what it follows), written once it is known
+    /// that the state will not be retried.
+    var pendingStateFailed: (type: String, previous: Int)?
 
     func branch() -> PathContext {
         PathContext(timeline: timeline, previousEventId: previousEventId, variables: variables.child())

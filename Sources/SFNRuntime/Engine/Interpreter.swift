@@ -37,6 +37,7 @@ struct Interpreter: Sendable {
         }
         if run.aborted { throw StatesError.aborted }
         let enteredAt = path.timeline.now
+        let enteredPrevious = path.previousEventId
         let enteredId = history.record(
             state.typeName + "StateEntered", previous: path.previousEventId, at: enteredAt,
             detailsKey: "stateEnteredEventDetails",
@@ -44,7 +45,7 @@ struct Interpreter: Sendable {
                 ? ["name": .string(state.name), "input": HistoryPayload.text(value), "inputDetails": HistoryPayload.notTruncated]
                 : nil)
         path.previousEventId = enteredId
-        return StateEntry(state: state, input: value, enteredAt: enteredAt, enteredId: enteredId)
+        return StateEntry(state: state, input: value, enteredAt: enteredAt, enteredId: enteredId, enteredPreviousId: enteredPrevious)
     }
 
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
@@ -71,13 +72,17 @@ struct Interpreter: Sendable {
 
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     func perform(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
-        switch entry.state.definition.kind {
-        case .pass(let pass): return try runPass(entry, result: pass.result, path: &path)
-        case .succeed: return try runSucceed(entry, path: &path)
-        case .fail(let fail): return try runFail(entry, fail, path: &path)
-        case .choice(let choice): return try runChoice(entry, choice, path: &path)
-        case .wait(let wait): return try await runWait(entry, wait.duration, path: &path)
-        case .task, .parallel, .map: return try await withRetryAndCatch(entry, path: &path)
+        do {
+            switch entry.state.definition.kind {
+            case .pass(let pass): return try runPass(entry, result: pass.result, path: &path)
+            case .succeed: return try runSucceed(entry, path: &path)
+            case .fail(let fail): return try runFail(entry, fail, path: &path)
+            case .choice(let choice): return try runChoice(entry, choice, path: &path)
+            case .wait(let wait): return try await runWait(entry, wait.duration, path: &path)
+            case .task, .parallel, .map: return try await withRetryAndCatch(entry, path: &path)
+            }
+        } catch {
+            throw recordEvaluationFailure(error, path: &path)
         }
     }
 
@@ -123,16 +128,25 @@ struct Interpreter: Sendable {
     func recover(
         from failure: StatesError, _ entry: StateEntry, attemptsByRetrier: inout [Int], path: inout PathContext
     ) throws(StatesError) -> Recovery {
+        let failure = recordEvaluationFailure(failure, path: &path)
         let state = entry.state
-        if run.timedOut || run.aborted { throw failure }
+        if run.timedOut || run.aborted {
+            recordStateFailed(path: &path)
+            throw failure
+        }
         if let retrierIndex = state.retriers.firstIndex(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
             let retrier = state.retriers[retrierIndex]
             if attemptsByRetrier[retrierIndex] < retrier.maxAttempts {
                 let delay = retryDelay(retrier, attempt: attemptsByRetrier[retrierIndex])
                 attemptsByRetrier[retrierIndex] += 1
+                // AWS writes no MapStateFailed / ParallelStateFailed for an attempt that is retried;
+                // the next attempt follows the event that one would have followed.
+                if let pending = path.pendingStateFailed { path.previousEventId = pending.previous }
+                path.pendingStateFailed = nil
                 return .retry(after: delay)
             }
         }
+        recordStateFailed(path: &path)
         if let catcherIndex = state.catchers.firstIndex(where: { ErrorMatching.matches($0.errorEquals, failure) }) {
             return .caught(
                 try applyCatch(state.catchers[catcherIndex], next: state.catchTargets[catcherIndex], failure, entry, path: &path))
@@ -178,7 +192,38 @@ struct Interpreter: Sendable {
 
     /// AWS's prefix for failures the state machinery itself raises (paths, templates, intrinsics).
     func stateFailure(_ error: StatesError, _ entry: StateEntry) -> StatesError {
-        error.raised(inState: entry.state.name, enteredEventId: entry.enteredId)
+        // AWS links EvaluationFailed to the event before ...StateEntered, except in a Wait state,
+        // whose evaluation comes after entering (its recorded histories show both).
+        var linked = entry.enteredPreviousId
+        if case .wait = entry.state.definition.kind { linked = entry.enteredId }
+        return error.raised(inState: entry.state.name, enteredEventId: entry.enteredId, enteredPreviousEventId: linked)
+    }
+
+    /// Writes the MapStateFailed / ParallelStateFailed event a failed attempt left pending.
+    func recordStateFailed(path: inout PathContext) {
+        guard let pending = path.pendingStateFailed else { return }
+        path.pendingStateFailed = nil
+        path.previousEventId = history.record(pending.type, previous: pending.previous, at: path.timeline.now)
+    }
+
+    /// Writes the `EvaluationFailed` event AWS records for a JSONata evaluation that failed in a
+    /// state, once, and returns the failure without its pending site.
+    func recordEvaluationFailure(_ error: StatesError, path: inout PathContext) -> StatesError {
+        guard let site = error.evaluation, let state = site.state else { return error }
+        var details: JSON?
+        if history.wantsDetails {
+            var members: JSONObject = ["cause": .string(error.cause ?? ""), "error": .string(error.error)]
+            if let location = site.location { members["location"] = .string(location) }
+            members["state"] = .string(state)
+            details = .object(members)
+        }
+        // AWS links it to the event the state's ...StateEntered followed.
+        path.previousEventId = history.record(
+            "EvaluationFailed", previous: site.enteredPreviousEventId, at: path.timeline.now,
+            detailsKey: "evaluationFailedEventDetails", details: details)
+        var recorded = error
+        recorded.evaluation = nil
+        return recorded
     }
 
     private func checkSize(_ output: JSON, of state: StatePlan) throws(StatesError) {
@@ -194,6 +239,8 @@ struct StateEntry: Sendable {
     let input: JSON
     let enteredAt: EpochMilliseconds
     let enteredId: Int
+    /// The event the `...StateEntered` followed.
+    let enteredPreviousId: Int
 }
 
 /// Payload size checks that stop counting as soon as the limit is passed.

@@ -9,14 +9,27 @@ extension Interpreter {
         _ entry: StateEntry, _ plan: MapState, processor: MachinePlan, path: inout PathContext
     ) async throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
-        let (effective, items) = try mapItems(entry, plan, context: context, path: path)
-        let maxConcurrency = try mapMaxConcurrency(entry, plan, input: effective, context: context, path: path)
-        let tolerance = try mapTolerance(entry, plan, input: effective, context: context, path: path)
+        let effective: JSON
+        let items: [JSON]
+        let maxConcurrency: Int
+        do {
+            (effective, items) = try mapItems(entry, plan, context: context, path: path)
+            maxConcurrency = try mapMaxConcurrency(entry, plan, input: effective, context: context, path: path)
+        } catch {
+            // A JSONata evaluation that fails before the Map starts: AWS writes EvaluationFailed,
+            // then MapStateFailed.
+            guard error.evaluation != nil else { throw error }
+            let recorded = recordEvaluationFailure(error, path: &path)
+            path.pendingStateFailed = ("MapStateFailed", path.previousEventId)
+            throw recorded
+        }
 
         path.previousEventId = history.record(
             "MapStateStarted", previous: path.previousEventId, at: path.timeline.now, detailsKey: "mapStateStartedEventDetails",
             details: history.wantsDetails ? ["length": .int(items.count)] : nil)
         let startedId = path.previousEventId
+        // AWS reads the tolerated failure fields once the Map has started.
+        let tolerance = try mapTolerance(entry, plan, input: effective, context: context, path: path)
         let base = path
         let stateName = entry.state.name
         let inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
@@ -68,12 +81,12 @@ extension Interpreter {
                 results.append(error.errorOutput)
             case .failure(let error):
                 // AWS links MapStateFailed to the failed iteration's last state event.
-                path.previousEventId = history.record("MapStateFailed", previous: outcome.lastStateEventId, at: path.timeline.now)
+                path.pendingStateFailed = ("MapStateFailed", outcome.lastStateEventId)
                 throw error
             }
         }
         if let tolerance, failures > 0, tolerance.isExceeded(failures: failures, total: inputs.count) {
-            path.previousEventId = history.record("MapStateFailed", previous: lastIterationEvent, at: path.timeline.now)
+            path.pendingStateFailed = ("MapStateFailed", lastIterationEvent)
             throw StatesError.toleratedFailureThresholdExceeded
         }
         history.record("MapStateSucceeded", previous: lastIterationEvent, at: path.timeline.now)

@@ -51,7 +51,7 @@ extension Interpreter {
             case .success(let value): results.append(value)
             case .failure(let error):
                 // AWS links ParallelStateFailed to the failing branch's last event, with no details.
-                path.previousEventId = history.record("ParallelStateFailed", previous: outcome.lastEventId, at: path.timeline.now)
+                path.pendingStateFailed = ("ParallelStateFailed", outcome.lastEventId)
                 throw error
             }
         }
