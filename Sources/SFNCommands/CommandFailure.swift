@@ -65,13 +65,4 @@ enum InputFiles {
         }
         return data
     }
-
-    static func json(_ path: String, what: String) throws(CommandFailure) -> JSON {
-        let data = try read(path)
-        do {
-            return try JSON(parsing: data)
-        } catch {
-            throw .usage("\(what) '\(path)' is not valid JSON: \(error)")
-        }
-    }
 }

@@ -81,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
     private func execute() async throws(CommandFailure) {
         let loaded = try DefinitionFiles.load(definition, stateMachine: stateMachine)
         let definitionJSON = loaded.definition
-        let executionInput = try readInput()
+        let (executionInput, inputText) = try readInput()
 
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: WallClock.system.now()) : RuntimeConfiguration()
         configuration.recordsHistory = history
@@ -132,7 +132,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw invalid(describe(error, in: other))
             }
         }
-        let execution = runtime.start(input: executionInput, name: name)
+        let execution = runtime.start(input: executionInput, name: name, inputText: inputText)
         let progress = ProgressDisplay.startIfTerminal(for: execution, enabled: result == .text)
         let outcome = await execution.result()
         progress?.finish()
@@ -202,17 +202,33 @@ struct RunCommand: AsyncParsableCommand {
         return .invalidDefinition("invalid definition '\(definition)':\n\(message)")
     }
 
-    private func readInput() throws(CommandFailure) -> JSON {
+    /// The execution input, and its text as written (histories quote it, as AWS does).
+    private func readInput() throws(CommandFailure) -> (JSON, String?) {
         if input != nil && inputJSON != nil { throw .usage("give either --input or --input-json, not both") }
         if let inputJSON {
             do {
-                return try JSON(parsing: inputJSON)
+                return (try JSON(parsing: inputJSON), Self.trimmed(inputJSON))
             } catch {
                 throw .usage("--input-json is not valid JSON: \(error)")
             }
         }
-        if let input { return try InputFiles.json(input, what: "input") }
-        return .emptyObject
+        if let input {
+            let data = try InputFiles.read(input)
+            do {
+                return (try JSON(parsing: data), Self.trimmed(String(decoding: data, as: UTF8.self)))
+            } catch {
+                throw .usage("input '\(input)' is not valid JSON: \(error)")
+            }
+        }
+        return (.emptyObject, nil)
+    }
+
+    /// The text without the blank lines and spaces around it (a file's final newline is no part of the input).
+    static func trimmed(_ text: String) -> String {
+        var text = Substring(text)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
     }
 
     static func machineName(_ path: String) -> String {

@@ -260,7 +260,7 @@ public final class StepFunctionsService: @unchecked Sendable {
                     throw ServerError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
                 }
             }
-            let execution = runtime.start(input: input, name: name)
+            let execution = runtime.start(input: input, name: name, inputText: try? fields.optionalString("input"))
             sequence += 1
             let record = ExecutionRecord(execution: execution, machine: machine, sequence: sequence)
             executions[execution.arn] = record

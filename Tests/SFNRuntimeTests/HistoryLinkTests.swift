@@ -120,4 +120,23 @@ import Testing
                 "11<9 MapStateFailed", "12<11 ExecutionFailed",
             ])
     }
+
+    @Test func theCallersSpellingOfTheInputLastsUntilAStateChangesTheValue() async throws {
+        let definition = """
+            {"StartAt":"Same","States":{"Same":{"Type":"Pass","Next":"Changed"},
+              "Changed":{"Type":"Pass","Result":{"b":2},"ResultPath":"$.r","End":true}}}
+            """
+        let machine = try StateMachineRuntime(definition: try JSON(parsing: definition), configuration: .virtualTime())
+        let text = #"{"a": [1, 2]}"#
+        let execution = machine.start(input: try JSON(parsing: text), inputText: text)
+        _ = await execution.result()
+        let texts = execution.history.map { event in
+            (event.details?["input"] ?? event.details?["output"])?.stringValue ?? ""
+        }
+        #expect(
+            texts == [
+                text, text, text,  // ExecutionStarted, Same entered and exited: unchanged
+                text, #"{"a":[1,2],"r":{"b":2}}"#, #"{"a":[1,2],"r":{"b":2}}"#,  // Changed builds a new value
+            ])
+    }
 }

@@ -31,6 +31,8 @@ final class ExecutionRun: Sendable {
     let executionName: String
     let machine: MachineShared
     let input: JSON
+    /// The input as the caller wrote it, when known: histories quote it until a state changes the value.
+    let inputText: String?
     let startTime: EpochMilliseconds
     /// The `Execution` member of the context object, built once.
     let executionContext: JSON
@@ -43,8 +45,9 @@ final class ExecutionRun: Sendable {
 
     init(
         configuration: RuntimeConfiguration, executionName: String, machine: MachineShared, input: JSON,
-        startTime: EpochMilliseconds, timeoutSeconds: Int?
+        inputText: String? = nil, startTime: EpochMilliseconds, timeoutSeconds: Int?
     ) {
+        self.inputText = inputText
         self.configuration = configuration
         history = HistoryRecorder(keepsEvents: configuration.recordsHistory)
         self.executionName = executionName
@@ -118,8 +121,17 @@ struct PathContext: Sendable {
     /// A MapStateFailed / ParallelStateFailed event (and what it follows), written once it is known
     /// that the state will not be retried.
     var pendingStateFailed: (type: String, previous: Int)?
+    /// The value flowing along the path as the caller spelled it, while no state has changed it
+    /// (AWS's histories quote the caller's text, spaces and all, until then).
+    var spelled: SpelledValue?
 
     func branch() -> PathContext {
         PathContext(timeline: timeline, previousEventId: previousEventId, variables: variables.child())
     }
+}
+
+/// A JSON value with the text the caller wrote for it, and its compact text to recognise it by.
+struct SpelledValue: Sendable {
+    let text: String
+    let compact: String
 }

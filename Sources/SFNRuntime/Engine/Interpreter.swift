@@ -42,7 +42,10 @@ struct Interpreter: Sendable {
             state.typeName + "StateEntered", previous: path.previousEventId, at: enteredAt,
             detailsKey: "stateEnteredEventDetails",
             details: history.wantsDetails
-                ? ["name": .string(state.name), "input": HistoryPayload.text(value), "inputDetails": HistoryPayload.notTruncated]
+                ? [
+                    "name": .string(state.name), "input": .string(path.spelled?.text ?? value.compactText),
+                    "inputDetails": HistoryPayload.notTruncated,
+                ]
                 : nil)
         path.previousEventId = enteredId
         return StateEntry(state: state, input: value, enteredAt: enteredAt, enteredId: enteredId, enteredPreviousId: enteredPrevious)
@@ -53,9 +56,13 @@ struct Interpreter: Sendable {
         try checkSize(outcome.output, of: entry.state)
         var details: JSON?
         if history.wantsDetails {
+            var output = outcome.output.compactText
+            if let spelled = path.spelled {
+                // The caller's spelling lasts while the value is unchanged.
+                if output == spelled.compact { output = spelled.text } else { path.spelled = nil }
+            }
             var members: JSONObject = [
-                "name": .string(entry.state.name), "output": HistoryPayload.text(outcome.output),
-                "outputDetails": HistoryPayload.notTruncated,
+                "name": .string(entry.state.name), "output": .string(output), "outputDetails": HistoryPayload.notTruncated,
             ]
             if let assigned = path.assignedForHistory {
                 // AWS lists each assigned variable with its value as JSON text.

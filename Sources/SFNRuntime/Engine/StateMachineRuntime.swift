@@ -40,12 +40,14 @@ public final class StateMachineRuntime: Sendable {
         shared = MachineShared(configuration: configuration, stateMachineName: name)
     }
 
-    /// Starts an execution and returns at once.
-    public func start(input: JSON = .emptyObject, name executionName: String? = nil) -> Execution {
+    /// Starts an execution and returns at once. `inputText` is the input as the caller wrote it
+    /// (a file's text, an API request's string): histories quote it, as AWS does, until a state
+    /// changes the value.
+    public func start(input: JSON = .emptyObject, name executionName: String? = nil, inputText: String? = nil) -> Execution {
         let timeline = Timeline(mode: configuration.clock, wall: configuration.wallClock)
         let run = ExecutionRun(
             configuration: configuration, executionName: executionName ?? Self.newName(configuration.random),
-            machine: shared, input: input, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
+            machine: shared, input: input, inputText: inputText, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
         return Execution(run: run, plan: plan, timeline: timeline)
     }
 
@@ -189,15 +191,18 @@ public final class Execution: @unchecked Sendable {
 
     private static func begin(_ run: ExecutionRun, timeline: Timeline) -> PathContext {
         let history = run.history
-        history.record(
-            "ExecutionStarted", previous: 0, at: run.startTime, detailsKey: "executionStartedEventDetails",
-            details: history.wantsDetails
-                ? [
-                    "input": HistoryPayload.text(run.input), "inputDetails": HistoryPayload.notTruncated,
-                    "roleArn": .string(run.configuration.roleArn),
-                ]
-                : nil)
-        return PathContext(timeline: timeline, previousEventId: 0, variables: VariableScope())
+        var path = PathContext(timeline: timeline, previousEventId: 0, variables: VariableScope())
+        var details: JSON?
+        if history.wantsDetails {
+            let compact = run.input.compactText
+            if let text = run.inputText, text != compact { path.spelled = SpelledValue(text: text, compact: compact) }
+            details = [
+                "input": .string(path.spelled?.text ?? compact), "inputDetails": HistoryPayload.notTruncated,
+                "roleArn": .string(run.configuration.roleArn),
+            ]
+        }
+        history.record("ExecutionStarted", previous: 0, at: run.startTime, detailsKey: "executionStartedEventDetails", details: details)
+        return path
     }
 
     private static func runToEnd(_ interpreter: Interpreter, plan: MachinePlan, path: inout PathContext) async -> Progress {
@@ -233,7 +238,8 @@ public final class Execution: @unchecked Sendable {
         case .success(let output):
             history.record(
                 "ExecutionSucceeded", previous: previous, at: stop, detailsKey: "executionSucceededEventDetails",
-                details: history.wantsDetails ? ["output": HistoryPayload.text(output), "outputDetails": HistoryPayload.notTruncated] : nil)
+                details: history.wantsDetails
+                    ? ["output": .string(path.spelled?.text ?? output.compactText), "outputDetails": HistoryPayload.notTruncated] : nil)
             return ExecutionResult(status: .succeeded, output: output, startDate: run.startTime, stopDate: stop)
         case .failure(let failure):
             if run.aborted {

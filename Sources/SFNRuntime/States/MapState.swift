@@ -91,6 +91,8 @@ extension Interpreter {
         }
         history.record("MapStateSucceeded", previous: lastIterationEvent, at: path.timeline.now)
         path.previousEventId = lastIterationEvent
+        // The result is built from the iterations' outputs: a new value, even when it equals the input.
+        path.spelled = nil
         return try finish(entry, result: .array(results), context: context, path: &path)
     }
 
