@@ -139,4 +139,16 @@ import Testing
                 text, #"{"a":[1,2],"r":{"b":2}}"#, #"{"a":[1,2],"r":{"b":2}}"#,  // Changed builds a new value
             ])
     }
+
+    @Test func anExecutionUnderARealDeadlineEndsWithItsOwnOutputText() async throws {
+        // TimeoutSeconds under the real clock runs the machine inside a deadline race.
+        let definition = #"{"TimeoutSeconds":60,"StartAt":"Changed","States":{"Changed":{"Type":"Pass","Result":1,"End":true}}}"#
+        let machine = try StateMachineRuntime(definition: try JSON(parsing: definition))
+        let text = #"{"a": 1}"#
+        let execution = machine.start(input: try JSON(parsing: text), inputText: text)
+        _ = await execution.result()
+        let succeeded = try #require(execution.history.last)
+        #expect(succeeded.type == "ExecutionSucceeded")
+        #expect(succeeded.details?["output"] == "1")
+    }
 }

@@ -230,6 +230,14 @@ public final class Execution: @unchecked Sendable {
         }
     }
 
+    /// The output's text: the caller's spelling when the output is still the value they wrote
+    /// (checked here, as a run under a real deadline ends with the path it started with).
+    private static func spelling(of output: JSON, path: PathContext) -> String {
+        let compact = output.compactText
+        if let spelled = path.spelled, spelled.compact == compact { return spelled.text }
+        return compact
+    }
+
     private static func conclude(_ run: ExecutionRun, outcome: Result<JSON, StatesError>, path: PathContext) -> ExecutionResult {
         let history = run.history
         let stop = max(path.timeline.now, run.startTime)
@@ -239,7 +247,7 @@ public final class Execution: @unchecked Sendable {
             history.record(
                 "ExecutionSucceeded", previous: previous, at: stop, detailsKey: "executionSucceededEventDetails",
                 details: history.wantsDetails
-                    ? ["output": .string(path.spelled?.text ?? output.compactText), "outputDetails": HistoryPayload.notTruncated] : nil)
+                    ? ["output": .string(Self.spelling(of: output, path: path)), "outputDetails": HistoryPayload.notTruncated] : nil)
             return ExecutionResult(status: .succeeded, output: output, startDate: run.startTime, stopDate: stop)
         case .failure(let failure):
             if run.aborted {
