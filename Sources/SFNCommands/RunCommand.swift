@@ -207,7 +207,7 @@ struct RunCommand: AsyncParsableCommand {
         if input != nil && inputJSON != nil { throw .usage("give either --input or --input-json, not both") }
         if let inputJSON {
             do {
-                return (try JSON(parsing: inputJSON), Self.trimmed(inputJSON))
+                return (try JSON(parsing: inputJSON), inputJSON.trimmingCharacters(in: .whitespacesAndNewlines))
             } catch {
                 throw .usage("--input-json is not valid JSON: \(error)")
             }
@@ -215,20 +215,12 @@ struct RunCommand: AsyncParsableCommand {
         if let input {
             let data = try InputFiles.read(input)
             do {
-                return (try JSON(parsing: data), Self.trimmed(String(decoding: data, as: UTF8.self)))
+                return (try JSON(parsing: data), String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
             } catch {
                 throw .usage("input '\(input)' is not valid JSON: \(error)")
             }
         }
         return (.emptyObject, nil)
-    }
-
-    /// The text without the blank lines and spaces around it (a file's final newline is no part of the input).
-    static func trimmed(_ text: String) -> String {
-        var text = Substring(text)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
     }
 
     static func machineName(_ path: String) -> String {

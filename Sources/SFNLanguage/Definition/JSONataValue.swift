@@ -1,3 +1,4 @@
+import Foundation
 import SFNJSON
 import SFNJSONata
 
@@ -37,10 +38,7 @@ public indirect enum JSONataValue: Sendable {
 
     /// AWS quotes expressions without the blanks inside `{% ... %}`.
     public static func quoted(_ expression: JSONataExpression) -> String {
-        var text = Substring(expression.source)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
+        expression.source.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private static func compile(_ value: JSON, at pointer: JSONPointer, field: String) throws(ExpressionSyntaxError) -> JSONataValue {

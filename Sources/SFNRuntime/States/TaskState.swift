@@ -184,7 +184,7 @@ extension Interpreter {
             }
             return await waitForCallback(token, tokens: tokens)
         }
-        guard let executor else { return .failure(unrouted(request.resource)) }
+        guard let executor else { return .failure(StatesError.unroutedResource(request.resource)) }
         do throws(StatesError) {
             return .success(try await executor.execute(request))
         } catch {
@@ -199,8 +199,6 @@ extension Interpreter {
         case nil: .failure(StatesError.timedOut)
         }
     }
-
-    static func unrouted(_ resource: String) -> StatesError { StatesError.unroutedResource(resource) }
 
     @inline(never)  // its task-group machinery stays out of invoke's frame when there is no deadline
     private static func workWithDeadlines(
