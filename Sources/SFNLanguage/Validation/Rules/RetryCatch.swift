@@ -4,16 +4,10 @@ import SFNJSON
 
 extension DefinitionParser {
     mutating func retriers(_ value: JSON?, at pointer: JSONPointer) -> [Retrier] {
-        guard let entries = entryList(value, field: "Retry", at: pointer) else { return [] }
         var retriers: [Retrier] = []
-        for (index, entry) in entries.enumerated() {
-            let entryPointer = pointer / index
-            guard case .object(let fields) = entry else {
-                report(.wrongType("Retry", expected: "an array of objects", at: entryPointer))
-                continue
-            }
+        for (_, fields, entryPointer, isLast) in entries(value, field: "Retry", at: pointer) {
             for key in fields.keys where !FieldTable.retrierFields.contains(key) { report(.unsupportedField(key, at: entryPointer)) }
-            let errors = errorEquals(fields, at: entryPointer, isLast: index == entries.count - 1, field: "Retry")
+            let errors = errorEquals(fields, at: entryPointer, isLast: isLast, field: "Retry")
             var retrier = Retrier(errorEquals: errors)
             if let value = fields["IntervalSeconds"],
                 let seconds = integer(value, "IntervalSeconds", at: entryPointer / "IntervalSeconds", minimum: 1, maximum: 99_999_999)
@@ -52,14 +46,8 @@ extension DefinitionParser {
     }
 
     mutating func catchers(_ value: JSON?, at pointer: JSONPointer, language: QueryLanguage) -> [Catcher] {
-        guard let entries = entryList(value, field: "Catch", at: pointer) else { return [] }
         var catchers: [Catcher] = []
-        for (index, entry) in entries.enumerated() {
-            let entryPointer = pointer / index
-            guard case .object(let fields) = entry else {
-                report(.wrongType("Catch", expected: "an array of objects", at: entryPointer))
-                continue
-            }
+        for (index, fields, entryPointer, isLast) in entries(value, field: "Catch", at: pointer) {
             for key in fields.keys {
                 if !FieldTable.catcherFields.contains(key) {
                     report(.unsupportedField(key, at: entryPointer))
@@ -67,7 +55,7 @@ extension DefinitionParser {
                     report(.fieldNotInLanguage(key, language: language, at: entryPointer))
                 }
             }
-            let errors = errorEquals(fields, at: entryPointer, isLast: index == entries.count - 1, field: "Catch")
+            let errors = errorEquals(fields, at: entryPointer, isLast: isLast, field: "Catch")
             var next = ""
             switch fields["Next"] {
             case .string(let name)?: next = name
@@ -93,13 +81,25 @@ extension DefinitionParser {
         return catchers
     }
 
-    mutating func entryList(_ value: JSON?, field: String, at pointer: JSONPointer) -> [JSON]? {
-        guard let value else { return nil }
+    /// The object entries of `Retry` or `Catch`, each with its index, pointer and whether it is the last
+    /// entry; a value that is not an array, or an entry that is not an object, is reported.
+    mutating func entries(
+        _ value: JSON?, field: String, at pointer: JSONPointer
+    ) -> [(index: Int, fields: JSONObject, pointer: JSONPointer, isLast: Bool)] {
+        guard let value else { return [] }
         guard case .array(let entries) = value else {
             report(.wrongType(field, expected: "an array", at: pointer))
-            return nil
+            return []
         }
-        return entries
+        var objects: [(index: Int, fields: JSONObject, pointer: JSONPointer, isLast: Bool)] = []
+        for (index, entry) in entries.enumerated() {
+            guard case .object(let fields) = entry else {
+                report(.wrongType(field, expected: "an array of objects", at: pointer / index))
+                continue
+            }
+            objects.append((index, fields, pointer / index, index == entries.count - 1))
+        }
+        return objects
     }
 
     mutating func errorEquals(_ fields: JSONObject, at pointer: JSONPointer, isLast: Bool, field: String) -> [String] {
