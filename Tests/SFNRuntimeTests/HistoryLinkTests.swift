@@ -140,6 +140,24 @@ import Testing
             ])
     }
 
+    @Test func parallelResultsQuoteTheBranchesOutputTexts() async throws {
+        // AWS writes a Parallel result as its branches' output texts in brackets: branches that
+        // passed the caller's value on keep its spelling inside the result.
+        let definition = """
+            {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+              {"StartAt":"Same","States":{"Same":{"Type":"Pass","End":true}}},
+              {"StartAt":"New","States":{"New":{"Type":"Pass","Result":[3, 4],"End":true}}}]}}}
+            """
+        let machine = try StateMachineRuntime(definition: try JSON(parsing: definition), configuration: .virtualTime())
+        let text = "[1, 2]"
+        let execution = machine.start(input: try JSON(parsing: text), inputText: text)
+        _ = await execution.result()
+        let same = try #require(execution.history.first { $0.type == "PassStateEntered" && $0.details?["name"] == "Same" })
+        #expect(same.details?["input"] == "[1, 2]")
+        let succeeded = try #require(execution.history.last)
+        #expect(succeeded.details?["output"] == "[[1, 2],[3,4]]")
+    }
+
     @Test func anExecutionUnderARealDeadlineEndsWithItsOwnOutputText() async throws {
         // TimeoutSeconds under the real clock runs the machine inside a deadline race.
         let definition = #"{"TimeoutSeconds":60,"StartAt":"Changed","States":{"Changed":{"Type":"Pass","Result":1,"End":true}}}"#

@@ -69,6 +69,14 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
         ARN(partition: partition, service: "states", region: region, account: account, resource: "execution:\(machine):\(name)")
     }
 
+    /// `arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID`: a Distributed Map's Map Run, named
+    /// by the Map's `Label` (or a generated one) and an id of its own.
+    public static func mapRun(
+        machine: String, label: String, id: String, region: String, account: String, partition: String = "aws"
+    ) -> ARN {
+        ARN(partition: partition, service: "states", region: region, account: account, resource: "mapRun:\(machine)/\(label):\(id)")
+    }
+
     /// `arn:aws:states:REGION:ACCOUNT:activity:NAME`.
     public static func activity(_ name: String, region: String, account: String, partition: String = "aws") -> ARN {
         ARN(partition: partition, service: "states", region: region, account: account, resource: "activity:\(name)")

@@ -13,8 +13,14 @@ struct StepOutcome {
 /// `States/`, the input/output pipeline in `DataFlow/`.
 struct Interpreter: Sendable {
     let run: ExecutionRun
+    /// Where this interpreter's events go: the execution's history, or a Distributed Map child
+    /// execution's own.
+    let history: HistoryRecorder
 
-    var history: HistoryRecorder { run.history }
+    init(run: ExecutionRun, history: HistoryRecorder? = nil) {
+        self.run = run
+        self.history = history ?? run.history
+    }
 
     /// Runs a machine (the top level, a Parallel branch or a Map iteration) to its end.
     func execute(_ plan: MachinePlan, input: JSON, path: inout PathContext) async throws(StatesError) -> JSON {

@@ -33,6 +33,11 @@ extension Interpreter {
         let base = path
         let stateName = entry.state.name
         let inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
+        if plan.processorConfig.mode == .distributed {
+            return try await runMapRun(
+                entry, plan, processor: processor, inputs: inputs, tolerance: tolerance, maxConcurrency: maxConcurrency,
+                context: context, path: &path)
+        }
         let inline = processor.isPurelyComputational
         // Iterations run one after the other link each MapIterationStarted to the previous
         // iteration's last state event, as AWS does; concurrent ones to MapStateStarted.
@@ -248,6 +253,13 @@ extension Interpreter {
 struct FailureTolerance {
     var count: Int?
     var percentage: Double?
+
+    /// A Distributed Map's tolerance when it names none: no child execution may fail.
+    static let none = FailureTolerance(count: nil, percentage: 0)
+
+    /// Whether a single failure among any number of items exceeds this tolerance (so the first
+    /// failure may stop the rest).
+    var allowsNoFailure: Bool { isExceeded(failures: 1, total: Int.max) }
 
     func isExceeded(failures: Int, total: Int) -> Bool {
         if let count, failures > count {

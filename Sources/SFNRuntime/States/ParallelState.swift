@@ -10,6 +10,8 @@ struct PathOutcome: Sendable {
     var lastEventId: Int
     /// The last event of the path's states (before a Map iteration's end event).
     var lastStateEventId: Int
+    /// The path's output as the caller spelled it, when it still is the caller's value.
+    var spelled: SpelledValue?
 
     init(result: Result<JSON, StatesError>, timeline: Timeline, lastEventId: Int, lastStateEventId: Int? = nil) {
         self.result = result
@@ -33,12 +35,17 @@ extension Interpreter {
         path.previousEventId = history.record("ParallelStateStarted", previous: path.previousEventId, at: path.timeline.now)
         let startedId = path.previousEventId
         let base = path
+        // Branches quote the caller's spelling of their input while it is the state's input unchanged.
+        let spelled = path.spelled.flatMap { spelled in effective.compactText == spelled.compact ? spelled : nil }
         let outcomes = await runConcurrently(count: branches.count, maxConcurrency: 0) { index in
             var branchPath = base.branch()
             branchPath.previousEventId = startedId
+            branchPath.spelled = spelled
             do throws(StatesError) {
                 let output = try await self.execute(branches[index], input: effective, path: &branchPath)
-                return PathOutcome(result: .success(output), timeline: branchPath.timeline, lastEventId: branchPath.previousEventId)
+                var outcome = PathOutcome(result: .success(output), timeline: branchPath.timeline, lastEventId: branchPath.previousEventId)
+                outcome.spelled = branchPath.spelled
+                return outcome
             } catch {
                 return PathOutcome(result: .failure(error), timeline: branchPath.timeline, lastEventId: branchPath.previousEventId)
             }
@@ -59,7 +66,24 @@ extension Interpreter {
         let lastBranchEvent = outcomes.map(\.lastEventId).max() ?? startedId
         history.record("ParallelStateSucceeded", previous: lastBranchEvent, at: path.timeline.now)
         path.previousEventId = lastBranchEvent
-        return try finish(entry, result: .array(results), context: context, path: &path)
+        let result = JSON.array(results)
+        // AWS writes the result as its branches' output texts in brackets: a branch that passed the
+        // caller's value through keeps the caller's spelling inside the result.
+        path.spelled = nil
+        if history.wantsDetails, outcomes.contains(where: { $0.spelled != nil }) {
+            var text = "["
+            for (index, outcome) in outcomes.enumerated() {
+                if index > 0 { text += "," }
+                if let spelled = outcome.spelled {
+                    text += spelled.text
+                } else if case .success(let value) = outcome.result {
+                    text += value.compactText
+                }
+            }
+            text += "]"
+            path.spelled = SpelledValue(text: text, compact: result.compactText)
+        }
+        return try finish(entry, result: result, context: context, path: &path)
     }
 
     /// Runs `count` paths, at most `maxConcurrency` at a time (0: all), and returns their outcomes in
