@@ -40,6 +40,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("state-machine"), help: "The state machine's logical id, for templates with several.")
     var stateMachine: String?
 
+    @Option(
+        name: .customLong("type"),
+        help: "The state machine type: STANDARD or EXPRESS (default: the template's StateMachineType, else STANDARD).")
+    var machineType: StateMachineType?
+
     @Option(help: "The execution name (default: a new UUID).")
     var name: String?
 
@@ -86,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: WallClock.system.now()) : RuntimeConfiguration()
         configuration.recordsHistory = history
         configuration.maxHistoryEvents = maxEvents
+        configuration.machineType = machineType ?? loaded.machineType ?? .standard
         try configureExecutors(&configuration, stateMachineName: loaded.stateMachine ?? Self.machineName(definition))
         var callbacks: CallbackServer?
         if let callbackPort {
@@ -124,10 +130,13 @@ struct RunCommand: AsyncParsableCommand {
         directory.add(runtime)
         for path in registered {
             let other = try DefinitionFiles.load(path, stateMachine: nil)
+            var otherConfiguration = configuration
+            otherConfiguration.machineType = other.machineType ?? .standard
             do {
                 directory.add(
                     try StateMachineRuntime(
-                        definition: other.definition, name: other.stateMachine ?? Self.machineName(path), configuration: configuration))
+                        definition: other.definition, name: other.stateMachine ?? Self.machineName(path),
+                        configuration: otherConfiguration))
             } catch {
                 throw invalid(describe(error, in: other))
             }
@@ -275,3 +284,5 @@ extension Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 }
+
+extension StateMachineType: ExpressibleByArgument {}

@@ -79,7 +79,7 @@ public final class StepFunctionsService: @unchecked Sendable {
     @discardableResult
     public func register(name: String, definition: JSON, type: String = "STANDARD") throws(ServerError) -> String {
         try ResourceName.check(name)
-        let runtime = try compile(definition, name: name)
+        let runtime = try compile(definition, name: name, type: type)
         return lock.withLock {
             let record = newMachine(
                 name: name, definition: definition, text: definition.prettyText, runtime: runtime, roleArn: configuration.roleArn,
@@ -104,7 +104,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         let type = try machineType(fields)
         try ResourceName.check(name)
         let definition = try parseDefinition(definitionText)
-        let runtime = try compile(definition, name: name)
+        let runtime = try compile(definition, name: name, type: type)
         return try locked { () throws(ServerError) -> JSON in
             let arn = machineArn(name)
             if let existing = machines[arn] {
@@ -168,7 +168,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         var runtime = current.runtime
         if let definitionText {
             definition = try parseDefinition(definitionText)
-            runtime = try compile(definition, name: current.name)
+            runtime = try compile(definition, name: current.name, type: current.type)
         }
         let updated = try locked { () throws(ServerError) -> StateMachineRecord in
             guard var record = machines[current.arn] else { throw .stateMachineDoesNotExist(arn) }
@@ -193,9 +193,12 @@ public final class StepFunctionsService: @unchecked Sendable {
 
     private func validateDefinition(_ fields: RequestFields) throws(ServerError) -> JSON {
         let text = try fields.string("definition")
-        _ = try machineType(fields)
+        let type = StateMachineType(rawValue: try machineType(fields)) ?? .standard
         let maxResults = try fields.optionalInt("maxResults", range: 0...100) ?? 0
-        let report = StateMachine.validate(text: text)
+        var report = StateMachine.validate(text: text)
+        if report.errors.isEmpty, let definition = try? JSON(parsing: text), let machine = try? StateMachine.parse(definition) {
+            report.diagnostics += machine.diagnostics(for: type)
+        }
         let errors = report.errors
         let limit = maxResults == 0 ? 100 : maxResults
         let diagnostics = report.diagnostics.prefix(limit).map { diagnostic -> JSON in
@@ -275,7 +278,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         guard case .virtual = configuration.clock else { return machine.runtime }
         var startingNow = configuration
         startingNow.clock = .virtual(start: nowMilliseconds())
-        return try compile(machine.definition, name: machine.name, configuration: startingNow)
+        return try compile(machine.definition, name: machine.name, type: machine.type, configuration: startingNow)
     }
 
     private func describeExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
@@ -455,11 +458,13 @@ public final class StepFunctionsService: @unchecked Sendable {
         }
     }
 
-    private func compile(_ definition: JSON, name: String) throws(ServerError) -> StateMachineRuntime {
-        try compile(definition, name: name, configuration: configuration)
-    }
-
-    private func compile(_ definition: JSON, name: String, configuration: RuntimeConfiguration) throws(ServerError) -> StateMachineRuntime {
+    /// A runtime for a machine of `type` (STANDARD or EXPRESS: Express refuses `.sync`,
+    /// `.waitForTaskToken` and activities as InvalidDefinition).
+    private func compile(
+        _ definition: JSON, name: String, type: String, configuration: RuntimeConfiguration? = nil
+    ) throws(ServerError) -> StateMachineRuntime {
+        var configuration = configuration ?? self.configuration
+        configuration.machineType = StateMachineType(rawValue: type) ?? .standard
         do {
             return try StateMachineRuntime(definition: definition, name: name, configuration: configuration)
         } catch {

@@ -82,6 +82,18 @@ import FoundationNetworking
         #expect(invalid?.stderr.contains("/States/A/Next") == true)
     }
 
+    @Test func typeExpressRunsAsAnExpressMachine() throws {
+        let echo = #"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"id.$":"$$.Execution.Id"},"End":true}}}"#
+        guard let express = try sfn(["run", "--type", "EXPRESS", "--name", "e1"], definition: echo) else { return }
+        #expect(express.status == 0)
+        #expect(express.stdout.contains(":express:"))
+        let callback =
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","End":true}}}"#
+        let refused = try sfn(["run", "--type", "EXPRESS"], definition: callback)
+        #expect(refused?.status == 2)
+        #expect(refused?.stderr.contains("Express state machine does not support '.waitForTaskToken' service integration") == true)
+    }
+
     @Test func jsonResultAlwaysPrintsOneObject() throws {
         guard
             let outcome = try sfn(

@@ -281,6 +281,28 @@ struct LoadingTemplateTests {
         #expect(location(loaded.sourceMap, "") == SourcePosition(line: 14, column: 9))
     }
 
+    @Test func readsTheMachineTypeOfSAMAndCloudFormationTemplates() throws {
+        let sam = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Quick:
+                Type: AWS::Serverless::StateMachine
+                Properties:
+                  Type: EXPRESS
+                  Definition: {StartAt: A, States: {A: {Type: Succeed}}}
+            """
+        #expect(try DefinitionLoader.load(text: sam, file: "template.yaml").machineType == .express)
+        let cloudFormation = """
+            {"Resources":{"Slow":{"Type":"AWS::StepFunctions::StateMachine","Properties":{"StateMachineType":"STANDARD",
+              "Definition":{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}}}}}
+            """
+        #expect(try DefinitionLoader.load(text: cloudFormation, file: "template.json").machineType == .standard)
+        let untyped = #"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#
+        #expect(try DefinitionLoader.load(text: untyped, file: "machine.json").machineType == nil)
+        let wrong = sam.replacingOccurrences(of: "Type: EXPRESS", with: "Type: FAST")
+        #expect(throws: DefinitionLoadError.self) { try DefinitionLoader.load(text: wrong, file: "template.yaml") }
+    }
+
     @Test func readsADefinitionStringBlockAndMapsItsLines() throws {
         let template = """
             AWSTemplateFormatVersion: "2010-09-09"

@@ -67,6 +67,22 @@ import Testing
         #expect(report["diagnostics"]?[0]?["code"]?.stringValue == code)
     }
 
+    @Test func expressMachinesRefuseCallbackTasks() async throws {
+        let definition =
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#
+        let service = StepFunctionsService()
+        let refusal = await failure(
+            service, "CreateStateMachine",
+            ["name": "quick", "definition": .string(definition), "roleArn": "arn:aws:iam::1:role/r", "type": "EXPRESS"])
+        #expect(refusal?.type == "InvalidDefinition")
+        #expect(refusal?.message.contains("Express state machine does not support '.waitForTaskToken' service integration") == true)
+        let report = try await call(service, "ValidateStateMachineDefinition", ["definition": .string(definition), "type": "EXPRESS"])
+        #expect(report["result"] == "FAIL")
+        #expect(report["diagnostics"]?[0]?["location"] == "/States/T/Resource")
+        // A Standard machine may wait for a token.
+        _ = try await createMachine(service, "slow", definition)
+    }
+
     @Test func everyProblemIsListedInAWSWording() async throws {
         let definition = #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Gone"},"B":{"Type":"Wait","End":true}}}"#
         let refusal = await failure(

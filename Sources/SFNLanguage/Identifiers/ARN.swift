@@ -69,6 +69,13 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
         ARN(partition: partition, service: "states", region: region, account: account, resource: "execution:\(machine):\(name)")
     }
 
+    /// `arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME:ID`: an Express execution.
+    public static func expressExecution(
+        machine: String, name: String, id: String, region: String, account: String, partition: String = "aws"
+    ) -> ARN {
+        ARN(partition: partition, service: "states", region: region, account: account, resource: "express:\(machine):\(name):\(id)")
+    }
+
     /// `arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID`: a Distributed Map's Map Run, named
     /// by the Map's `Label` (or a generated one) and an id of its own.
     public static func mapRun(

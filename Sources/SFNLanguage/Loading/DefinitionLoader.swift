@@ -13,6 +13,9 @@ public struct LoadedDefinition: Sendable {
     public var stateMachine: String?
     /// Things a person should know that did not stop loading (placeholders left unreplaced).
     public var warnings: [LoadWarning]
+    /// The type a template gives the state machine (`StateMachineType`, or SAM's `Type`); nil for
+    /// plain definitions and templates that leave it out.
+    public var machineType: StateMachineType?
 
     /// A loaded definition with where its values sit in the file.
     public init(definition: JSON, sourceMap: SourceMap, file: String, stateMachine: String? = nil, warnings: [LoadWarning] = []) {
@@ -286,6 +289,24 @@ private struct TemplateLoader {
     }
 
     private func loadMachine(_ logicalID: String) throws(DefinitionLoadError) -> LoadedDefinition {
+        var loaded = try loadDefinition(logicalID)
+        loaded.machineType = try machineType(logicalID)
+        return loaded
+    }
+
+    /// `StateMachineType` (CloudFormation) or `Type` (SAM), STANDARD or EXPRESS.
+    private func machineType(_ logicalID: String) throws(DefinitionLoadError) -> StateMachineType? {
+        let resource = template["Resources"]?[logicalID]
+        let field = resource?["Type"]?.stringValue == "AWS::Serverless::StateMachine" ? "Type" : "StateMachineType"
+        let pointer = JSONPointer.root / "Resources" / logicalID / "Properties" / field
+        guard let raw = resource?["Properties"]?[field] else { return nil }
+        guard let text = try intrinsics.resolve(raw, at: pointer)?.stringValue, let type = StateMachineType(rawValue: text) else {
+            throw failure("\(field) of '\(logicalID)' must be STANDARD or EXPRESS", at: pointer)
+        }
+        return type
+    }
+
+    private func loadDefinition(_ logicalID: String) throws(DefinitionLoadError) -> LoadedDefinition {
         let resourcePointer = JSONPointer.root / "Resources" / logicalID
         let propertiesPointer = resourcePointer / "Properties"
         guard let properties = template["Resources"]?[logicalID]?["Properties"]?.objectValue else {

@@ -38,6 +38,8 @@ final class ExecutionRun: Sendable {
     let executionContext: JSON
     /// Virtual-time deadline from the definition's TimeoutSeconds.
     let deadline: EpochMilliseconds?
+    /// The history-event cap (Standard executions only).
+    let eventLimit: Int?
 
     private let flags = Atomic<UInt8>(0)
     private static let timedOutFlag: UInt8 = 1
@@ -54,18 +56,31 @@ final class ExecutionRun: Sendable {
         self.machine = machine
         self.input = input
         self.startTime = startTime
-        executionArn =
-            ARN.execution(
-                machine: machine.stateMachineName, name: executionName, region: configuration.region, account: configuration.accountId
-            ).description
-        executionContext = [
-            "Id": .string(executionArn),
+        var context: JSONObject = [
             "Input": input,
             "StartTime": .string(Timestamps.iso8601(startTime)),
             "Name": .string(executionName),
             "RoleArn": .string(configuration.roleArn),
-            "RedriveCount": 0,
         ]
+        switch configuration.machineType {
+        case .standard:
+            executionArn =
+                ARN.execution(
+                    machine: machine.stateMachineName, name: executionName, region: configuration.region,
+                    account: configuration.accountId
+                ).description
+            context["RedriveCount"] = 0
+        case .express:
+            // Express executions cannot be redriven, and their ARNs carry an id of their own.
+            executionArn =
+                ARN.expressExecution(
+                    machine: machine.stateMachineName, name: executionName, id: UUIDs.make(configuration.random),
+                    region: configuration.region, account: configuration.accountId
+                ).description
+        }
+        context["Id"] = .string(executionArn)
+        executionContext = .object(context)
+        eventLimit = configuration.machineType == .standard ? configuration.maxHistoryEvents : nil
         deadline = timeoutSeconds.map { Durations.adding(Durations.milliseconds(seconds: $0), to: startTime) }
     }
 
@@ -105,7 +120,11 @@ final class ExecutionRun: Sendable {
             "State": .object(state),
         ]
         if let taskToken { members["Task"] = ["Token": .string(taskToken)] }
-        if let mapItem { members["Map"] = ["Item": ["Index": .int(mapItem.index), "Value": mapItem.value]] }
+        if let mapItem {
+            // `Source` says where the item came from: STATE_DATA for items of the state's input
+            // (AWS's context object documentation; ItemReader items name their S3 URI).
+            members["Map"] = ["Item": ["Index": .int(mapItem.index), "Value": mapItem.value, "Source": "STATE_DATA"]]
+        }
         return .object(members)
     }
 }

@@ -38,8 +38,8 @@ struct Interpreter: Sendable {
 
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func enter(_ state: StatePlan, input value: JSON, path: inout PathContext) throws(StatesError) -> StateEntry {
-        if history.eventCount >= run.configuration.maxHistoryEvents {
-            throw StatesError.historyLimitReached(run.configuration.maxHistoryEvents)
+        if let limit = run.eventLimit, history.eventCount >= limit {
+            throw StatesError.historyLimitReached(limit)
         }
         if run.aborted { throw StatesError.aborted }
         let enteredAt = path.timeline.now

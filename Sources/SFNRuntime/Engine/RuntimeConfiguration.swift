@@ -1,4 +1,5 @@
 import SFNJSON
+import SFNLanguage
 
 /// How executions run: time, limits, identity and who does Task work.
 public struct RuntimeConfiguration: Sendable {
@@ -8,7 +9,11 @@ public struct RuntimeConfiguration: Sendable {
     public var wallClock = WallClock.system
     /// Keep history events (GetExecutionHistory, `--history`). Event ids are counted either way.
     public var recordsHistory = true
-    /// AWS ends an execution at 25,000 history events; a runaway loop ends here with a clear error.
+    /// STANDARD or EXPRESS: Express machines refuse `.sync`, `.waitForTaskToken` and activities,
+    /// have no history-event cap, and their executions have `express:` ARNs.
+    public var machineType = StateMachineType.standard
+    /// AWS ends a Standard execution at 25,000 history events; a runaway loop ends here with a
+    /// clear error. (Express executions have no such cap.)
     public var maxHistoryEvents = 25_000
     /// AWS's payload limit for inputs, outputs and results.
     public var maxPayloadBytes = 256 * 1024

@@ -31,6 +31,8 @@ public final class StateMachineRuntime: Sendable {
     ) throws(ValidationReport) {
         self.name = name
         self.configuration = configuration
+        let typeProblems = machine.diagnostics(for: configuration.machineType)
+        if !typeProblems.isEmpty { throw ValidationReport(diagnostics: typeProblems) }
         do {
             plan = try PlanBuilder.link(machine)
         } catch {
