@@ -45,6 +45,8 @@ struct RunCommand: AsyncParsableCommand {
         help: "The state machine type: STANDARD or EXPRESS (default: the template's StateMachineType, else STANDARD).")
     var machineType: StateMachineType?
 
+    @OptionGroup var account: AccountOptions
+
     @Option(help: "The execution name (default: a new UUID).")
     var name: String?
 
@@ -84,12 +86,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws(CommandFailure) {
-        let loaded = try DefinitionFiles.load(definition, stateMachine: stateMachine)
+        let loaded = try DefinitionFiles.load(definition, stateMachine: stateMachine, account: account.value)
         let definitionJSON = loaded.definition
         let (executionInput, inputText) = try readInput()
 
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: WallClock.system.now()) : RuntimeConfiguration()
         configuration.recordsHistory = history
+        configuration.use(account.value)
         configuration.maxHistoryEvents = maxEvents
         configuration.machineType = machineType ?? loaded.machineType ?? .standard
         try configureExecutors(&configuration, stateMachineName: loaded.stateMachine ?? Self.machineName(definition))
@@ -129,7 +132,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         directory.add(runtime)
         for path in registered {
-            let other = try DefinitionFiles.load(path, stateMachine: nil)
+            let other = try DefinitionFiles.load(path, stateMachine: nil, account: account.value)
             var otherConfiguration = configuration
             otherConfiguration.machineType = other.machineType ?? .standard
             do {

@@ -33,6 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var config: String?
 
+    @OptionGroup var account: AccountOptions
+
     @Argument(help: "Definition files to register as state machines, each named after its file.")
     var definitions: [String] = []
 
@@ -47,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     private func serve() async throws {
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: WallClock.system.now()) : RuntimeConfiguration()
         configuration.recordsHistory = true
+        configuration.use(account.value)
         if let config {
             do {
                 configuration.executors = try ExecutorConfiguration.load(contentsOf: config).makeRegistry(random: configuration.random)
@@ -57,10 +60,12 @@ struct ServeCommand: AsyncParsableCommand {
         let service = StepFunctionsService(configuration: configuration)
         var registered: [String] = []
         for path in definitions {
-            let loaded = try DefinitionFiles.load(path, stateMachine: nil)
+            let loaded = try DefinitionFiles.load(path, stateMachine: nil, account: account.value)
             let name = loaded.stateMachine ?? RunCommand.machineName(path)
             do {
-                registered.append(try service.register(name: name, definition: loaded.definition))
+                registered.append(
+                    try service.register(
+                        name: name, definition: loaded.definition, type: (loaded.machineType ?? .standard).rawValue))
             } catch {
                 throw CommandFailure.invalidDefinition("invalid definition '\(path)': \(error.message)")
             }

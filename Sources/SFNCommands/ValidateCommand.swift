@@ -32,9 +32,17 @@ struct ValidateCommand: AsyncParsableCommand {
         help: ArgumentHelp("A template parameter value, overriding its Default.", valueName: "name=value"))
     var parameters: [String] = []
 
+    @Option(
+        name: .customLong("type"),
+        help: "Check the rules of this state machine type: STANDARD or EXPRESS (default: the template's, else STANDARD).")
+    var machineType: StateMachineType?
+
+    @OptionGroup var account: AccountOptions
+
     func run() async throws {
         let outcome = ValidationRun.perform(
-            files: files, format: format, stateMachine: stateMachine, parameterAssignments: parameters)
+            files: files, format: format, stateMachine: stateMachine, parameterAssignments: parameters, type: machineType,
+            account: account.value)
         if !outcome.errorOutput.isEmpty {
             FileHandle.standardError.write(Data(outcome.errorOutput.utf8))
         }
@@ -88,7 +96,7 @@ enum ValidationRun {
 
     static func perform(
         files: [String], format: ValidateCommand.OutputFormat, stateMachine: String?, parameterAssignments: [String],
-        standardInput: () -> String = readStandardInput
+        type: StateMachineType? = nil, account: AWSAccount = .local, standardInput: () -> String = readStandardInput
     ) -> Outcome {
         guard !files.isEmpty else {
             return Outcome(
@@ -105,7 +113,7 @@ enum ValidationRun {
         }
         let results = files.map { file in
             validate(
-                file: file, stateMachine: stateMachine, parameters: parameters,
+                file: file, stateMachine: stateMachine, parameters: parameters, type: type, account: account,
                 text: file == standardInputName ? standardInput() : nil)
         }
         let exitCode: Int32 =
@@ -128,14 +136,18 @@ enum ValidationRun {
     }
 
     /// Checks one file; `text` is the content already read (standard input), or `nil` to read `file`.
-    static func validate(file: String, stateMachine: String?, parameters: [String: String], text: String? = nil) -> FileValidation {
+    static func validate(
+        file: String, stateMachine: String?, parameters: [String: String], type: StateMachineType? = nil, account: AWSAccount = .local,
+        text: String? = nil
+    ) -> FileValidation {
         let loaded: LoadedDefinition
         do {
             if let text {
                 loaded = try DefinitionLoader.load(
-                    text: text, file: "<stdin>", stateMachine: stateMachine, parameters: parameters)
+                    text: text, file: "<stdin>", stateMachine: stateMachine, parameters: parameters, account: account)
             } else {
-                loaded = try DefinitionLoader.load(contentsOf: file, stateMachine: stateMachine, parameters: parameters)
+                loaded = try DefinitionLoader.load(
+                    contentsOf: file, stateMachine: stateMachine, parameters: parameters, account: account)
             }
         } catch {
             if error.isUsageError {
@@ -152,7 +164,7 @@ enum ValidationRun {
                 location: Diagnostic.awsLocation(of: warning.pointer), file: loaded.sourceMap.file,
                 position: loaded.sourceMap.position(of: warning.pointer))
         }
-        diagnostics += DefinitionCheck.diagnostics(for: loaded)
+        diagnostics += DefinitionCheck.diagnostics(for: loaded, type: type ?? loaded.machineType ?? .standard)
         return FileValidation(file: file, stateMachine: loaded.stateMachine, diagnostics: diagnostics)
     }
 
@@ -245,8 +257,10 @@ enum ValidationRun {
 /// Checks a loaded definition's content with the language's validator, placing each problem in
 /// the file the definition was written in.
 enum DefinitionCheck {
-    static func diagnostics(for loaded: LoadedDefinition) -> [ReportedDiagnostic] {
-        StateMachine.validate(loaded.definition).diagnostics.map { diagnostic in
+    static func diagnostics(for loaded: LoadedDefinition, type: StateMachineType = .standard) -> [ReportedDiagnostic] {
+        var (machine, report) = StateMachine.check(loaded.definition)
+        if let machine, report.errors.isEmpty { report.diagnostics += machine.diagnostics(for: type) }
+        return report.diagnostics.map { diagnostic in
             var position = loaded.sourceMap.position(of: diagnostic.pointer)
             // A bad JSONata expression: point at the character, past the opening `"{%`. JSONata
             // positions count the character after the offending token, so step back one.

@@ -94,6 +94,24 @@ import FoundationNetworking
         #expect(refused?.stderr.contains("Express state machine does not support '.waitForTaskToken' service integration") == true)
     }
 
+    @Test func oneAccountForTheTemplateAndTheExecution() throws {
+        // The template's pseudo parameters and the execution's own ARNs name the same account.
+        let template = """
+            {"Resources":{"M":{"Type":"AWS::StepFunctions::StateMachine","Properties":{"Definition":{"StartAt":"A","States":{
+              "A":{"Type":"Pass","Parameters":{"fromTemplate":{"Fn::Sub":"${AWS::Region}:${AWS::AccountId}"},
+                "machine.$":"$$.StateMachine.Id"},"End":true}}}}}}}
+            """
+        guard let outcome = try sfn(["run", "--region", "eu-west-2", "--account", "222233334444"], definition: template) else { return }
+        #expect(outcome.status == 0)
+        let output = try JSON(parsing: outcome.stdout)
+        #expect(output["fromTemplate"] == "eu-west-2:222233334444")
+        #expect(output["machine"] == "arn:aws:states:eu-west-2:222233334444:stateMachine:M")
+        let defaults = try sfn(["run"], definition: template)
+        #expect(try JSON(parsing: defaults?.stdout ?? "")["fromTemplate"] == "us-east-1:111111111111")
+        let bad = try sfn(["run", "--account", "12"], definition: template)
+        #expect(bad?.status == 2)
+    }
+
     @Test func jsonResultAlwaysPrintsOneObject() throws {
         guard
             let outcome = try sfn(

@@ -272,7 +272,7 @@ struct LoadingTemplateTests {
         let loaded = try DefinitionLoader.load(text: template, file: "template.yaml")
         #expect(loaded.stateMachine == "Orders")
         let work = loaded.definition["States"]?["Work"]
-        #expect(work?["Resource"] == "arn:aws:lambda:us-east-1:123456789012:function:order-worker")
+        #expect(work?["Resource"] == "arn:aws:lambda:us-east-1:111111111111:function:order-worker")
         #expect(work?["Comment"] == "writes to orders in ${Unknown}")
         #expect(loaded.warnings.count == 1)
         #expect(loaded.warnings.first?.message.contains("${Unknown}") == true)
@@ -301,6 +301,120 @@ struct LoadingTemplateTests {
         #expect(try DefinitionLoader.load(text: untyped, file: "machine.json").machineType == nil)
         let wrong = sam.replacingOccurrences(of: "Type: EXPRESS", with: "Type: FAST")
         #expect(throws: DefinitionLoadError.self) { try DefinitionLoader.load(text: wrong, file: "template.yaml") }
+    }
+
+    /// What `Ref` and `Fn::GetAtt` return, per CloudFormation's resource reference pages.
+    @Test func referencesGiveWhatCloudFormationGives() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Review:
+                Type: AWS::StepFunctions::Activity
+                Properties: {Name: review-queue}
+              Worker:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Events: {Api: {Type: Api, Properties: {Path: /go, Method: get}}}
+              Jobs:
+                Type: AWS::SQS::Queue
+              Runner:
+                Type: AWS::IAM::Role
+                Properties: {RoleName: runner}
+              Orders:
+                Type: AWS::Serverless::StateMachine
+                Properties:
+                  Definition:
+                    StartAt: A
+                    States:
+                      A:
+                        Type: Pass
+                        Parameters:
+                          activity: !Ref Review
+                          activityName: !GetAtt Review.Name
+                          function: !Ref Worker
+                          functionArn: !GetAtt Worker.Arn
+                          queue: !Ref Jobs
+                          queueArn: !GetAtt Jobs.Arn
+                          role: !Ref Runner
+                          roleArn: !GetAtt Runner.Arn
+                          implicitRole: !GetAtt WorkerRole.Arn
+                          api: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/"
+                        End: true
+            """
+        let parameters = try DefinitionLoader.load(text: template, file: "template.yaml").definition["States"]?["A"]?["Parameters"]
+        #expect(parameters?["activity"] == "arn:aws:states:us-east-1:111111111111:activity:review-queue")
+        #expect(parameters?["activityName"] == "review-queue")
+        #expect(parameters?["function"] == "Worker")
+        #expect(parameters?["functionArn"] == "arn:aws:lambda:us-east-1:111111111111:function:Worker")
+        #expect(parameters?["queue"] == "https://sqs.us-east-1.amazonaws.com/111111111111/Jobs")
+        #expect(parameters?["queueArn"] == "arn:aws:sqs:us-east-1:111111111111:Jobs")
+        #expect(parameters?["role"] == "runner")
+        #expect(parameters?["roleArn"] == "arn:aws:iam::111111111111:role/runner")
+        #expect(parameters?["implicitRole"] == "arn:aws:iam::111111111111:role/WorkerRole")
+        let api = try #require(parameters?["api"]?.stringValue)
+        #expect(api.hasPrefix("https://") && api.hasSuffix(".execute-api.us-east-1.amazonaws.com/Prod/"))
+        #expect(!api.contains("${"))
+    }
+
+    @Test func theAccountIsTheOneGiven() throws {
+        let template = """
+            {"Resources":{"M":{"Type":"AWS::StepFunctions::StateMachine","Properties":{"Definition":{"StartAt":"A","States":{
+              "A":{"Type":"Pass","Parameters":{"account":{"Ref":"AWS::AccountId"},"region":{"Ref":"AWS::Region"},
+                "self":{"Ref":"M"}},"End":true}}}}}}}
+            """
+        let account = AWSAccount(region: "eu-west-2", accountId: "222233334444")
+        let parameters = try DefinitionLoader.load(text: template, file: "t.json", account: account).definition["States"]?["A"]?[
+            "Parameters"]
+        #expect(parameters?["account"] == "222233334444")
+        #expect(parameters?["region"] == "eu-west-2")
+        #expect(parameters?["self"] == "arn:aws:states:eu-west-2:222233334444:stateMachine:M")
+    }
+
+    @Test func splitAndConditionsAreEvaluated() throws {
+        let template = """
+            Parameters:
+              Stage: {Type: String, Default: prod}
+              Names: {Type: String, Default: "a,b,,c"}
+            Conditions:
+              IsProd: !Equals [!Ref Stage, prod]
+              IsDev: !Not [!Condition IsProd]
+              Either: !Or [!Condition IsProd, !Condition IsDev]
+              Both: !And [!Condition IsProd, !Condition IsDev]
+            Resources:
+              M:
+                Type: AWS::StepFunctions::StateMachine
+                Properties:
+                  Definition:
+                    StartAt: A
+                    States:
+                      A:
+                        Type: Pass
+                        Parameters:
+                          names: !Split [",", !Ref Names]
+                          second: !Select [1, !Split [",", !Ref Names]]
+                          size: !If [IsProd, large, small]
+                          either: !If [Either, yes-either, no-either]
+                          both: !If [Both, yes-both, no-both]
+                          dropped: !If [IsDev, here, !Ref AWS::NoValue]
+                        End: true
+            """
+        let prod = try DefinitionLoader.load(text: template, file: "t.yaml").definition["States"]?["A"]?["Parameters"]
+        #expect(prod?["names"] == ["a", "b", "", "c"])
+        #expect(prod?["second"] == "b")
+        #expect(prod?["size"] == "large")
+        #expect(prod?["either"] == "yes-either")
+        #expect(prod?["both"] == "no-both")
+        #expect(prod?["dropped"] == nil)
+        let dev = try DefinitionLoader.load(text: template, file: "t.yaml", parameters: ["Stage": "dev"]).definition["States"]?["A"]?[
+            "Parameters"]
+        #expect(dev?["size"] == "small")
+        #expect(dev?["dropped"] == "here")
+        // A condition the template does not define is an error at the Fn::If.
+        let unknown = template.replacingOccurrences(of: "!If [IsProd,", with: "!If [IsStaging,")
+        #expect(throws: DefinitionLoadError.self) { try DefinitionLoader.load(text: unknown, file: "t.yaml") }
+        // Conditions that name each other in a cycle end in an error, not a crash.
+        let cyclic = template.replacingOccurrences(of: "IsProd: !Equals [!Ref Stage, prod]", with: "IsProd: !Condition IsDev")
+        #expect(throws: DefinitionLoadError.self) { try DefinitionLoader.load(text: cyclic, file: "t.yaml") }
     }
 
     @Test func readsADefinitionStringBlockAndMapsItsLines() throws {

@@ -1,30 +1,34 @@
 import SFNJSON
 
 /// Evaluates the CloudFormation intrinsic functions that state machine resources commonly use
-/// (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`, `Fn::Select`, `Fn::ToJsonString`,
-/// `Fn::FindInMap`) as well as a local tool can: pseudo parameters take fixed values
-/// (`us-east-1`, account `123456789012`), parameters take their override or `Default`, and
-/// resources get names and ARNs built from their name property or logical id (a Lambda function
-/// `Worker` becomes `arn:aws:lambda:us-east-1:123456789012:function:Worker`).
+/// (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`, `Fn::Split`, `Fn::Select`, `Fn::If` with the
+/// template's `Conditions`, `Fn::ToJsonString`, `Fn::FindInMap`) as well as a local tool can:
+/// pseudo parameters take the account's values (`us-east-1`, `111111111111` unless given),
+/// parameters take their override or `Default`, and resources get names and ARNs of the shape
+/// AWS gives them, built from their name property or logical id (a Lambda function `Worker`
+/// becomes `arn:aws:lambda:us-east-1:111111111111:function:Worker`). SAM's implicit resources
+/// (`ServerlessRestApi`, a function's or state machine's generated `...Role`) can be named too.
 struct CloudFormationIntrinsics {
-    static let region = "us-east-1"
-    static let accountID = "123456789012"
-    static let partition = "aws"
-
     let file: String
     let resources: JSONObject
     let parameters: JSONObject
     let mappings: JSONObject
+    let conditions: JSONObject
     let parameterOverrides: [String: String]
     let sourceMap: SourceMap
+    let account: AWSAccount
 
-    init(template: JSONObject, file: String, sourceMap: SourceMap, parameterOverrides: [String: String]) {
+    init(
+        template: JSONObject, file: String, sourceMap: SourceMap, parameterOverrides: [String: String], account: AWSAccount = .local
+    ) {
         self.file = file
         self.resources = template["Resources"]?.objectValue ?? [:]
         self.parameters = template["Parameters"]?.objectValue ?? [:]
         self.mappings = template["Mappings"]?.objectValue ?? [:]
+        self.conditions = template["Conditions"]?.objectValue ?? [:]
         self.parameterOverrides = parameterOverrides
         self.sourceMap = sourceMap
+        self.account = account
     }
 
     func failure(_ message: String, at pointer: JSONPointer) -> DefinitionLoadError {
@@ -126,6 +130,18 @@ struct CloudFormationIntrinsics {
                 throw failure("Fn::Select index \(index) is out of range (\(values.count) values)", at: pointer)
             }
             return values[index]
+        case "Fn::Split":
+            guard case .array(let parts) = argument, parts.count == 2, case .string(let delimiter) = parts[0], !delimiter.isEmpty else {
+                throw failure("Fn::Split takes [delimiter, string]", at: pointer)
+            }
+            let source = try resolveString(parts[1], at: pointer / 1, purpose: "the string Fn::Split splits")
+            return .array(source.split(separator: delimiter, omittingEmptySubsequences: false).map { .string(String($0)) })
+        case "Fn::If":
+            guard case .array(let parts) = argument, parts.count == 3, case .string(let condition) = parts[0] else {
+                throw failure("Fn::If takes [ConditionName, value if true, value if false]", at: pointer)
+            }
+            let holds = try self.condition(condition, at: pointer / 0, depth: 0)
+            return try resolve(holds ? parts[1] : parts[2], at: pointer / (holds ? 1 : 2))
         case "Fn::ToJsonString":
             guard let value = try resolve(argument, at: pointer) else { return .string("null") }
             return .string(value.compactText)
@@ -146,29 +162,68 @@ struct CloudFormationIntrinsics {
         }
     }
 
+    // MARK: Conditions
+
+    /// Whether the template's condition `name` holds.
+    private func condition(_ name: String, at pointer: JSONPointer, depth: Int) throws(DefinitionLoadError) -> Bool {
+        guard let definition = conditions[name] else {
+            throw failure("Fn::If names condition '\(name)', which the template's Conditions do not define", at: pointer)
+        }
+        return try holds(definition, at: JSONPointer.root / "Conditions" / name, depth: depth + 1)
+    }
+
+    /// Evaluates a condition function: Fn::Equals, Fn::Not, Fn::And, Fn::Or, or `{"Condition": name}`.
+    private func holds(_ value: JSON, at pointer: JSONPointer, depth: Int) throws(DefinitionLoadError) -> Bool {
+        // Conditions may name each other; a cycle must end in an error, not a stack overflow.
+        guard depth <= 64 else { throw failure("Conditions refer to each other in a cycle", at: pointer) }
+        guard case .object(let members) = value, members.count == 1, let only = members.elements.first else {
+            if case .bool(let flag) = value { return flag }
+            throw failure("a condition must be Fn::Equals, Fn::Not, Fn::And, Fn::Or or {\"Condition\": name}", at: pointer)
+        }
+        let at = pointer / only.key
+        switch (only.key, only.value) {
+        case ("Condition", .string(let name)):
+            return try condition(name, at: at, depth: depth)
+        case ("Fn::Equals", .array(let sides)) where sides.count == 2:
+            let left = try resolve(sides[0], at: at / 0).flatMap(Self.text(of:))
+            let right = try resolve(sides[1], at: at / 1).flatMap(Self.text(of:))
+            return left != nil && left == right
+        case ("Fn::Not", .array(let inner)) where inner.count == 1:
+            return try !holds(inner[0], at: at / 0, depth: depth + 1)
+        case ("Fn::And", .array(let inner)) where (2...10).contains(inner.count):
+            for (index, part) in inner.enumerated() where try !holds(part, at: at / index, depth: depth + 1) { return false }
+            return true
+        case ("Fn::Or", .array(let inner)) where (2...10).contains(inner.count):
+            for (index, part) in inner.enumerated() where try holds(part, at: at / index, depth: depth + 1) { return true }
+            return false
+        default:
+            throw failure("\(only.key) is not a condition function CloudFormation accepts here", at: at)
+        }
+    }
+
     // MARK: References
 
     private func reference(_ name: String, at pointer: JSONPointer) throws(DefinitionLoadError) -> JSON? {
         if name == "AWS::NoValue" { return nil }
-        if let value = Self.pseudoParameter(name) { return value }
+        if let value = pseudoParameter(name) { return value }
         if parameters[name] != nil { return try parameterValue(name, at: pointer) }
-        if let resource = resources[name]?.objectValue {
-            return .string(Self.physicalReference(of: name, resource: resource))
+        if let resource = resource(named: name) {
+            return .string(physicalReference(of: name, resource: resource))
         }
         throw failure("Ref to '\(name)', which is not a parameter or resource of the template", at: pointer)
     }
 
-    private static func pseudoParameter(_ name: String) -> JSON? {
+    private func pseudoParameter(_ name: String) -> JSON? {
         switch name {
-        case "AWS::Region": .string(region)
-        case "AWS::AccountId": .string(accountID)
-        case "AWS::Partition": .string(partition)
-        case "AWS::URLSuffix": .string("amazonaws.com")
+        case "AWS::Region": .string(account.region)
+        case "AWS::AccountId": .string(account.accountId)
+        case "AWS::Partition": .string(account.partition)
+        case "AWS::URLSuffix": .string(account.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com")
         case "AWS::StackName": .string("sfn-local")
         case "AWS::StackId":
             .string(
                 ARN(
-                    service: "cloudformation", region: region, account: accountID,
+                    partition: account.partition, service: "cloudformation", region: account.region, account: account.accountId,
                     resource: "stack/sfn-local/00000000-0000-0000-0000-000000000000"
                 )
                 .description)
@@ -185,55 +240,117 @@ struct CloudFormationIntrinsics {
         return fallback
     }
 
+    /// A resource of the template, or one SAM's transform would add: `ServerlessRestApi` and
+    /// `ServerlessHttpApi`, and the `<LogicalId>Role` of a function or state machine without a `Role`.
+    private func resource(named logicalID: String) -> JSONObject? {
+        if let resource = resources[logicalID]?.objectValue { return resource }
+        switch logicalID {
+        case "ServerlessRestApi": return ["Type": "AWS::Serverless::Api"]
+        case "ServerlessHttpApi": return ["Type": "AWS::Serverless::HttpApi"]
+        default: break
+        }
+        if logicalID.hasSuffix("Role"), let owner = resources[String(logicalID.dropLast(4))]?.objectValue,
+            ["AWS::Serverless::Function", "AWS::Serverless::StateMachine"].contains(owner["Type"]?.stringValue ?? ""),
+            owner["Properties"]?["Role"] == nil
+        {
+            return ["Type": "AWS::IAM::Role"]
+        }
+        return nil
+    }
+
+    /// How AWS names and references one resource type.
+    private struct Kind {
+        /// The ARN's service.
+        var service: String
+        /// The ARN's resource part for a resource of this name.
+        var resource: (String) -> String
+        /// What `Ref` returns.
+        var reference: Reference = .name
+        /// Global services (S3 buckets, IAM) leave the region out; S3 leaves the account out too.
+        var regional = true
+        var hasAccount = true
+
+        enum Reference { case name, arn, queueURL, identifier }
+    }
+
+    private static func kind(of type: String) -> Kind {
+        switch type {
+        case "AWS::Lambda::Function", "AWS::Serverless::Function": Kind(service: "lambda", resource: { "function:\($0)" })
+        case "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine":
+            Kind(service: "states", resource: { "stateMachine:\($0)" }, reference: .arn)
+        case "AWS::StepFunctions::Activity": Kind(service: "states", resource: { "activity:\($0)" }, reference: .arn)
+        case "AWS::SNS::Topic": Kind(service: "sns", resource: { $0 }, reference: .arn)
+        case "AWS::SQS::Queue": Kind(service: "sqs", resource: { $0 }, reference: .queueURL)
+        case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable": Kind(service: "dynamodb", resource: { "table/\($0)" })
+        case "AWS::S3::Bucket": Kind(service: "s3", resource: { $0 }, regional: false, hasAccount: false)
+        case "AWS::Events::EventBus": Kind(service: "events", resource: { "event-bus/\($0)" })
+        case "AWS::Events::Rule": Kind(service: "events", resource: { "rule/\($0)" })
+        case "AWS::IAM::Role": Kind(service: "iam", resource: { "role/\($0)" }, regional: false)
+        case "AWS::ECS::Cluster": Kind(service: "ecs", resource: { "cluster/\($0)" })
+        case "AWS::ECS::TaskDefinition": Kind(service: "ecs", resource: { "task-definition/\($0):1" }, reference: .arn)
+        case "AWS::Batch::JobQueue": Kind(service: "batch", resource: { "job-queue/\($0)" }, reference: .arn)
+        case "AWS::Batch::JobDefinition": Kind(service: "batch", resource: { "job-definition/\($0):1" }, reference: .arn)
+        case "AWS::Glue::Job": Kind(service: "glue", resource: { "job/\($0)" })
+        case "AWS::Kinesis::Stream": Kind(service: "kinesis", resource: { "stream/\($0)" })
+        case "AWS::Logs::LogGroup": Kind(service: "logs", resource: { "log-group:\($0):*" })
+        case "AWS::SecretsManager::Secret": Kind(service: "secretsmanager", resource: { "secret:\($0)" }, reference: .arn)
+        case "AWS::Serverless::Api", "AWS::ApiGateway::RestApi", "AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api":
+            Kind(service: "apigateway", resource: { "/restapis/\($0)" }, reference: .identifier, hasAccount: false)
+        default:
+            Kind(service: type.split(separator: "::").dropFirst().first.map { $0.lowercased() } ?? "unknown", resource: { $0 })
+        }
+    }
+
     private static func resourceName(of logicalID: String, resource: JSONObject) -> String {
         let properties = resource["Properties"]?.objectValue ?? [:]
-        for key in ["FunctionName", "StateMachineName", "Name", "TopicName", "QueueName", "TableName", "BucketName", "EventBusName"] {
+        for key in [
+            "FunctionName", "StateMachineName", "Name", "TopicName", "QueueName", "TableName", "BucketName", "EventBusName",
+            "RoleName", "ClusterName", "Family", "JobQueueName", "JobDefinitionName", "LogGroupName",
+        ] {
             if case .string(let name)? = properties[key] { return name }
         }
         return logicalID
     }
 
-    private static func arn(of logicalID: String, resource: JSONObject) -> String {
-        let name = resourceName(of: logicalID, resource: resource)
-        func arn(_ service: String, _ resource: String, regional: Bool = true) -> String {
-            ARN(service: service, region: regional ? region : "", account: regional ? accountID : "", resource: resource).description
-        }
-        switch resource["Type"]?.stringValue ?? "" {
-        case "AWS::Lambda::Function", "AWS::Serverless::Function":
-            return ARN.lambdaFunction(name, region: region, account: accountID).description
-        case "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine":
-            return ARN.stateMachine(name, region: region, account: accountID).description
-        case "AWS::SNS::Topic": return arn("sns", name)
-        case "AWS::SQS::Queue": return arn("sqs", name)
-        case "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable": return arn("dynamodb", "table/\(name)")
-        case "AWS::S3::Bucket": return arn("s3", name, regional: false)
-        case "AWS::Events::EventBus": return arn("events", "event-bus/\(name)")
-        case let type:
-            let service = type.split(separator: "::").dropFirst().first.map { $0.lowercased() } ?? "unknown"
-            return arn(service, name)
-        }
+    private func arn(of logicalID: String, resource: JSONObject) -> String {
+        let kind = Self.kind(of: resource["Type"]?.stringValue ?? "")
+        return ARN(
+            partition: account.partition, service: kind.service, region: kind.regional ? account.region : "",
+            account: kind.hasAccount ? account.accountId : "", resource: kind.resource(Self.resourceName(of: logicalID, resource: resource))
+        ).description
     }
 
     /// What `Ref` returns for a resource, by type.
-    private static func physicalReference(of logicalID: String, resource: JSONObject) -> String {
-        let name = resourceName(of: logicalID, resource: resource)
-        switch resource["Type"]?.stringValue ?? "" {
-        case "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine", "AWS::SNS::Topic":
-            return arn(of: logicalID, resource: resource)
-        case "AWS::SQS::Queue": return "https://sqs.\(region).amazonaws.com/\(accountID)/\(name)"
-        default: return name
+    private func physicalReference(of logicalID: String, resource: JSONObject) -> String {
+        let name = Self.resourceName(of: logicalID, resource: resource)
+        switch Self.kind(of: resource["Type"]?.stringValue ?? "").reference {
+        case .arn: return arn(of: logicalID, resource: resource)
+        case .queueURL: return "https://sqs.\(account.region).amazonaws.com/\(account.accountId)/\(name)"
+        case .identifier: return Self.identifier(for: logicalID)
+        case .name: return name
         }
     }
 
+    /// A stable 10-character id of the kind API Gateway gives (lower-case letters and digits).
+    private static func identifier(for logicalID: String) -> String {
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for byte in logicalID.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        let digits = Array("0123456789abcdefghijklmnopqrstuvwxyz")
+        return String((0..<10).map { index in digits[Int((hash >> UInt64(index * 6)) % 36)] })
+    }
+
     private func attribute(_ attribute: String, of logicalID: String, at pointer: JSONPointer) throws(DefinitionLoadError) -> String {
-        guard let resource = resources[logicalID]?.objectValue else {
+        guard let resource = resource(named: logicalID) else {
             throw failure("Fn::GetAtt names '\(logicalID)', which is not a resource of the template", at: pointer)
         }
         switch attribute {
-        case "Arn", "TopicArn", "StateMachineArn": return Self.arn(of: logicalID, resource: resource)
-        case "Name", "QueueName", "TopicName", "TableName", "FunctionName", "StateMachineName":
+        case "Arn", "TopicArn", "StateMachineArn", "QueueArn": return arn(of: logicalID, resource: resource)
+        case "Name", "QueueName", "TopicName", "TableName", "FunctionName", "StateMachineName", "RoleName":
             return Self.resourceName(of: logicalID, resource: resource)
-        case "QueueUrl": return Self.physicalReference(of: logicalID, resource: resource)
+        case "QueueUrl": return physicalReference(of: logicalID, resource: resource)
+        case "StreamArn": return arn(of: logicalID, resource: resource) + "/stream/1970-01-01T00:00:00.000"
+        case "RoleId": return "AROA" + Self.identifier(for: logicalID).uppercased() + "LOCAL"
+        case "RootResourceId", "ApiId": return Self.identifier(for: logicalID + "." + attribute)
         default: return "\(logicalID).\(attribute)"
         }
     }
@@ -262,7 +379,7 @@ struct CloudFormationIntrinsics {
             if name.hasPrefix("!") { return "${" + name.dropFirst() + "}" }
             if let value = variables[name] { return value }
             do {
-                if let dot = name.firstIndex(of: "."), resources[String(name[..<dot])] != nil {
+                if let dot = name.firstIndex(of: "."), resource(named: String(name[..<dot])) != nil {
                     return try attribute(String(name[name.index(after: dot)...]), of: String(name[..<dot]), at: pointer)
                 }
                 if let value = try reference(name, at: pointer), let text = Self.text(of: value) { return text }

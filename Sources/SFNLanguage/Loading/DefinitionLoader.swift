@@ -110,19 +110,21 @@ public enum DefinitionLoader {
     ///   - stateMachine: the logical id to pick from a template (ignored for plain definitions,
     ///     an error if given for a file that is not a template).
     ///   - parameters: values for template parameters, overriding their `Default`.
+    ///   - account: the partition, region and account of the ARNs a template's `Ref`,
+    ///     `Fn::GetAtt` and pseudo parameters produce.
     public static func load(
-        contentsOf path: String, stateMachine: String? = nil, parameters: [String: String] = [:]
+        contentsOf path: String, stateMachine: String? = nil, parameters: [String: String] = [:], account: AWSAccount = .local
     ) throws(DefinitionLoadError) -> LoadedDefinition {
         let text = try readText(path)
         return try load(
             text: text, file: path, format: SourceFormat(fileName: path), stateMachine: stateMachine,
-            parameters: parameters)
+            parameters: parameters, account: account)
     }
 
     /// Loads a definition from text; `file` names it in messages and locates `DefinitionUri`s.
     public static func load(
         text: String, file: String, format: SourceFormat? = nil, stateMachine: String? = nil,
-        parameters: [String: String] = [:]
+        parameters: [String: String] = [:], account: AWSAccount = .local
     ) throws(DefinitionLoadError) -> LoadedDefinition {
         let (document, sourceMap) = try parseDocument(text: text, file: file, format: format)
         guard case .object(let members) = document else {
@@ -141,7 +143,7 @@ public enum DefinitionLoader {
             return LoadedDefinition(definition: document, sourceMap: sourceMap, file: file)
         }
         let template = TemplateLoader(
-            template: members, file: file, text: text, sourceMap: sourceMap, parameters: parameters)
+            template: members, file: file, text: text, sourceMap: sourceMap, parameters: parameters, account: account)
         return try template.load(stateMachine: stateMachine)
     }
 
@@ -243,13 +245,13 @@ private struct TemplateLoader {
     let sourceMap: SourceMap
     let intrinsics: CloudFormationIntrinsics
 
-    init(template: JSONObject, file: String, text: String, sourceMap: SourceMap, parameters: [String: String]) {
+    init(template: JSONObject, file: String, text: String, sourceMap: SourceMap, parameters: [String: String], account: AWSAccount) {
         self.template = template
         self.file = file
         self.text = text
         self.sourceMap = sourceMap
         self.intrinsics = CloudFormationIntrinsics(
-            template: template, file: file, sourceMap: sourceMap, parameterOverrides: parameters)
+            template: template, file: file, sourceMap: sourceMap, parameterOverrides: parameters, account: account)
     }
 
     private func failure(

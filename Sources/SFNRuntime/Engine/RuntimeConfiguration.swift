@@ -18,11 +18,21 @@ public struct RuntimeConfiguration: Sendable {
     /// AWS's payload limit for inputs, outputs and results.
     public var maxPayloadBytes = 256 * 1024
     /// The region in ARNs and history events.
-    public var region = "us-east-1"
+    public var region = AWSAccount.local.region
     /// The account in ARNs (the conformance corpus's account by default).
-    public var accountId = "111111111111"
-    /// The execution role ARN that `$$.StateMachine.RoleArn`-style fields report.
-    public var roleArn = "arn:aws:iam::111111111111:role/sfn-local"
+    public var accountId = AWSAccount.local.accountId
+    /// The execution role ARN that `$$.Execution.RoleArn` and ExecutionStarted report.
+    public var roleArn = Self.defaultRoleArn(accountId: AWSAccount.local.accountId)
+
+    /// The role sfn reports when none is given: `arn:aws:iam::ACCOUNT:role/sfn-local`.
+    public static func defaultRoleArn(accountId: String) -> String { "arn:aws:iam::\(accountId):role/sfn-local" }
+
+    /// Sets the region and account of every ARN, and the default role's account.
+    public mutating func use(_ account: AWSAccount) {
+        region = account.region
+        accountId = account.accountId
+        roleArn = Self.defaultRoleArn(accountId: account.accountId)
+    }
     /// Where Task states go, by Resource.
     public var executors = ExecutorRegistry()
     /// The task tokens of `.waitForTaskToken` tasks, and their callbacks.
