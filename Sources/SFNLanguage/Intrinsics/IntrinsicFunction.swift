@@ -113,11 +113,28 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
         return text
     }
 
-    private func requireInteger(_ value: JSON, position: String) throws(StatesError) -> Int {
-        guard let integer = value.intValue else {
+    /// An integer argument. Every intrinsic treats a number the way AWS's States.MathAdd is
+    /// recorded to: a fraction is rounded half up (Java's Math.round: 1.5 is 2, -1.5 is -1, -1.51
+    /// is -2). A non-number, or a number outside `range`, is an error naming the argument.
+    private func requireInteger(
+        _ value: JSON, position: String, range: ClosedRange<Int> = Int.min...Int.max
+    ) throws(StatesError) -> Int {
+        let rounded: Double
+        switch value {
+        case .int(let integer):
+            guard range.contains(integer) else { throw outOfRange(value, position: position, range) }
+            return integer
+        case .double(let real): rounded = (real + 0.5).rounded(.down)
+        default:
             throw failure("the \(position) argument must be an integer, but was \(value.typeName) \(value.compactText)")
         }
+        // Doubles at and past 2^63 do not convert; Int(exactly:) refuses them instead of trapping.
+        guard let integer = Int(exactly: rounded), range.contains(integer) else { throw outOfRange(value, position: position, range) }
         return integer
+    }
+
+    private func outOfRange(_ value: JSON, position: String, _ range: ClosedRange<Int>) -> StatesError {
+        failure("the \(position) argument \(value.compactText) is outside the range \(range.lowerBound) to \(range.upperBound)")
     }
 
     // MARK: Generic and JSON
@@ -291,24 +308,19 @@ enum IntrinsicFunction: String, Sendable, Hashable, CaseIterable {
     }
 
     private func mathAdd(_ first: JSON, _ second: JSON) throws(StatesError) -> JSON {
-        let left = try roundedAddend(first, position: "first")
-        let right = try roundedAddend(second, position: "second")
+        // AWS limits each addend to a 32-bit integer.
+        let addends = Int(Int32.min)...Int(Int32.max)
+        let left = try requireNumber(first, position: "first", range: addends)
+        let right = try requireNumber(second, position: "second", range: addends)
         return .int(left + right)
     }
 
-    /// AWS rounds each addend half-up (Java's Math.round) and limits it to a 32-bit integer.
-    private func roundedAddend(_ value: JSON, position: String) throws(StatesError) -> Int {
-        let rounded: Double
-        switch value {
-        case .int(let integer): rounded = Double(integer)
-        case .double(let real): rounded = (real + 0.5).rounded(.down)
-        default:
+    /// A number argument, rounded as ``requireInteger(_:position:range:)`` rounds.
+    private func requireNumber(_ value: JSON, position: String, range: ClosedRange<Int>) throws(StatesError) -> Int {
+        guard value.doubleValue != nil else {
             throw failure("the \(position) argument must be a number, but was \(value.typeName) \(value.compactText)")
         }
-        guard rounded >= Double(Int32.min), rounded <= Double(Int32.max), let integer = Int(exactly: rounded) else {
-            throw failure("the \(position) argument \(value.compactText) is outside the range \(Int32.min) to \(Int32.max)")
-        }
-        return integer
+        return try requireInteger(value, position: position, range: range)
     }
 
     // MARK: Strings

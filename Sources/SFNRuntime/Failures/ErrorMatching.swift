@@ -8,8 +8,11 @@ public enum ErrorMatching {
         error.name == .runtime || error.name == .dataLimitExceeded
     }
 
-    /// Whether an `ErrorEquals` list covers `error`.
+    /// Whether an `ErrorEquals` list covers `error`. `States.Runtime` is covered by none: AWS
+    /// documents it as never retriable, always failing the execution, whatever a Retrier or
+    /// Catcher names. `States.DataLimitExceeded` is covered only where it is named.
     public static func matches(_ errorEquals: [String], _ error: StatesError) -> Bool {
+        if error.name == .runtime { return false }
         let terminal = isTerminal(error)
         for name in errorEquals {
             if name == error.error { return true }
