@@ -402,8 +402,10 @@ public final class StepFunctionsService: @unchecked Sendable {
 
     private func getActivityTask(_ fields: RequestFields) async throws(ServerError) -> JSON {
         let activity = try existingActivity(fields.string("activityArn"))
-        _ = try fields.optionalString("workerName")
-        guard let task = await activities.poll(activity.arn, timeoutSeconds: activityPollSeconds) else { return .emptyObject }
+        let workerName = try fields.optionalString("workerName")
+        guard let task = await activities.poll(activity.arn, timeoutSeconds: activityPollSeconds, workerName: workerName) else {
+            return .emptyObject
+        }
         return ["taskToken": .string(task.taskToken), "input": .string(task.input.compactText)]
     }
 

@@ -128,6 +128,15 @@ import Testing
         let description = try await finished(service, execution)
         #expect(description["status"] == "SUCCEEDED")
         #expect(description["output"] == #"{"done":7}"#)
+        // ActivityStarted is written when the worker takes the task, with its name.
+        let events = try #require(
+            try await call(service, "GetExecutionHistory", ["executionArn": .string(execution)])["events"]?.arrayValue)
+        let scheduled = try #require(events.first { $0["type"] == "ActivityScheduled" })
+        let started = try #require(events.first { $0["type"] == "ActivityStarted" })
+        let succeeded = try #require(events.first { $0["type"] == "ActivitySucceeded" })
+        #expect(started["activityStartedEventDetails"]?["workerName"] == "w1")
+        #expect(started["previousEventId"] == scheduled["id"])
+        #expect(succeeded["previousEventId"] == started["id"])
 
         _ = try await call(service, "DeleteActivity", ["activityArn": .string(activity)])
         #expect(await failure(service, "DescribeActivity", ["activityArn": .string(activity)])?.type == "ActivityDoesNotExist")

@@ -254,9 +254,11 @@ public final class Execution: @unchecked Sendable {
         case .failure(let failure):
             if run.aborted {
                 let reason = run.abortReason
+                // AWS links ExecutionAborted to no event, and writes empty details when the stop
+                // gave no error or cause.
                 history.record(
-                    "ExecutionAborted", previous: previous, at: stop, detailsKey: "executionAbortedEventDetails",
-                    details: history.wantsDetails ? reason?.historyDetailsOmittingEmpty : nil)
+                    "ExecutionAborted", previous: 0, at: stop, detailsKey: "executionAbortedEventDetails",
+                    details: history.wantsDetails ? reason?.historyDetailsOmittingEmpty ?? .emptyObject : nil)
                 let error = reason.flatMap { $0.error.isEmpty ? nil : $0.error }
                 return ExecutionResult(status: .aborted, error: error, cause: reason?.cause, startDate: run.startTime, stopDate: stop)
             }

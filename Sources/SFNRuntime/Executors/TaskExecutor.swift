@@ -19,6 +19,9 @@ public struct TaskRequest: Sendable {
     public var heartbeatSeconds: Int?
     /// `Credentials`, as written.
     public var credentials: JSON?
+    /// For an activity task: tell it when a worker takes the task, so its ActivityStarted event
+    /// is written then, with the worker's name (set by the runtime; nil otherwise).
+    public var activityStart: ActivityStartReport?
 
     /// A request; the runtime builds these, tests may too.
     public init(

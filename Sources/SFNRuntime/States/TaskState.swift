@@ -56,6 +56,7 @@ extension Interpreter {
             plan.heartbeatSeconds, field: "HeartbeatSeconds", entry, input: entry.input, context: context, path: path)
 
         let (resourceType, resourceName) = Self.describe(resource: plan.resource)
+        var activityStart: ActivityStartReport?
         if Self.isActivity(plan.resource) {
             // Activities have events of their own: the worker's input, not the service parameters.
             var scheduled: JSONObject = [
@@ -64,10 +65,23 @@ extension Interpreter {
             ]
             if let timeoutSeconds { scheduled["timeoutInSeconds"] = .int(timeoutSeconds) }
             if let heartbeatSeconds { scheduled["heartbeatInSeconds"] = .int(heartbeatSeconds) }
-            path.previousEventId = history.record(
+            let scheduledId = history.record(
                 "ActivityScheduled", previous: path.previousEventId, at: path.timeline.now, detailsKey: "activityScheduledEventDetails",
                 details: history.wantsDetails ? .object(scheduled) : nil)
-            path.previousEventId = history.record("ActivityStarted", previous: path.previousEventId, at: path.timeline.now)
+            path.previousEventId = scheduledId
+            if run.configuration.executors.executor(for: plan.resource) is ActivityExecutor {
+                // Workers take activity tasks when they poll: ActivityStarted is written then, with
+                // the worker's name (GetActivityTask's workerName).
+                let history = self.history
+                let timeline = path.timeline
+                activityStart = ActivityStartReport { workerName in
+                    history.record(
+                        "ActivityStarted", previous: scheduledId, at: timeline.now, detailsKey: "activityStartedEventDetails",
+                        details: history.wantsDetails ? (workerName.map { ["workerName": .string($0)] } ?? .emptyObject) : nil)
+                }
+            } else {
+                path.previousEventId = history.record("ActivityStarted", previous: scheduledId, at: path.timeline.now)
+            }
         } else if history.wantsDetails {
             var scheduled: JSONObject = [
                 "resourceType": .string(resourceType), "resource": .string(resourceName),
@@ -86,9 +100,10 @@ extension Interpreter {
             path.previousEventId = history.record("TaskStarted", previous: path.previousEventId, at: path.timeline.now)
         }
 
-        let request = TaskRequest(
+        var request = TaskRequest(
             resource: plan.resource, input: effective, stateName: entry.state.name, context: context, taskToken: token,
             timeoutSeconds: timeoutSeconds, heartbeatSeconds: heartbeatSeconds, credentials: plan.credentials)
+        request.activityStart = activityStart
         return PreparedTask(request: request, pattern: pattern, resourceType: resourceType, resourceName: resourceName)
     }
 
@@ -99,6 +114,9 @@ extension Interpreter {
         let resourceType = prepared.resourceType
         let resourceName = prepared.resourceName
         let activity = Self.isActivity(prepared.request.resource)
+        // The activity's end follows ActivityStarted when a worker took it (not written otherwise:
+        // a task no worker took times out straight after ActivityScheduled).
+        if let started = prepared.request.activityStart?.eventId { path.previousEventId = started }
         let result: JSON
         switch outcome {
         case .success(let value):
@@ -114,6 +132,9 @@ extension Interpreter {
                 detailsKey: activity ? "activitySucceededEventDetails" : "taskSucceededEventDetails",
                 details: history.wantsDetails ? .object(details) : nil)
         case .failure(let failure):
+            // A task cut short by StopExecution or the execution's own timeout ends with the
+            // execution: AWS writes no TaskTimedOut or TaskFailed for it.
+            if run.timedOut || run.aborted { throw cancellationFailure() }
             let timedOut = failure.name == .timeout || failure.name == .heartbeatTimeout
             var details: JSONObject = activity ? [:] : ["resourceType": .string(resourceType), "resource": .string(resourceName)]
             details["error"] = .string(failure.error)
@@ -123,7 +144,6 @@ extension Interpreter {
                 type, previous: path.previousEventId, at: path.timeline.now,
                 detailsKey: (activity ? "activity" : "task") + (timedOut ? "TimedOutEventDetails" : "FailedEventDetails"),
                 details: history.wantsDetails ? .object(details) : nil)
-            if run.timedOut || run.aborted { throw cancellationFailure() }
             throw failure
         }
         return try finish(entry, result: result, context: prepared.request.context, path: &path)

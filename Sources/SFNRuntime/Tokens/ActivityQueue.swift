@@ -23,12 +23,13 @@ public struct ActivityTask: Sendable, Equatable {
 public final class ActivityQueue: Sendable {
     private struct Poller {
         var id: UInt64
+        var workerName: String?
         var continuation: CheckedContinuation<ActivityTask?, Never>
     }
 
     private struct Queued {
         var task: ActivityTask
-        var onHandOut: (@Sendable () -> Void)?
+        var onHandOut: (@Sendable (_ workerName: String?) -> Void)?
     }
 
     private struct Book {
@@ -45,8 +46,10 @@ public final class ActivityQueue: Sendable {
     public init() {}
 
     /// Offers a task to the longest-waiting worker, or keeps it until one polls. `onHandOut` runs
-    /// when a worker receives it (the activity has started).
-    public func enqueue(_ task: ActivityTask, for activityArn: String, onHandOut: (@Sendable () -> Void)? = nil) {
+    /// when a worker receives it (the activity has started), with the name the worker gave.
+    public func enqueue(
+        _ task: ActivityTask, for activityArn: String, onHandOut: (@Sendable (_ workerName: String?) -> Void)? = nil
+    ) {
         let poller = book.withLock { book -> Poller? in
             if var waiting = book.pollers[activityArn], !waiting.isEmpty {
                 let poller = waiting.removeFirst()
@@ -57,7 +60,7 @@ public final class ActivityQueue: Sendable {
             return nil
         }
         guard let poller else { return }
-        onHandOut?()
+        onHandOut?(poller.workerName)
         poller.continuation.resume(returning: task)
     }
 
@@ -70,8 +73,9 @@ public final class ActivityQueue: Sendable {
         }
     }
 
-    /// Waits up to `timeoutSeconds` for a task; nil when none arrived in time or the caller was cancelled.
-    public func poll(_ activityArn: String, timeoutSeconds: Double) async -> ActivityTask? {
+    /// Waits up to `timeoutSeconds` for a task; nil when none arrived in time or the caller was
+    /// cancelled. `workerName` is GetActivityTask's, recorded in the task's ActivityStarted event.
+    public func poll(_ activityArn: String, timeoutSeconds: Double, workerName: String? = nil) async -> ActivityTask? {
         let id = book.withLock { book -> UInt64 in
             book.nextPollerId += 1
             return book.nextPollerId
@@ -97,14 +101,14 @@ public final class ActivityQueue: Sendable {
                         book.pending[activityArn] = tasks.isEmpty ? nil : tasks
                         return .task(queued)
                     }
-                    book.pollers[activityArn, default: []].append(Poller(id: id, continuation: continuation))
+                    book.pollers[activityArn, default: []].append(Poller(id: id, workerName: workerName, continuation: continuation))
                     return .parked
                 }
                 switch answer {
                 case .none:
                     continuation.resume(returning: nil)
                 case .task(let queued):
-                    queued.onHandOut?()
+                    queued.onHandOut?(workerName)
                     continuation.resume(returning: queued.task)
                 case .parked:
                     break
@@ -165,7 +169,13 @@ public struct ActivityExecutor: TaskExecutor {
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         let token = tokens.issue()
         let heartbeats = HeartbeatClock(started: false)
-        queue.enqueue(ActivityTask(taskToken: token, input: request.input), for: request.resource, onHandOut: { heartbeats.start() })
+        let started = request.activityStart
+        queue.enqueue(
+            ActivityTask(taskToken: token, input: request.input), for: request.resource,
+            onHandOut: { workerName in
+                heartbeats.start()
+                started?.workerTookTask(named: workerName)
+            })
         let outcome = await withTaskCancellationHandler {
             await Self.awaitWorker(token: token, tokens: tokens, heartbeatSeconds: request.heartbeatSeconds, clock: heartbeats)
         } onCancel: {
@@ -216,4 +226,22 @@ public struct ActivityExecutor: TaskExecutor {
         case nil: .failure(StatesError.timedOut)
         }
     }
+}
+
+/// Writes an activity task's ActivityStarted event when a worker takes the task, once.
+public final class ActivityStartReport: Sendable {
+    private let record: @Sendable (_ workerName: String?) -> Int
+    private let startedEventId = Mutex<Int?>(nil)
+
+    init(record: @escaping @Sendable (_ workerName: String?) -> Int) { self.record = record }
+
+    /// A worker took the task (GetActivityTask answered it).
+    public func workerTookTask(named workerName: String?) {
+        startedEventId.withLock { id in
+            if id == nil { id = record(workerName) }
+        }
+    }
+
+    /// The ActivityStarted event's id, once a worker has taken the task.
+    var eventId: Int? { startedEventId.withLock { $0 } }
 }
