@@ -48,3 +48,23 @@ import Testing
         #expect(aborted.details == ["error": "Operator", "cause": "stopped by hand"])
     }
 }
+
+@Suite struct TokenWaitCancellationTests {
+    @Test func aWaitCancelledBeforeItBeginsEndsAtOnce() async {
+        // The stop arrives between TaskStarted and the wait: the cancellation handler runs before
+        // the wait has a continuation. The wait must still end (it hung before).
+        let tokens = TaskTokenRegistry()
+        let token = tokens.issue()
+        let waiting = Task { () -> TaskTokenOutcome? in
+            while !Task.isCancelled { await Task.yield() }
+            return await tokens.wait(for: token)
+        }
+        waiting.cancel()
+        let outcome = await waiting.value
+        guard case .failure(let error)? = outcome else {
+            Issue.record("the cancelled wait did not fail: \(String(describing: outcome))")
+            return
+        }
+        #expect(error.name == .timeout)
+    }
+}

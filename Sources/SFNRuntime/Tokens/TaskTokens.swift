@@ -86,6 +86,12 @@ public final class TaskTokenRegistry: Sendable {
                         book.waiters[token] = nil
                         return outcome
                     }
+                    // Cancelled before this wait began (a stop that came first): the cancellation
+                    // handler has already run and will not run again, so end the wait here.
+                    if book.timedOut.contains(token) {
+                        book.waiters[token] = nil
+                        return .failure(StatesError.timedOut)
+                    }
                     book.waiters[token, default: Waiter()].continuation = continuation
                     if let onHeartbeat, book.waiters[token]?.heartbeat == nil { book.waiters[token]?.heartbeat = onHeartbeat }
                     return nil
