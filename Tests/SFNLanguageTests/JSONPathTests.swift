@@ -137,6 +137,13 @@ private func query(_ path: String, _ document: JSON = store) throws -> JSON? {
         if expected == "null" { #expect(result == nil) } else { #expect(result == json(expected), "\(path)") }
     }
 
+    @Test func aHugeNegativeSliceStartCostsNoMoreThanTheArray() throws {
+        // Positions before -count select nothing; the walk starts at -count, not at -9e18.
+        let numbers = json("[0,1,2,3,4,5]")
+        #expect(try query("$[-9000000000000000000:2]", numbers) == query("$[-6:2]", numbers))
+        #expect(try query("$[-9223372036854775808:9223372036854775807]", numbers) == query("$[-6:6]", numbers))
+    }
+
     @Test func recursiveDescentOrder() throws {
         let document = json(#"{"a":{"b":1,"c":{"b":2}},"b":3,"d":[{"b":4}]}"#)
         #expect(try query("$..b", document) == json("[3,1,2,4]"))

@@ -241,8 +241,11 @@ struct JSONPathEvaluator {
             return end > 0 ? Array(0..<end) : []
         case (let from?, let to?):
             let end = Swift.min(count, to)
-            guard from < end else { return [] }
-            return (from..<end).compactMap { position in
+            // Positions before -count select nothing: start there, so a start of -9e18 costs
+            // no more than -count (the walk stays within 2 × count positions).
+            let start = Swift.max(from, -count)
+            guard start < end else { return [] }
+            return (start..<end).compactMap { position in
                 let effective = position < 0 ? count + position : position
                 return effective >= 0 && effective < count ? effective : nil
             }
