@@ -174,6 +174,35 @@ final class RegexBox: @unchecked Sendable {
         self.pattern = pattern
         self.flags = flags
     }
+
+    /// How long one search may run. Patterns with nested repetition (`(a+)+$`) backtrack
+    /// exponentially; a search past this ends the evaluation with U1002 instead of running for
+    /// hours on one Step Functions state.
+    static let searchBudget = Duration.seconds(1)
+
+    /// The matches in `text` (up to `limit`), in order; U1002 when the search runs past its budget.
+    func matches(in text: String, limit: Int? = nil) throws(EvaluationFailure) -> [NSTextCheckingResult] {
+        var found: [NSTextCheckingResult] = []
+        var overran = false
+        let clock = ContinuousClock()
+        let deadline = clock.now + Self.searchBudget
+        // `.reportProgress` calls back during long searches too, not only at each match, so a
+        // search that never matches can still be stopped.
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(location: 0, length: (text as NSString).length)) {
+            match, _, stop in
+            if let match {
+                found.append(match)
+                if let limit, found.count >= limit { stop.pointee = true }
+            } else if clock.now > deadline {
+                overran = true
+                stop.pointee = true
+            }
+        }
+        if overran {
+            throw EvaluationFailure("U1002", value: .some(.string(pattern)))
+        }
+        return found
+    }
 }
 
 extension Node {

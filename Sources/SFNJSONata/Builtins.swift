@@ -93,11 +93,10 @@ enum Builtins {
     // MARK: - Regular expressions
 
     /// Match objects (`match`, `index`, `groups`) in UTF-16 offsets, as JavaScript reports them.
-    static func regexMatches(_ box: RegexBox, in text: String, limit: Int? = nil) -> [ObjectRef] {
+    static func regexMatches(_ box: RegexBox, in text: String, limit: Int? = nil) throws(EvaluationFailure) -> [ObjectRef] {
         let nsText = text as NSString
         var results: [ObjectRef] = []
-        for match in box.regex.matches(in: text, range: NSRange(location: 0, length: nsText.length)) {
-            if let limit, results.count >= limit { break }
+        for match in try box.matches(in: text, limit: limit) {
             let object = ObjectRef()
             object["match"] = .string(nsText.substring(with: match.range))
             object["index"] = .number(Double(match.range.location))
@@ -116,7 +115,7 @@ enum Builtins {
 
     static func checkNonEmptyMatches(_ box: RegexBox, _ text: String) throws(EvaluationFailure) {
         let nsText = text as NSString
-        for match in box.regex.matches(in: text, range: NSRange(location: 0, length: nsText.length)) where match.range.length == 0 {
+        for match in try box.matches(in: text) where match.range.length == 0 {
             throw EvaluationFailure("D1004", value: .some(.string(box.pattern)))
         }
     }
@@ -211,7 +210,7 @@ enum Builtins {
                 guard case .regex(let box) = function.kind else {
                     throw EvaluationFailure("T0410", index: 2)
                 }
-                return .bool(!regexMatches(box, in: text, limit: 1).isEmpty)
+                return .bool(!(try regexMatches(box, in: text, limit: 1)).isEmpty)
             default: return nil
             }
         },
@@ -234,7 +233,7 @@ enum Builtins {
                 guard case .regex(let box) = function.kind else { throw EvaluationFailure("T0410", index: 2) }
                 let nsText = text as NSString
                 var start = 0
-                for match in box.regex.matches(in: text, range: NSRange(location: 0, length: nsText.length)) {
+                for match in try box.matches(in: text) {
                     if match.range.length == 0 && match.range.location == start && start == 0 && nsText.length == 0 { continue }
                     parts.append(nsText.substring(with: NSRange(location: start, length: match.range.location - start)))
                     start = match.range.location + match.range.length
@@ -262,7 +261,7 @@ enum Builtins {
             guard case .function(let function)? = arguments[1], case .regex(let box) = function.kind else {
                 throw EvaluationFailure("T0410", index: 2)
             }
-            return sequence(regexMatches(box, in: text, limit: limit).map { .object($0) })
+            return sequence(try regexMatches(box, in: text, limit: limit).map { .object($0) })
         },
         NativeFunction("replace", "<s-(sf)(sf)n?:s>") { evaluator, arguments, _ throws(EvaluationFailure) in
             guard case .string(let text)? = arguments[0] else { return nil }
@@ -395,7 +394,7 @@ enum Builtins {
             var result = ""
             var position = 0
             var count = 0
-            for match in box.regex.matches(in: text, range: NSRange(location: 0, length: nsText.length)) {
+            for match in try box.matches(in: text) {
                 if let limit, count >= limit { break }
                 if match.range.length == 0 { throw EvaluationFailure("D1004", value: .some(.string(box.pattern))) }
                 result += nsText.substring(with: NSRange(location: position, length: match.range.location - position))

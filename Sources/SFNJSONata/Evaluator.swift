@@ -17,6 +17,11 @@ final class Evaluator {
     private static let stackBudget: UInt = 384 * 1024
     #endif
     private var stackBase: UInt = 0
+    /// Nodes evaluated so far: the clock is read every 1,024 of them.
+    private var steps = 0
+    private lazy var deadline = ContinuousClock.now + environment.limits.time
+    /// Bytes of strings and arrays that operators and functions have built.
+    private var builtBytes = 0
     /// Tail calls run in a loop, so endless tail recursion would never exhaust the stack;
     /// bound the total per evaluation instead.
     var tailCalls = 0
@@ -81,6 +86,11 @@ final class Evaluator {
         if depth > Self.maximumDepth || used > Self.stackBudget {
             throw EvaluationFailure("U1001", position: node.position)
         }
+        steps &+= 1
+        if steps & 1023 == 0, ContinuousClock.now > deadline {
+            let seconds = Double(environment.limits.time.components.seconds)
+            throw EvaluationFailure("U1003", position: node.position, value: .some(.number(seconds)))
+        }
 
         // Each kind is evaluated in its own function: keeping this frame small matters because
         // it sits on the stack once per nesting level of the expression.
@@ -110,7 +120,23 @@ final class Evaluator {
         if case .array(let seq)? = result, seq.isSequence {
             result = Self.normalize(seq, keepArray: node.keepArray)
         }
+        switch node.kind {
+        case .binary, .call, .apply: try account(result, node)
+        default: break
+        }
         return result
+    }
+
+    /// Counts what an operator or function built against the evaluation's budget.
+    private func account(_ result: Value?, _ node: Node) throws(EvaluationFailure) {
+        switch result {
+        case .string(let text)?: builtBytes &+= text.utf8.count
+        case .array(let array)?: builtBytes &+= array.items.count &* MemoryLayout<Value>.stride
+        default: return
+        }
+        if builtBytes > environment.limits.builtBytes {
+            throw EvaluationFailure("U1004", position: node.position, value: .some(.number(Double(environment.limits.builtBytes >> 20))))
+        }
     }
 
     static func normalize(_ sequence: ValueSequence, keepArray: Bool) -> Value? {

@@ -195,6 +195,10 @@ enum ErrorMessages {
         "D3140": "Malformed URL passed to ${{{token}}}(): {{value}}",
         "D3141": "{{{extra}}}",
         "U1001": "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
+        "U1002":
+            "The regular expression {{value}} ran past its time budget of 1 second (nested repetition such as (a+)+ backtracks exponentially)",
+        "U1003": "The expression ran past its time budget of {{value}} seconds",
+        "U1004": "The expression built more than {{value}} MiB of strings and arrays",
     ]
 
     static func render(code: String, details: ErrorDetails) -> String {

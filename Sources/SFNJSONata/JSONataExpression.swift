@@ -70,6 +70,8 @@ public struct JSONataEnvironment {
     public var random: () -> Double
     /// Extra functions by name (without `$`); they take precedence over built-ins.
     public var functions: [String: JSONataHostFunction]
+    /// What one evaluation may spend.
+    public var limits = JSONataLimits()
 
     /// An environment with these functions and this clock.
     public init(
@@ -81,6 +83,19 @@ public struct JSONataEnvironment {
         self.random = random
         self.functions = functions
     }
+}
+
+/// The budget of one evaluation: expressions are user input, and one that never ends or fills
+/// memory must fail with a clear error (U1003, U1004) instead of taking the process with it.
+public struct JSONataLimits: Sendable {
+    /// Wall-clock time one evaluation may take.
+    public var time = Duration.seconds(10)
+    /// Bytes of strings and arrays one evaluation may build in all (strings by UTF-8 length,
+    /// arrays by element count).
+    public var builtBytes = 512 * 1024 * 1024
+
+    /// The default budget: 10 seconds and 512 MiB.
+    public init() {}
 }
 
 /// A function supplied by the host. Receives the evaluated arguments (nil = undefined).

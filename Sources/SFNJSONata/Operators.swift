@@ -256,7 +256,7 @@ extension Evaluator {
             return try apply(second, [intermediate], input: input)
         case .regex(let box):
             guard case .string(let text)? = arguments.first ?? nil else { return nil }
-            return Builtins.regexMatches(box, in: text, limit: 1).first.map { .object($0) }
+            return try Builtins.regexMatches(box, in: text, limit: 1).first.map { .object($0) }
         case .transform(let pattern, let update, let deletion, let frame):
             guard let subject = arguments.first ?? nil else { return nil }
             return try transform(subject, pattern: pattern, update: update, deletion: deletion, frame: frame)
