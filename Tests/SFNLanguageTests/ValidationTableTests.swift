@@ -159,6 +159,10 @@ let brokenDefinitions: [BrokenDefinition] = [
         "Task Resource not an ARN", single(#"{"Type":"Task","Resource":"my-function","End":true}"#), .schemaValidationFailed,
         "/States/A/Resource"),
     BrokenDefinition(
+        "Task Resource with a line break",
+        single(#"{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:f\r\nX-Injected: 1","End":true}"#),
+        .schemaValidationFailed, "/States/A/Resource"),
+    BrokenDefinition(
         "TimeoutSeconds zero", single(#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"TimeoutSeconds":0}"#),
         .schemaValidationFailed, "/States/A/TimeoutSeconds"),
     BrokenDefinition(

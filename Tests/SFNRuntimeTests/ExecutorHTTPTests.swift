@@ -94,6 +94,34 @@ final class FakeLambdaEndpoint: @unchecked Sendable {
         taskRequest(input, resource: "arn:aws:lambda:us-east-1:111111111111:function:\(function)")
     }
 
+    /// No FunctionName or Resource can split the request: names outside Lambda's pattern fail
+    /// before anything is sent, as Lambda's own validation fails them.
+    @Test(arguments: ["echo\r\nX-Injected: 1", "echo%0D%0AX-Injected:%201", "echo/../admin", "echo me", String(repeating: "a", count: 65)])
+    func functionNamesOutsideLambdasPatternAreRefused(name: String) async throws {
+        let executor = LambdaHTTPExecutor(baseURL: endpoint.baseURL, functionName: name)
+        do {
+            _ = try await executor.execute(request("echo", ["a": 1]))
+            Issue.record("the request was sent")
+        } catch {
+            #expect(error.error == "Lambda.AWSLambdaException")
+            #expect(error.cause?.contains("failed to satisfy constraint") == true)
+        }
+    }
+
+    @Test func aDecodedPathNeverReachesTheRequestLine() async throws {
+        // %0D%0A stays encoded on the wire: the fake endpoint sees one request for a function it
+        // does not know, not a second request line.
+        do {
+            _ = try await PlainHTTPClient.post(
+                endpoint.baseURL + "/2015-03-31/functions/a%0D%0AHost:%20evil/invocations", headers: [], body: [], timeoutSeconds: 5)
+        } catch {
+            Issue.record("\(error)")
+        }
+        await #expect(throws: PlainHTTPClient.Failure.self) {
+            try await PlainHTTPClient.post(endpoint.baseURL + "/x", headers: [("X-Bad", "a\r\nInjected: 1")], body: [], timeoutSeconds: 5)
+        }
+    }
+
     @Test func invokesTheNamedFunction() async throws {
         let executor = LambdaHTTPExecutor(baseURL: endpoint.baseURL)
         #expect(try await executor.execute(request("echo", ["a": [1, 2]])) == ["a": [1, 2]])

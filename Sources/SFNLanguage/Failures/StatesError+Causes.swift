@@ -191,6 +191,15 @@ extension StatesError {
         serviceError(service: "Lambda", sdkName: "AWSLambda", code: code, message: message, status: status, requestId: requestId)
     }
 
+    /// A FunctionName Lambda's Invoke refuses (characters outside its pattern), as the SDK reports it.
+    public static func lambdaInvalidFunctionName(_ name: String) -> StatesError {
+        let message =
+            "1 validation error detected: Value '\(name)' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"
+        return StatesError(
+            "Lambda.AWSLambdaException",
+            cause: "\(message) (Service: AWSLambda; Status Code: 400; Error Code: ValidationException; Request ID: null; Proxy: null)")
+    }
+
     /// A Task cancelled from outside (its execution stopped or timed out).
     public static let taskCancelled = StatesError(.timeout, cause: "The task was cancelled.")
 

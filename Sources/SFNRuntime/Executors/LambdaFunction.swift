@@ -86,6 +86,22 @@ public struct LambdaFunctionReference: Sendable, Equatable {
         self.accountId = accountId
     }
 
+    /// Whether a function name and qualifier have the characters Lambda allows: a name of 1 to 64
+    /// of `A-Z a-z 0-9 - _ .`, a qualifier `$LATEST` or of `A-Z a-z 0-9 - _` (Lambda's Invoke
+    /// `FunctionName` pattern). Anything else (spaces, `/`, `%`, line breaks) never reaches a URL.
+    public var isValid: Bool {
+        func allowed(_ text: String, dot: Bool) -> Bool {
+            !text.isEmpty
+                && text.unicodeScalars.allSatisfy { scalar in
+                    scalar.isASCII
+                        && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_" || (dot && scalar == "."))
+                }
+        }
+        guard name.count <= 64, allowed(name, dot: true) else { return false }
+        if let qualifier, qualifier != "$LATEST", !allowed(qualifier, dot: false) { return false }
+        return true
+    }
+
     /// Parses a FunctionName value or a `arn:aws:lambda:...:function:...` resource; nil when the text
     /// names no function.
     public init?(_ text: String) {

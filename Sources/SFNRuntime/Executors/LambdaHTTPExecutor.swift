@@ -32,6 +32,9 @@ public struct LambdaHTTPExecutor: LambdaFunction {
     /// Invokes the function and returns its whole response.
     public func invoke(_ request: TaskRequest) async throws(StatesError) -> FunctionResponse {
         let name = functionName ?? LambdaFunctionReference(request.resource)?.name ?? request.resource
+        // Lambda refuses names outside its pattern before anything is sent; so does sfn, so that no
+        // name can smuggle a line break or a second path into the request.
+        guard LambdaFunctionReference(name: name).isValid else { throw StatesError.lambdaInvalidFunctionName(name) }
         let escaped =
             name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name
         let url = "\(baseURL)/2015-03-31/functions/\(escaped)/invocations"

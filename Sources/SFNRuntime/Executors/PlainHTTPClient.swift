@@ -40,11 +40,20 @@ struct PlainHTTPClient {
     static func post(
         _ urlText: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Double
     ) async throws(Failure) -> Response {
-        guard let url = URL(string: urlText), url.scheme == "http", let host = url.host else { throw .invalidURL(urlText) }
-        let port = url.port ?? 80
-        let path = url.path.isEmpty ? "/" : url.path
+        // The request line carries the path as it was encoded (URL.path would decode %0D%0A back
+        // into a line break); nothing with a control character or a space goes on the wire.
+        guard let components = URLComponents(string: urlText), components.scheme == "http", let host = components.host,
+            !host.isEmpty, Self.isWireSafe(host), Self.isWireSafe(components.percentEncodedPath)
+        else { throw .invalidURL(urlText) }
+        let port = components.port ?? 80
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         var head = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        for (name, value) in headers {
+            guard Self.isWireSafe(name), !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+                throw .invalidURL(urlText)
+            }
+            head += "\(name): \(value)\r\n"
+        }
         head += "\r\n"
         let request = Array(head.utf8) + body
         let result: Result<Response, Failure> = await withCheckedContinuation { continuation in
@@ -54,6 +63,11 @@ struct PlainHTTPClient {
             thread.start()
         }
         return try result.get()
+    }
+
+    /// Text with no control characters and no spaces: safe on a request line or as a header name.
+    static func isWireSafe(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F }
     }
 
     private static func exchange(host: String, port: Int, request: [UInt8], timeoutSeconds: Double) -> Result<Response, Failure> {

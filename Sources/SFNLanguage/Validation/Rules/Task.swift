@@ -6,7 +6,9 @@ extension DefinitionParser {
     mutating func task(_ reader: inout FieldReader) -> StateKind? {
         let pointer = reader.pointer
         guard let resource = requiredString(reader, "Resource") else { return nil }
-        if !resource.hasPrefix("arn:") {
+        // An ARN is printable text without spaces: a Resource with a line break or a control
+        // character is refused here, before it can reach a request line or a log.
+        if !resource.hasPrefix("arn:") || resource.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
             report(.invalidResource(at: pointer / "Resource"))
         }
         let timeout = reader.number("TimeoutSeconds", pathField: "TimeoutSecondsPath", minimum: 1, maximum: 99_999_999)
