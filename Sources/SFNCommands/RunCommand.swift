@@ -86,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws(CommandFailure) {
+        SignalCleanup.install()
         let loaded = try DefinitionFiles.load(definition, stateMachine: stateMachine, account: account.value)
         let definitionJSON = loaded.definition
         let (executionInput, inputText) = try readInput()

@@ -79,7 +79,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try await RunningServer.start(
                 router: StepFunctionsRoutes.router(service: service), host: host, port: port, stopsOnSignals: true,
-                onShutdown: { service.activities.releaseWaitingWorkers() })
+                onShutdown: {
+                    service.activities.releaseWaitingWorkers()
+                    ProcessExecutor.killRunningPrograms()
+                })
         } catch {
             throw CommandFailure.usage("cannot listen on \(host):\(port): \(error)")
         }
