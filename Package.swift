@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "SFNJSON", "SFNLanguage", "SFNRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
             ]
         ),
         .target(

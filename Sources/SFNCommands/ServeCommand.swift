@@ -81,6 +81,13 @@ struct ServeCommand: AsyncParsableCommand {
                 router: StepFunctionsRoutes.router(service: service), host: host, port: port, stopsOnSignals: true,
                 onShutdown: {
                     service.activities.releaseWaitingWorkers()
+                    let running = service.runningExecutionArns
+                    if !running.isEmpty {
+                        Terminal.printError(
+                            "sfn serve: stopping \(running.count) running execution(s):\n"
+                                + running.map { "  \($0)" }.joined(separator: "\n"))
+                    }
+                    service.stopRunningExecutions(cause: "sfn serve shut down while the execution was running.")
                     ProcessExecutor.killRunningPrograms()
                 })
         } catch {
@@ -92,13 +99,6 @@ struct ServeCommand: AsyncParsableCommand {
         for arn in registered { banner.append("  state machine \(arn)") }
         Terminal.printError(banner.joined(separator: "\n"))
         try await server.waitUntilStopped()
-        let running = service.runningExecutionArns
-        if running.isEmpty {
-            Terminal.printError("sfn serve: stopped")
-        } else {
-            Terminal.printError(
-                "sfn serve: stopped with \(running.count) execution(s) still running:\n" + running.map { "  \($0)" }.joined(separator: "\n")
-            )
-        }
+        Terminal.printError("sfn serve: stopped")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import SFNJSON
@@ -152,20 +153,33 @@ public final class RunningServer: Sendable {
         self.task = task
     }
 
+    /// How long a connection may sit without a request in progress (or with a request head that
+    /// never completes) before it is closed: idle and byte-a-minute clients cannot hold
+    /// connections open indefinitely.
+    public static let defaultIdleTimeout = Duration.seconds(30)
+    /// How many connections are served at once; past it new ones wait in the listen backlog, so
+    /// a flood of clients cannot exhaust file descriptors.
+    public static let defaultMaxConnections = 512
+
     /// Binds `host:port` (port 0: any free port) and serves `router` until stopped or, when
     /// `stopsOnSignals`, until SIGINT or SIGTERM arrives. `onShutdown` runs as shutdown begins,
     /// before in-flight requests are awaited (to end long polls early).
     public static func start(
         router: Router<BasicRequestContext>, host: String = "127.0.0.1", port: Int = 0, stopsOnSignals: Bool = false,
+        idleTimeout: Duration = defaultIdleTimeout, maxConnections: Int = defaultMaxConnections,
         onShutdown: (@Sendable () -> Void)? = nil
     ) async throws -> RunningServer {
         let shutdownSignals: [UnixSignal] = stopsOnSignals ? [.sigterm, .sigint] : []
         var logger = Logger(label: "sfn.server")
         logger.logLevel = .warning
         let (ports, portReporter) = AsyncStream<Int>.makeStream()
+        let idleNanoseconds = idleTimeout.components.seconds * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000
         let application = Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "sfn"),
+            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: .nanoseconds(idleNanoseconds))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "sfn",
+                availableConnectionsDelegate: MaximumAvailableConnections(max(1, maxConnections))),
             onServerRunning: { channel in
                 portReporter.yield(channel.localAddress?.port ?? port)
                 portReporter.finish()

@@ -89,6 +89,15 @@ public final class StepFunctionsService: @unchecked Sendable {
         }
     }
 
+    /// Stops every running execution (at shutdown: an in-memory server loses them anyway, and
+    /// a StartSyncExecution waiting on one must answer so the server can exit).
+    public func stopRunningExecutions(cause: String) {
+        let records = lock.withLock { Array(executions.values) }
+        for record in records where record.execution.currentResult == nil {
+            record.execution.stop(error: "States.Aborted", cause: cause)
+        }
+    }
+
     /// Executions still running (reported at shutdown).
     public var runningExecutionArns: [String] {
         let records = lock.withLock { Array(executions.values) }

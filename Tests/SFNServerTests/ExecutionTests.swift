@@ -219,6 +219,35 @@ import Testing
     }
 }
 
+@Suite struct SyncShutdownTests {
+    @Test func stoppingAnswersASyncExecutionWaitingOnAToken() async throws {
+        // StartSyncExecution of a callback task nobody answers: shutting down must not wait forever.
+        let service = StepFunctionsService()
+        let definition =
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Parameters":{"FunctionName":"f","Payload":{"token.$":"$$.Task.Token"}},"End":true}}}"#
+        let machine = try await createMachine(service, "waits", definition, type: "STANDARD")
+        let server = try await RunningServer.start(
+            router: StepFunctionsRoutes.router(service: service),
+            onShutdown: { service.stopRunningExecutions(cause: "shut down") })
+        let curl = try #require(findExecutable("curl"))
+        let execution = Task {
+            try await runProcess(
+                curl,
+                [
+                    "-s", "http://127.0.0.1:\(server.port)/", "-H", "X-Amz-Target: AWSStepFunctions.StartExecution", "-d",
+                    #"{"stateMachineArn":"\#(machine)"}"#,
+                ])
+        }
+        _ = try await execution.value
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(service.runningExecutionArns.count == 1)
+        let started = Date()
+        await server.stop()
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(service.runningExecutionArns.isEmpty)
+    }
+}
+
 @Suite struct VirtualTimeTests {
     @Test func virtualClockExecutionsStartNowAndSkipWaits() async throws {
         let service = StepFunctionsService(configuration: .virtualTime(startingAt: 1_000))

@@ -42,6 +42,14 @@ final class ExecutionRun: Sendable {
     let eventLimit: Int?
 
     private let flags = Atomic<UInt8>(0)
+    /// State transitions so far, across all paths: every 512th yields the thread.
+    private let transitions = Atomic<Int>(0)
+
+    /// Counts a transition; true when the execution should yield its thread, so that a runaway
+    /// loop cannot keep other executions (or the server answering StopExecution) from running.
+    func countTransition() -> Bool {
+        transitions.wrappingAdd(1, ordering: .relaxed).newValue & 511 == 0
+    }
     private static let timedOutFlag: UInt8 = 1
     private static let abortedFlag: UInt8 = 2
 

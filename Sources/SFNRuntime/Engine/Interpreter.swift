@@ -30,6 +30,7 @@ struct Interpreter: Sendable {
             let entry = try enter(plan.states[index], input: value, path: &path)
             let outcome = try await perform(entry, path: &path)
             try leave(entry, outcome, path: &path)
+            if run.countTransition() { await Task.yield() }
             guard let next = outcome.next else { return outcome.output }
             index = next
             value = outcome.output

@@ -18,7 +18,7 @@ import SFNLanguage
 /// and none blocked (whatever the host ignores or blocks), and the group ends with the task: when
 /// the program exits, anything it left behind is killed, and pipes a leftover child keeps open
 /// cannot hold the task past a short grace. The caller's task is suspended, not blocked, while
-/// the program runs (see ``ProgramRun``).
+/// the program runs: three small threads feed stdin, wait for the exit and drain the output.
 public struct ProcessExecutor: LambdaFunction {
     /// What to run: an argument vector, or a line for `/bin/sh -c`.
     public enum Command: Sendable, Equatable {
