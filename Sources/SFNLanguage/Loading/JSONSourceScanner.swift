@@ -1,6 +1,6 @@
 import SFNJSON
 
-/// Records where every value of a JSON text starts, by JSON Pointer.
+/// Records where every value of a JSON text starts, by its place in the document.
 ///
 /// It runs after the text was parsed successfully, so it does not report syntax errors: on text
 /// that is not valid JSON it stops early and returns what it found so far.
@@ -20,7 +20,7 @@ struct JSONSourceScanner {
         scanner.skipByteOrderMark()
         scanner.skipWhitespace()
         let start = scanner.location
-        scanner.scanValue(at: .root, member: start, depth: 0)
+        scanner.scanValue(at: SourceMap.rootNode, member: start, depth: 0)
         return scanner.map
     }
 
@@ -67,22 +67,22 @@ struct JSONSourceScanner {
         return true
     }
 
-    private mutating func scanValue(at pointer: JSONPointer, member: SourcePosition, depth: Int) {
+    private mutating func scanValue(at node: Int, member: SourcePosition, depth: Int) {
         guard !failed, let byte = current else { return }
-        map.record(pointer, member: member, value: location)
+        map.record(node: node, member: member, value: location)
         guard depth < Self.maximumDepth else {
             failed = true
             return
         }
         switch byte {
-        case UInt8(ascii: "{"): scanObject(at: pointer, depth: depth)
-        case UInt8(ascii: "["): scanArray(at: pointer, depth: depth)
+        case UInt8(ascii: "{"): scanObject(at: node, depth: depth)
+        case UInt8(ascii: "["): scanArray(at: node, depth: depth)
         case UInt8(ascii: "\""): _ = scanString()
         default: skipScalar()
         }
     }
 
-    private mutating func scanObject(at pointer: JSONPointer, depth: Int) {
+    private mutating func scanObject(at node: Int, depth: Int) {
         advance()
         skipWhitespace()
         if current == UInt8(ascii: "}") {
@@ -99,7 +99,7 @@ struct JSONSourceScanner {
             skipWhitespace()
             guard expect(":") else { return }
             skipWhitespace()
-            scanValue(at: pointer / key, member: keyStart, depth: depth + 1)
+            scanValue(at: map.node(.key(key), under: node), member: keyStart, depth: depth + 1)
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 advance()
@@ -110,7 +110,7 @@ struct JSONSourceScanner {
         }
     }
 
-    private mutating func scanArray(at pointer: JSONPointer, depth: Int) {
+    private mutating func scanArray(at node: Int, depth: Int) {
         advance()
         skipWhitespace()
         if current == UInt8(ascii: "]") {
@@ -120,7 +120,7 @@ struct JSONSourceScanner {
         var position = 0
         while !failed {
             skipWhitespace()
-            scanValue(at: pointer / position, member: location, depth: depth + 1)
+            scanValue(at: map.node(.index(position), under: node), member: location, depth: depth + 1)
             position += 1
             skipWhitespace()
             if current == UInt8(ascii: ",") {

@@ -24,11 +24,26 @@ public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
 /// Pointers are relative to the definition, not to the file (inside a template the definition
 /// may sit at `/Resources/Machine/Properties/Definition`; the map hides that).
 public struct SourceMap: Sendable {
-    /// Where an object member or array element starts: the key for members, the value itself for
-    /// elements and the root.
-    private var memberStarts: [String: SourcePosition] = [:]
-    /// Where the value itself starts (for members: after the key and colon).
-    private var valueStarts: [String: SourcePosition] = [:]
+    /// One recorded part: where its member starts (the key for members, the value itself for
+    /// elements and the root) and where its value starts.
+    private struct Place: Sendable {
+        var member: SourcePosition?
+        var value: SourcePosition?
+    }
+
+    /// A step from a part to one of its children. Tokens are compared by their text:
+    /// `JSONPointer(parsing:)` turns `/0` into an index token even when it names an object key,
+    /// so `.key("0")` and `.index(0)` must find the same child.
+    private struct Step: Hashable, Sendable {
+        var parent: Int
+        var name: String
+    }
+
+    /// The parts as a tree: node 0 is the root, `children` leads from a node to its children.
+    /// Recording a child costs one lookup whatever the depth (keys built from whole pointer
+    /// texts made a deeply nested definition quadratic to load).
+    private var places: [Place] = [Place()]
+    private var children: [Step: Int] = [:]
 
     /// The file the definition was read from, for display.
     public var file: String
@@ -38,16 +53,40 @@ public struct SourceMap: Sendable {
         self.file = file
     }
 
-    /// Pointers are keyed by their text: `JSONPointer(parsing:)` turns `/0` into an index token
-    /// even when it names an object key, so token-wise equality would miss such entries.
+    /// The root's node, to record children under.
+    static let rootNode = 0
+
+    /// The node of `token` under `parent`, created when new.
+    mutating func node(_ token: JSONPointer.Token, under parent: Int) -> Int {
+        let step = Step(parent: parent, name: Self.name(of: token))
+        if let existing = children[step] { return existing }
+        places.append(Place())
+        children[step] = places.count - 1
+        return places.count - 1
+    }
+
+    /// Records where the part at `node` starts.
+    mutating func record(node: Int, member: SourcePosition, value: SourcePosition) {
+        places[node].member = member
+        places[node].value = value
+    }
+
+    /// Records where the part at `pointer` starts.
     mutating func record(_ pointer: JSONPointer, member: SourcePosition, value: SourcePosition) {
-        let key = pointer.description
-        memberStarts[key] = member
-        valueStarts[key] = value
+        var current = Self.rootNode
+        for token in pointer.tokens { current = node(token, under: current) }
+        record(node: current, member: member, value: value)
+    }
+
+    private static func name(of token: JSONPointer.Token) -> String {
+        switch token {
+        case .key(let key): key
+        case .index(let index): String(index)
+        }
     }
 
     /// Whether no position is known.
-    public var isEmpty: Bool { valueStarts.isEmpty }
+    public var isEmpty: Bool { !places.contains { $0.value != nil } }
 
     /// Where the part named by the pointer starts (its key, for object members). When the pointer
     /// names something that is not in the file (a missing field, a part produced by substitution)
@@ -58,48 +97,62 @@ public struct SourceMap: Sendable {
 
     /// Like `location(of:)`, as a value type.
     public func position(of pointer: JSONPointer) -> SourcePosition? {
-        nearest(pointer, in: memberStarts)
+        nearest(pointer, \.member)
     }
 
     /// Where the value named by the pointer starts (after its key), falling back like `location(of:)`.
     public func valuePosition(of pointer: JSONPointer) -> SourcePosition? {
-        nearest(pointer, in: valueStarts)
+        nearest(pointer, \.value)
     }
 
     /// Whether the pointer itself (not an ancestor) was recorded.
     public func contains(_ pointer: JSONPointer) -> Bool {
-        valueStarts[pointer.description] != nil
+        guard let node = find(pointer) else { return false }
+        return places[node].value != nil
     }
 
-    private func nearest(_ pointer: JSONPointer, in table: [String: SourcePosition]) -> SourcePosition? {
-        var tokens = pointer.tokens
-        while true {
-            if let found = table[JSONPointer(tokens).description] { return found }
-            if tokens.isEmpty { return nil }
-            tokens.removeLast()
+    private func find(_ pointer: JSONPointer) -> Int? {
+        var current = Self.rootNode
+        for token in pointer.tokens {
+            guard let next = children[Step(parent: current, name: Self.name(of: token))] else { return nil }
+            current = next
         }
+        return current
+    }
+
+    /// The deepest recorded part on the way to `pointer`.
+    private func nearest(_ pointer: JSONPointer, _ field: KeyPath<Place, SourcePosition?>) -> SourcePosition? {
+        var current = Self.rootNode
+        var found = places[current][keyPath: field]
+        for token in pointer.tokens {
+            guard let next = children[Step(parent: current, name: Self.name(of: token))] else { break }
+            current = next
+            if let position = places[current][keyPath: field] { found = position }
+        }
+        return found
     }
 
     /// The entries under `prefix`, re-rooted so that `prefix` becomes the root: used when a
     /// definition is one part of a larger file (a template).
     func subtree(at prefix: JSONPointer) -> SourceMap {
         var result = SourceMap(file: file)
-        let base = prefix.description
-        for (key, value) in valueStarts {
-            guard let relative = Self.relative(key, to: base) else { continue }
-            result.valueStarts[relative] = value
-            // The definition's own root starts at its value, not at the key that names it.
-            result.memberStarts[relative] = relative.isEmpty ? value : memberStarts[key] ?? value
+        guard let top = find(prefix) else { return result }
+        // The definition's own root starts at its value, not at the key that names it.
+        let root = places[top]
+        result.places[Self.rootNode] = Place(member: root.value, value: root.value)
+        var byParent: [Int: [(String, Int)]] = [:]
+        for (step, child) in children { byParent[step.parent, default: []].append((step.name, child)) }
+        var pending = [(top, Self.rootNode)]
+        while let (from, to) = pending.popLast() {
+            for (name, child) in byParent[from] ?? [] {
+                result.places.append(places[child])
+                let copy = result.places.count - 1
+                result.children[Step(parent: to, name: name)] = copy
+                if result.places[copy].member == nil { result.places[copy].member = result.places[copy].value }
+                pending.append((child, copy))
+            }
         }
         return result
-    }
-
-    private static func relative(_ key: String, to base: String) -> String? {
-        if base.isEmpty { return key }
-        guard key.hasPrefix(base) else { return nil }
-        let rest = key.dropFirst(base.count)
-        guard rest.isEmpty || rest.hasPrefix("/") else { return nil }
-        return String(rest)
     }
 
     /// A map that places every pointer at one location: for definitions that were embedded as a
@@ -114,9 +167,11 @@ public struct SourceMap: Sendable {
     /// a template, whose positions are relative to that text. Locations with no translation are
     /// dropped (lookups then fall back to an ancestor).
     func remapped(_ translate: (SourcePosition) -> SourcePosition?) -> SourceMap {
-        var result = SourceMap(file: file)
-        for (key, value) in valueStarts { result.valueStarts[key] = translate(value) }
-        for (key, value) in memberStarts { result.memberStarts[key] = translate(value) }
+        var result = self
+        for index in result.places.indices {
+            result.places[index].member = result.places[index].member.flatMap(translate)
+            result.places[index].value = result.places[index].value.flatMap(translate)
+        }
         return result
     }
 }
