@@ -132,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
             throw invalid(describe(error, in: loaded))
         }
         directory.add(runtime)
+        try refuseUnanswerableCallbacks(definitionJSON, configuration: configuration)
         for path in registered {
             let other = try DefinitionFiles.load(path, stateMachine: nil, account: account.value)
             var otherConfiguration = configuration
@@ -172,6 +173,18 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if outcome.status != .succeeded { throw .execution(status: outcome.status.rawValue) }
+    }
+
+    /// A `.waitForTaskToken` task with no executor waits for a callback; without
+    /// `--callback-port` nothing could ever send it, and the run would hang without a word.
+    private func refuseUnanswerableCallbacks(_ definition: JSON, configuration: RuntimeConfiguration) throws(CommandFailure) {
+        guard callbackPort == nil, let machine = try? StateMachine.parse(definition) else { return }
+        for (state, resource) in machine.taskResources
+        where resource.hasSuffix(".waitForTaskToken") && configuration.executors.executor(for: resource) == nil {
+            throw .usage(
+                "state '\(state)' waits for a task token (\(resource)), but nothing can send it: run with --callback-port to answer it over HTTP, or route the resource to an executor with --config"
+            )
+        }
     }
 
     /// Routes Task resources as `--config` and `--mock-config` say.

@@ -112,6 +112,14 @@ import FoundationNetworking
         #expect(bad?.status == 2)
     }
 
+    @Test func aCallbackNobodyCanAnswerIsRefusedUpFront() throws {
+        let callback =
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#
+        guard let refused = try sfn(["run"], definition: callback) else { return }
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--callback-port"))
+    }
+
     @Test func jsonResultAlwaysPrintsOneObject() throws {
         guard
             let outcome = try sfn(

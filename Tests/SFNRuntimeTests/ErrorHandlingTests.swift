@@ -125,6 +125,15 @@ final class FlakyFunction: @unchecked Sendable {
         #expect(result.cause?.contains(Self.resource) == true)
     }
 
+    @Test func aMissingExecutorCannotBeSwallowedByACatch() async throws {
+        // A configuration mistake must not look like a handled failure and a successful run.
+        let result = try await runWorkflow(
+            taskDefinition(retry: #"[{"ErrorEquals":["States.ALL"]}]"#, catchers: #"[{"ErrorEquals":["States.ALL"],"Next":"Caught"}]"#))
+        #expect(result.status == .failed)
+        #expect(result.error == "States.Runtime")
+        #expect(result.cause?.contains("No executor is configured") == true)
+    }
+
     @Test func taskTimeoutRaisesStatesTimeout() async throws {
         let definition = #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(Self.resource)","TimeoutSeconds":1,"End":true}}}"#
         let result = try await runWorkflow(definition) {

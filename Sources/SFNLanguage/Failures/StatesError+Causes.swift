@@ -167,10 +167,12 @@ extension StatesError {
 
     // MARK: Tasks and service integrations
 
-    /// A Task whose Resource no executor serves.
+    /// A Task whose Resource no executor serves: a configuration mistake, so States.Runtime,
+    /// which no Catch or Retry can swallow (a `States.ALL` catcher would otherwise turn it into
+    /// what looks like a successful run).
     public static func unroutedResource(_ resource: String) -> StatesError {
         StatesError(
-            .taskFailed,
+            .runtime,
             cause:
                 "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry."
         )

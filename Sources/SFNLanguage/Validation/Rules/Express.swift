@@ -30,6 +30,20 @@ extension StateMachine {
         }
     }
 
+    /// Every Task state's Resource, in branches and item processors too, with the state's name.
+    public var taskResources: [(state: String, resource: String)] {
+        var found: [(state: String, resource: String)] = []
+        for state in states {
+            switch state.kind {
+            case .task(let task): found.append((state.name, task.resource))
+            case .parallel(let parallel): for branch in parallel.branches { found += branch.taskResources }
+            case .map(let map): found += map.itemProcessor.taskResources
+            default: break
+            }
+        }
+        return found
+    }
+
     /// Why an Express machine cannot run `resource`, or nil when it can.
     static func expressProblem(resource: String) -> String? {
         if let arn = ARN(parsing: resource), arn.service == "states", arn.resourceType == "activity" {
