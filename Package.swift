@@ -63,6 +63,12 @@ let package = Package(
             ],
             path: "Benchmarks/Sources/sfn-bench"
         ),
+        // The mutation fuzzer: `swift run -c release sfn-fuzz all --seconds 60` (see Fuzz/README.md).
+        .executableTarget(
+            name: "sfn-fuzz",
+            dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNTestSupport"],
+            path: "Fuzz/Sources/sfn-fuzz"
+        ),
         // Helpers the test targets share (seeded randomness, temporary folders); not a product.
         .target(name: "SFNTestSupport", path: "Tests/SFNTestSupport"),
         .testTarget(name: "SFNJSONTests", dependencies: ["SFNJSON"]),

@@ -72,13 +72,15 @@ extension Builtins {
             if list.allSatisfy({ $0.numberValue != nil }) {
                 return .array(
                     try Evaluator.mergeSort(list) { (a, b) throws(EvaluationFailure) in
-                        (a.numberValue ?? 0) > (b.numberValue ?? 0)
+                        try evaluator.spend(at: nil)
+                        return (a.numberValue ?? 0) > (b.numberValue ?? 0)
                     })
             }
             if list.allSatisfy({ $0.stringValue != nil }) {
                 return .array(
                     try Evaluator.mergeSort(list) { (a, b) throws(EvaluationFailure) in
-                        Evaluator.compareStrings(a.stringValue ?? "", b.stringValue ?? "") > 0
+                        try evaluator.spend(at: nil)
+                        return Evaluator.compareStrings(a.stringValue ?? "", b.stringValue ?? "") > 0
                     })
             }
             throw EvaluationFailure("D3070", value: .some(value))

@@ -13,6 +13,8 @@ extension Evaluator {
 
     /// Whether `a` must come after `b`.
     func sortsAfter(_ a: [Value?], _ b: [Value?], _ terms: [SortTerm], position: Int) throws(EvaluationFailure) -> Bool {
+        // A sort of millions of items makes tens of millions of comparisons: each is a step.
+        try spend(at: position)
         for (index, term) in terms.enumerated() {
             let left = a[index]
             let right = b[index]
@@ -47,7 +49,13 @@ extension Evaluator {
         return x.utf16.lexicographicallyPrecedes(y.utf16) ? -1 : 1
     }
 
+    /// What sorting `count` items holds besides the items: a key list per item.
+    private func accountSortKeys(_ count: Int, _ terms: [SortTerm], position: Int) throws(EvaluationFailure) {
+        try account(bytes: count &* (64 &+ terms.count &* MemoryLayout<Value?>.stride), at: position)
+    }
+
     func sortValues(_ items: [Value?], _ terms: [SortTerm], _ frame: Frame, position: Int) throws(EvaluationFailure) -> [Value?] {
+        try accountSortKeys(items.count, terms, position: position)
         var keyed: [(Value?, [Value?])] = []
         for item in items { keyed.append((item, try sortKeys(item, terms, frame))) }
         let sorted = try Self.mergeSort(keyed) { (a, b) throws(EvaluationFailure) in
@@ -57,6 +65,7 @@ extension Evaluator {
     }
 
     func sortTuples(_ tuples: [Tuple], _ terms: [SortTerm], _ frame: Frame, position: Int) throws(EvaluationFailure) -> [Tuple] {
+        try accountSortKeys(tuples.count, terms, position: position)
         var keyed: [(Tuple, [Value?])] = []
         for tuple in tuples {
             keyed.append((tuple, try sortKeys(tuple.context, terms, self.frame(frame, with: tuple))))

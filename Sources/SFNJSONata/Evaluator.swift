@@ -86,11 +86,7 @@ final class Evaluator {
         if depth > Self.maximumDepth || used > Self.stackBudget {
             throw EvaluationFailure("U1001", position: node.position)
         }
-        steps &+= 1
-        if steps & 1023 == 0, ContinuousClock.now > deadline {
-            let seconds = Double(environment.limits.time.components.seconds)
-            throw EvaluationFailure("U1003", position: node.position, value: .some(.number(seconds)))
-        }
+        try spend(at: node.position)
 
         // Each kind is evaluated in its own function: keeping this frame small matters because
         // it sits on the stack once per nesting level of the expression.
@@ -127,15 +123,30 @@ final class Evaluator {
         return result
     }
 
+    /// Counts one step (a node evaluated, a comparison of a sort) against the time budget; the
+    /// clock is read every 1,024 steps.
+    func spend(at position: Int?) throws(EvaluationFailure) {
+        steps &+= 1
+        if steps & 1023 == 0, ContinuousClock.now > deadline {
+            let seconds = Double(environment.limits.time.components.seconds)
+            throw EvaluationFailure("U1003", position: position, value: .some(.number(seconds)))
+        }
+    }
+
     /// Counts what an operator or function built against the evaluation's budget.
     private func account(_ result: Value?, _ node: Node) throws(EvaluationFailure) {
         switch result {
-        case .string(let text)?: builtBytes &+= text.utf8.count
-        case .array(let array)?: builtBytes &+= array.items.count &* MemoryLayout<Value>.stride
+        case .string(let text)?: try account(bytes: text.utf8.count, at: node.position)
+        case .array(let array)?: try account(bytes: array.items.count &* MemoryLayout<Value>.stride, at: node.position)
         default: return
         }
+    }
+
+    /// Counts `bytes` about to be built (sort keys, groups) against the evaluation's budget.
+    func account(bytes: Int, at position: Int?) throws(EvaluationFailure) {
+        builtBytes &+= bytes
         if builtBytes > environment.limits.builtBytes {
-            throw EvaluationFailure("U1004", position: node.position, value: .some(.number(Double(environment.limits.builtBytes >> 20))))
+            throw EvaluationFailure("U1004", position: position, value: .some(.number(Double(environment.limits.builtBytes >> 20))))
         }
     }
 

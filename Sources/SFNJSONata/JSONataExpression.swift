@@ -92,9 +92,9 @@ public struct JSONataLimits: Sendable {
     public var time = Duration.seconds(10)
     /// Bytes of strings and arrays one evaluation may build in all (strings by UTF-8 length,
     /// arrays by element count).
-    public var builtBytes = 512 * 1024 * 1024
+    public var builtBytes = 256 * 1024 * 1024
 
-    /// The default budget: 10 seconds and 512 MiB.
+    /// The default budget: 10 seconds and 256 MiB.
     public init() {}
 }
 

@@ -74,6 +74,21 @@ import Testing
         #expect(standardResult.output?["e"]?["RedriveCount"] == 0)
     }
 
+    @Test func expressExecutionsEndAfterFiveMinutes() async throws {
+        // An endless Express loop has no event cap; AWS's five-minute limit ends it (virtual time).
+        let loop =
+            #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":7,"Next":"C"},"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"D"}],"Default":"W"},"D":{"Type":"Succeed"}}}"#
+        let result = try await runtime(loop, .express).run()
+        #expect(result.status == .timedOut)
+        #expect(result.stopDate - result.startDate <= 300_000)
+        let short = try await runtime(
+            #"{"TimeoutSeconds":20,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":7,"Next":"C"},"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"D"}],"Default":"W"},"D":{"Type":"Succeed"}}}"#,
+            .express
+        ).run()
+        #expect(short.status == .timedOut)
+        #expect(short.stopDate - short.startDate <= 20_000)
+    }
+
     @Test func expressHasNoHistoryEventCap() async throws {
         // 100 loop turns write about 400 events: past a cap of 50 for Standard only.
         let loop = """

@@ -21,7 +21,7 @@ import Testing
         let started = Date()
         let result = await run(executor)
         #expect((try? result.get()) == ["done": true], "\(result)")
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 20, "the task waited for the leftover child (30 s)")
     }
 
     @Test func theTimeoutHoldsWhenTheProgramExitsButAChildKeepsItsPipes() async {
@@ -32,7 +32,7 @@ import Testing
         let started = Date()
         let result = await run(executor)
         #expect((try? result.get()) == .null, "\(result)")
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 20, "the task waited for the leftover child (30 s)")
         try? await Task.sleep(for: .milliseconds(200))
         let survivors = Process()
         survivors.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
@@ -72,7 +72,7 @@ import Testing
         }
         #expect(error.error == "Function.ResponseSizeTooLarge")
         #expect(error.cause?.contains("1048576 bytes") == true)
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     @Test func hugeStderrKeepsOnlyItsEnd() async {
@@ -89,7 +89,7 @@ import Testing
             return
         }
         #expect(error.error == "Broke")
-        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(Date().timeIntervalSince(started) < 60)
     }
 
     @Test func aMissingWorkingFolderIsAClearError() async {

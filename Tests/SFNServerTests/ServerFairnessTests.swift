@@ -31,7 +31,7 @@ import Testing
             let described = try await call(service, "DescribeExecution", ["executionArn": .string(execution)])
             #expect(described["status"] == "RUNNING")
             _ = try await call(service, "StopExecution", ["executionArn": .string(execution)])
-            #expect(asked.duration(to: clock.now) < .seconds(2), "the API answered late under runaway executions")
+            #expect(asked.duration(to: clock.now) < .seconds(5), "the API answered late under runaway executions")
         }
         for execution in executions {
             let description = try await finished(service, execution)
@@ -65,6 +65,6 @@ import Testing
         await server.stop()
         #expect(answer.output.hasPrefix("closed"), "\(answer.output) \(answer.error)")
         let seconds = Double(answer.output.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 99
-        #expect(seconds < 5)
+        #expect(seconds < 15)
     }
 }

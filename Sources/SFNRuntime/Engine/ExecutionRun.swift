@@ -36,7 +36,9 @@ final class ExecutionRun: Sendable {
     let startTime: EpochMilliseconds
     /// The `Execution` member of the context object, built once.
     let executionContext: JSON
-    /// Virtual-time deadline from the definition's TimeoutSeconds.
+    /// How long the execution may run (TimeoutSeconds; at most five minutes for Express).
+    let timeoutSeconds: Int?
+    /// Virtual-time deadline from `timeoutSeconds`.
     let deadline: EpochMilliseconds?
     /// The history-event cap (Standard executions only).
     let eventLimit: Int?
@@ -89,6 +91,7 @@ final class ExecutionRun: Sendable {
         context["Id"] = .string(executionArn)
         executionContext = .object(context)
         eventLimit = configuration.machineType == .standard ? configuration.maxHistoryEvents : nil
+        self.timeoutSeconds = timeoutSeconds
         deadline = timeoutSeconds.map { Durations.adding(Durations.milliseconds(seconds: $0), to: startTime) }
     }
 

@@ -49,7 +49,8 @@ public final class StateMachineRuntime: Sendable {
         let timeline = Timeline(mode: configuration.clock, wall: configuration.wallClock)
         let run = ExecutionRun(
             configuration: configuration, executionName: executionName ?? Self.newName(configuration.random),
-            machine: shared, input: input, inputText: inputText, startTime: timeline.now, timeoutSeconds: plan.timeoutSeconds)
+            machine: shared, input: input, inputText: inputText, startTime: timeline.now,
+            timeoutSeconds: Self.timeoutSeconds(plan.timeoutSeconds, type: configuration.machineType))
         return Execution(run: run, plan: plan, timeline: timeline)
     }
 
@@ -57,6 +58,18 @@ public final class StateMachineRuntime: Sendable {
     public func run(input: JSON = .emptyObject, name executionName: String? = nil) async -> ExecutionResult {
         await start(input: input, name: executionName).result()
     }
+
+    /// How long an execution may run: the definition's TimeoutSeconds, and for Express machines
+    /// never more than AWS's five minutes (an endless Express loop has no event cap to end it).
+    static func timeoutSeconds(_ definition: Int?, type: StateMachineType) -> Int? {
+        switch type {
+        case .standard: definition
+        case .express: min(definition ?? expressDurationSeconds, expressDurationSeconds)
+        }
+    }
+
+    /// AWS's limit on an Express execution's duration.
+    static let expressDurationSeconds = 300
 
     static func newName(_ random: @Sendable () -> UInt64) -> String {
         UUIDs.make(random)
@@ -212,7 +225,7 @@ public final class Execution: @unchecked Sendable {
         if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes) {
             return .ended(.failure(StatesError.executionInputTooLarge))
         }
-        if case .real = path.timeline.mode, let timeout = plan.timeoutSeconds {
+        if case .real = path.timeline.mode, let timeout = run.timeoutSeconds {
             let startPath = path
             // The deadline races the whole run, so this run cannot park.
             return .ended(
