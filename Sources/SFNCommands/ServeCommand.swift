@@ -35,6 +35,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
+    @Option(
+        name: .customLong("retain-executions"),
+        help:
+            "How many closed executions to keep for Describe/GetExecutionHistory/ListExecutions (the newest; at most 90 days old, as AWS keeps them)."
+    )
+    var retainedExecutions = ExecutionRetention().closedExecutions
+
     @Argument(help: "Definition files to register as state machines, each named after its file.")
     var definitions: [String] = []
 
@@ -57,7 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CommandFailure.usage("--config \(config): \(error)")
             }
         }
-        let service = StepFunctionsService(configuration: configuration)
+        let service = StepFunctionsService(
+            configuration: configuration, retention: ExecutionRetention(closedExecutions: retainedExecutions))
         var registered: [String] = []
         for path in definitions {
             let loaded = try DefinitionFiles.load(path, stateMachine: nil, account: account.value)

@@ -91,6 +91,26 @@ enum PageToken {
         return offset
     }
 
+    /// One page of a lazily produced sequence and the token for the next, if any: only the items
+    /// up to the end of the page (and one more, to know whether there is a next) are produced.
+    static func page<Items: Sequence>(
+        lazy items: Items, token: String?, maxResults: Int?
+    ) throws(ServerError) -> ([Items.Element], String?) {
+        let start = try decode(token)
+        let size = (maxResults ?? 0) == 0 ? 100 : (maxResults ?? 100)
+        var page: [Items.Element] = []
+        var skipped = 0
+        for item in items {
+            if skipped < start {
+                skipped += 1
+                continue
+            }
+            if page.count == size { return (page, encode(start + page.count)) }
+            page.append(item)
+        }
+        return (page, nil)
+    }
+
     /// One page of `items` and the token for the next, if any.
     static func page<Item>(_ items: [Item], token: String?, maxResults: Int?) throws(ServerError) -> (ArraySlice<Item>, String?) {
         let start = min(try decode(token), items.count)

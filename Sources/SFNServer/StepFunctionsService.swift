@@ -23,12 +23,25 @@ public final class StepFunctionsService: @unchecked Sendable {
     private let lock = NSLock()
     private var machines: [String: StateMachineRecord] = [:]
     private var executions: [String: ExecutionRecord] = [:]
-    private var executionsByMachine: [String: [String]] = [:]
+    /// Each machine's executions, oldest first (listing reads them newest first, page by page).
+    private var executionsByMachine: [String: [ExecutionRecord]] = [:]
+    /// The executions count at which closed ones are next swept out.
+    private var nextSweep: Int
+    /// How many closed executions are kept, and for how long (see ``init(configuration:activityPollSeconds:retention:)``).
+    public let retention: ExecutionRetention
     private var activityRecords: [String: ActivityRecord] = [:]
     private var sequence = 0
 
-    /// - Parameter configuration: how executions run; an executor for activity ARNs is added to it.
-    public init(configuration: RuntimeConfiguration = RuntimeConfiguration(), activityPollSeconds: Double = 60) {
+    /// - Parameters:
+    ///   - configuration: how executions run; an executor for activity ARNs is added to it.
+    ///   - retention: how many closed executions are kept, and for how long: memory stays bounded
+    ///     however many executions a long-running server sees.
+    public init(
+        configuration: RuntimeConfiguration = RuntimeConfiguration(), activityPollSeconds: Double = 60,
+        retention: ExecutionRetention = ExecutionRetention()
+    ) {
+        self.retention = retention
+        nextSweep = retention.closedExecutions + Self.sweepSlack(retention)
         let queue = ActivityQueue()
         var configuration = configuration
         configuration.executors.register(ActivityExecutor.resourcePattern, ActivityExecutor(queue: queue, tokens: configuration.tokens))
@@ -87,6 +100,31 @@ public final class StepFunctionsService: @unchecked Sendable {
             machines[record.arn] = record
             return record.arn
         }
+    }
+
+    private static func sweepSlack(_ retention: ExecutionRetention) -> Int { max(16, retention.closedExecutions / 10) }
+
+    /// Forgets closed executions past the retention: beyond the newest `closedExecutions`, or
+    /// closed longer ago than `maximumAge`. Running executions are always kept. Called with
+    /// `lock` held, once the count has grown by a tenth since the last sweep (amortized O(1)).
+    private func sweepClosedExecutions() {
+        let now = nowMilliseconds()
+        let oldest = now - Int64(clamping: retention.maximumAge.components.seconds) * 1000
+        let closed = executions.values.compactMap { record -> (ExecutionRecord, ExecutionResult)? in
+            record.execution.currentResult.map { (record, $0) }
+        }.sorted { $0.0.sequence > $1.0.sequence }
+        var forget: Set<String> = []
+        for (position, (record, result)) in closed.enumerated() where position >= retention.closedExecutions || result.stopDate < oldest {
+            forget.insert(record.execution.arn)
+        }
+        if !forget.isEmpty {
+            for arn in forget { executions[arn] = nil }
+            for (machine, records) in executionsByMachine {
+                let kept = records.filter { !forget.contains($0.execution.arn) }
+                executionsByMachine[machine] = kept.isEmpty && machines[machine] == nil ? nil : kept
+            }
+        }
+        nextSweep = executions.count + Self.sweepSlack(retention)
     }
 
     /// Stops every running execution (at shutdown: an in-memory server loses them anyway, and
@@ -276,7 +314,8 @@ public final class StepFunctionsService: @unchecked Sendable {
             sequence += 1
             let record = ExecutionRecord(execution: execution, machine: machine, sequence: sequence)
             executions[execution.arn] = record
-            executionsByMachine[machine.arn, default: []].append(execution.arn)
+            executionsByMachine[machine.arn, default: []].append(record)
+            if executions.count >= nextSweep { sweepClosedExecutions() }
             return record
         }
     }
@@ -329,15 +368,16 @@ public final class StepFunctionsService: @unchecked Sendable {
         try Self.checkArn(machineArn, kind: "stateMachine", parts: 7)
         let records = try locked { () throws(ServerError) -> [ExecutionRecord] in
             guard machines[machineArn] != nil || executionsByMachine[machineArn] != nil else { throw .stateMachineDoesNotExist(machineArn) }
-            return (executionsByMachine[machineArn] ?? []).reversed().compactMap { executions[$0] }
+            return executionsByMachine[machineArn] ?? []
         }
-        let listed = records.compactMap { record -> JSON? in
+        // Newest first, one page at a time: the cost is the page's, not the history's.
+        let matching = records.reversed().lazy.compactMap { record -> (ExecutionRecord, ExecutionResult?)? in
             let result = record.execution.currentResult
             if let statusFilter, (result?.status ?? .running).rawValue != statusFilter { return nil }
-            return .object(executionSummary(record, result: result))
+            return (record, result)
         }
-        let (page, next) = try PageToken.page(listed, token: fields.optionalString("nextToken"), maxResults: maxResults)
-        return Self.listResponse("executions", Array(page), next: next)
+        let (page, next) = try PageToken.page(lazy: matching, token: fields.optionalString("nextToken"), maxResults: maxResults)
+        return Self.listResponse("executions", page.map { .object(executionSummary($0.0, result: $0.1)) }, next: next)
     }
 
     private func stopExecution(_ fields: RequestFields) async throws(ServerError) -> JSON {
@@ -542,6 +582,22 @@ struct StateMachineRecord: Sendable {
             "loggingConfiguration": ["level": "OFF", "includeExecutionData": false],
             "tracingConfiguration": ["enabled": false],
         ]
+    }
+}
+
+/// How long a server keeps closed executions (DescribeExecution, GetExecutionHistory and
+/// ListExecutions see only those kept). AWS keeps closed Standard executions for 90 days; a local
+/// server also caps their number, so that memory stays bounded under any load.
+public struct ExecutionRetention: Sendable {
+    /// How many closed executions are kept (the newest).
+    public var closedExecutions: Int
+    /// How long after it closed an execution is kept.
+    public var maximumAge: Duration
+
+    /// 10,000 closed executions, for at most AWS's 90 days.
+    public init(closedExecutions: Int = 10_000, maximumAge: Duration = .seconds(90 * 24 * 3600)) {
+        self.closedExecutions = max(0, closedExecutions)
+        self.maximumAge = maximumAge
     }
 }
 

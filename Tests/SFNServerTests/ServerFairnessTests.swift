@@ -68,3 +68,44 @@ import Testing
         #expect(seconds < 15)
     }
 }
+
+@Suite struct RetentionTests {
+    @Test func closedExecutionsBeyondTheRetentionAreForgotten() async throws {
+        let service = StepFunctionsService(retention: ExecutionRetention(closedExecutions: 5))
+        let machine = try await createMachine(service, "quick", #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#)
+        var started: [String] = []
+        for index in 0..<60 {
+            let execution = try await startExecution(service, machine, name: "run-\(index)")
+            _ = try await finished(service, execution)
+            started.append(execution)
+        }
+        let listed = try await call(service, "ListExecutions", ["stateMachineArn": .string(machine), "maxResults": 1000])
+        let arns = listed["executions"]?.arrayValue?.compactMap { $0["executionArn"]?.stringValue } ?? []
+        // The newest are kept (and listed newest first); at most a sweep's slack more than 5 remain.
+        #expect(arns.first == started.last)
+        #expect(arns.count >= 5 && arns.count <= 5 + 16)
+        #expect(await failure(service, "DescribeExecution", ["executionArn": .string(started[0])])?.type == "ExecutionDoesNotExist")
+        #expect(try await call(service, "DescribeExecution", ["executionArn": .string(started[59])])["status"] == "SUCCEEDED")
+    }
+
+    @Test func listingPagesWithoutWalkingEverything() async throws {
+        let service = StepFunctionsService()
+        let machine = try await createMachine(service, "pages", #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#)
+        var started: [String] = []
+        for index in 0..<7 {
+            let execution = try await startExecution(service, machine, name: "p-\(index)")
+            _ = try await finished(service, execution)
+            started.append(execution)
+        }
+        var seen: [String] = []
+        var token: JSON = .null
+        repeat {
+            var body: JSONObject = ["stateMachineArn": .string(machine), "maxResults": 3]
+            if token != .null { body["nextToken"] = token }
+            let page = try await call(service, "ListExecutions", .object(body))
+            seen += page["executions"]?.arrayValue?.compactMap { $0["executionArn"]?.stringValue } ?? []
+            token = page["nextToken"] ?? .null
+        } while token != .null
+        #expect(seen == started.reversed())
+    }
+}

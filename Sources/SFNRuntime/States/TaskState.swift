@@ -199,6 +199,7 @@ extension Interpreter {
                 do throws(StatesError) {
                     _ = try await executor.execute(request)
                 } catch {
+                    tokens.release(token)
                     return .failure(error)
                 }
             }

@@ -43,8 +43,28 @@ public final class TaskTokenRegistry: Sendable {
     private struct Book {
         var waiters: [String: Waiter] = [:]
         var early: [String: TaskTokenOutcome] = [:]
+        /// Tokens whose task ended, so late callbacks are told TaskTimedOut. Bounded: past
+        /// `rememberedEnded` the oldest are forgotten (a callback for one of those is told
+        /// TaskDoesNotExist), so a long-running server's memory does not grow with every token.
         var timedOut: Set<String> = []
+        var timedOutOrder: [String] = []
+
+        mutating func markEnded(_ token: String) {
+            guard timedOut.insert(token).inserted else { return }
+            timedOutOrder.append(token)
+            if timedOutOrder.count > TaskTokenRegistry.rememberedEnded {
+                let forgotten = timedOutOrder.count / 2
+                for old in timedOutOrder.prefix(forgotten) {
+                    timedOut.remove(old)
+                    early[old] = nil
+                }
+                timedOutOrder.removeFirst(forgotten)
+            }
+        }
     }
+
+    /// How many ended tokens are remembered for their late callbacks.
+    static let rememberedEnded = 100_000
 
     private let book = Mutex(Book())
     private let generator: @Sendable () -> UInt64
@@ -117,9 +137,13 @@ public final class TaskTokenRegistry: Sendable {
         if let arrived { action(arrived) }
     }
 
+    /// Ends a token whose task will not wait for it (the task failed before waiting): its entry
+    /// goes, and a late callback is told TaskTimedOut.
+    func release(_ token: String) { expire(token) }
+
     private func expire(_ token: String) {
         let waiter = book.withLock { book -> Waiter? in
-            book.timedOut.insert(token)
+            book.markEnded(token)
             return book.waiters.removeValue(forKey: token)
         }
         waiter?.continuation?.resume(returning: .failure(StatesError.timedOut))
@@ -131,7 +155,7 @@ public final class TaskTokenRegistry: Sendable {
         let timeout = TaskTokenOutcome.failure(StatesError.timedOut)
         let waiter = book.withLock { book -> Waiter? in
             guard let waiter = book.waiters.removeValue(forKey: token) else { return nil }
-            book.timedOut.insert(token)
+            book.markEnded(token)
             // Not registered yet: keep the outcome for the registration.
             if waiter.callback == nil && waiter.continuation == nil { book.early[token] = timeout }
             return waiter
