@@ -36,6 +36,13 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var account: AccountOptions
 
     @Option(
+        name: .customLong("access-key"),
+        help: ArgumentHelp(
+            "An access key requests must be signed with (AWS Signature Version 4, as SDKs and the AWS CLI sign); repeatable. Required when listening beyond loopback.",
+            valueName: "ID:SECRET"))
+    var accessKeys: [String] = []
+
+    @Option(
         name: .customLong("retain-executions"),
         help:
             "How many closed executions to keep for Describe/GetExecutionHistory/ListExecutions (the newest; at most 90 days old, as AWS keeps them)."
@@ -78,15 +85,23 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CommandFailure.invalidDefinition("invalid definition '\(path)': \(error.message)")
             }
         }
-        if !RunningServer.isLoopback(host) {
-            Terminal.printError(
-                "warning: listening on \(host), not loopback: anyone who can reach this machine can run workflows and complete tasks (there is no authentication)."
+        var secrets: [String: String] = [:]
+        for key in accessKeys {
+            guard let (id, secret) = SignatureV4Verifier.parseKey(key) else {
+                throw CommandFailure.usage("--access-key takes ID:SECRET, not '\(key)'")
+            }
+            secrets[id] = secret
+        }
+        if !RunningServer.isLoopback(host) && secrets.isEmpty {
+            throw CommandFailure.usage(
+                "listening on \(host), beyond loopback, needs --access-key ID:SECRET: anyone who can reach this machine could otherwise run workflows, read task tokens from histories and complete them"
             )
         }
+        let verifier = secrets.isEmpty ? nil : SignatureV4Verifier(secrets: secrets)
         let server: RunningServer
         do {
             server = try await RunningServer.start(
-                router: StepFunctionsRoutes.router(service: service), host: host, port: port, stopsOnSignals: true,
+                router: StepFunctionsRoutes.router(service: service, verifier: verifier), host: host, port: port, stopsOnSignals: true,
                 onShutdown: {
                     service.activities.releaseWaitingWorkers()
                     let running = service.runningExecutionArns

@@ -20,14 +20,17 @@ public enum StepFunctionsRoutes {
     /// Larger bodies are refused before parsing (AWS's own request limit is about 1 MiB).
     public static let defaultMaxBodyBytes = 1 << 20
 
-    /// The full API (`sfn serve`).
-    public static func router(service: StepFunctionsService, maxBodyBytes: Int = defaultMaxBodyBytes) -> Router<BasicRequestContext> {
+    /// The full API (`sfn serve`). With a `verifier`, every request must carry a valid AWS
+    /// Signature Version 4 from one of its keys.
+    public static func router(
+        service: StepFunctionsService, maxBodyBytes: Int = defaultMaxBodyBytes, verifier: SignatureV4Verifier? = nil
+    ) -> Router<BasicRequestContext> {
         let router = Router()
-        addProtocolRoute(to: router, operations: StepFunctionsService.operations, maxBodyBytes: maxBodyBytes) {
+        addProtocolRoute(to: router, operations: StepFunctionsService.operations, maxBodyBytes: maxBodyBytes, verifier: verifier) {
             operation, body throws(ServerError) in
             try await service.handle(operation, body)
         }
-        addTokenRoutes(to: router, callbacks: service.callbacks, maxBodyBytes: maxBodyBytes)
+        addTokenRoutes(to: router, callbacks: service.callbacks, maxBodyBytes: maxBodyBytes, verifier: verifier)
         return router
     }
 
@@ -45,14 +48,16 @@ public enum StepFunctionsRoutes {
     typealias Dispatch = @Sendable (String, JSON) async throws(ServerError) -> JSON
 
     static func addProtocolRoute(
-        to router: Router<BasicRequestContext>, operations: Set<String>, maxBodyBytes: Int, dispatch: @escaping Dispatch
+        to router: Router<BasicRequestContext>, operations: Set<String>, maxBodyBytes: Int, verifier: SignatureV4Verifier? = nil,
+        dispatch: @escaping Dispatch
     ) {
         router.post("/") { request, _ -> Response in
             do {
+                let bytes = try await readBody(request, maxBodyBytes: maxBodyBytes, verifier: verifier)
                 let target = request.headers.first { $0.name.canonicalName == "x-amz-target" }?.value ?? ""
                 let operation = target.hasPrefix(targetPrefix) ? String(target.dropFirst(targetPrefix.count)) : ""
                 guard operations.contains(operation) else { throw ServerError.unknownOperation(target) }
-                let body = try await readJSON(request, maxBodyBytes: maxBodyBytes, emptyMeans: .emptyObject) { message in
+                let body = try parseJSON(bytes, emptyMeans: .emptyObject) { message in
                     ServerError.serialization("The request body is not valid JSON: \(message)")
                 }
                 return respond(try await dispatch(operation, body))
@@ -62,11 +67,14 @@ public enum StepFunctionsRoutes {
         }
     }
 
-    static func addTokenRoutes(to router: Router<BasicRequestContext>, callbacks: TaskCallbacks, maxBodyBytes: Int) {
+    static func addTokenRoutes(
+        to router: Router<BasicRequestContext>, callbacks: TaskCallbacks, maxBodyBytes: Int, verifier: SignatureV4Verifier? = nil
+    ) {
         router.post("/tokens/:token/success") { request, context -> Response in
             do {
                 let token = context.parameters.get("token") ?? ""
-                let output = try await readJSON(request, maxBodyBytes: maxBodyBytes, emptyMeans: nil) { message in
+                let bytes = try await readBody(request, maxBodyBytes: maxBodyBytes, verifier: verifier)
+                let output = try parseJSON(bytes, emptyMeans: nil) { message in
                     ServerError("InvalidOutput", "Invalid Output: '\(message)'")
                 }
                 try callbacks.succeed(token: token, output: output)
@@ -78,7 +86,8 @@ public enum StepFunctionsRoutes {
         router.post("/tokens/:token/failure") { request, context -> Response in
             do {
                 let token = context.parameters.get("token") ?? ""
-                let body = try await readJSON(request, maxBodyBytes: maxBodyBytes, emptyMeans: .emptyObject) { message in
+                let bytes = try await readBody(request, maxBodyBytes: maxBodyBytes, verifier: verifier)
+                let body = try parseJSON(bytes, emptyMeans: .emptyObject) { message in
                     ServerError.serialization("The request body is not valid JSON: \(message)")
                 }
                 let fields = try RequestFields(body)
@@ -88,8 +97,9 @@ public enum StepFunctionsRoutes {
                 return respond(error)
             }
         }
-        router.post("/tokens/:token/heartbeat") { _, context -> Response in
+        router.post("/tokens/:token/heartbeat") { request, context -> Response in
             do {
+                _ = try await readBody(request, maxBodyBytes: maxBodyBytes, verifier: verifier)
                 try callbacks.heartbeat(token: context.parameters.get("token") ?? "")
                 return respond(.emptyObject)
             } catch {
@@ -98,10 +108,8 @@ public enum StepFunctionsRoutes {
         }
     }
 
-    /// Reads and parses the body; `emptyMeans` stands in for an empty body (nil: an empty body is invalid).
-    static func readJSON(
-        _ request: Request, maxBodyBytes: Int, emptyMeans: JSON?, invalid: (String) -> ServerError
-    ) async throws(ServerError) -> JSON {
+    /// Reads the body (up to the limit) and, with a verifier, checks the request's signature.
+    static func readBody(_ request: Request, maxBodyBytes: Int, verifier: SignatureV4Verifier?) async throws(ServerError) -> [UInt8] {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodyBytes)
@@ -110,7 +118,16 @@ public enum StepFunctionsRoutes {
         } catch {
             throw .serialization("The request body could not be read: \(error)")
         }
-        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
+        let bytes = Array(buffer.readableBytesView)
+        try verifier?.verify(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", authority: request.head.authority,
+            headers: request.headers, body: bytes)
+        return bytes
+    }
+
+    /// Parses a body; `emptyMeans` stands in for an empty body (nil: an empty body is invalid).
+    static func parseJSON(_ bytes: [UInt8], emptyMeans: JSON?, invalid: (String) -> ServerError) throws(ServerError) -> JSON {
+        let text = String(decoding: bytes, as: UTF8.self)
         if text.allSatisfy(\.isWhitespace), let emptyMeans { return emptyMeans }
         do {
             return try JSON(parsing: text)

@@ -120,6 +120,14 @@ import FoundationNetworking
         #expect(refused.stderr.contains("--callback-port"))
     }
 
+    @Test func servingBeyondLoopbackNeedsAccessKeys() throws {
+        guard let refused = try sfn(["serve", "--host", "0.0.0.0", "--port", "0"]) else { return }
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--access-key"))
+        let malformed = try sfn(["serve", "--access-key", "no-colon", "--port", "0"])
+        #expect(malformed?.status == 2)
+    }
+
     @Test func jsonResultAlwaysPrintsOneObject() throws {
         guard
             let outcome = try sfn(

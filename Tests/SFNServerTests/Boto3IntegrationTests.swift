@@ -46,6 +46,49 @@ private let python: String? = {
         }
     }
 
+    @Test(.enabled(if: python != nil, "python3 with boto3 is not installed: the real-AWS-client test is skipped"))
+    func signedRequestsAreVerified() async throws {
+        // With access keys configured, only requests signed with one of them are served.
+        let service = StepFunctionsService()
+        let verifier = SignatureV4Verifier(secrets: ["AKIDSFNTEST": "s3cret/with+chars"])
+        let server = try await RunningServer.start(router: StepFunctionsRoutes.router(service: service, verifier: verifier))
+        let script = #"""
+            import os, sys, boto3, json, urllib.request
+            from botocore.exceptions import ClientError
+            endpoint = os.environ["SFN_ENDPOINT"]
+            def client(key, secret):
+                return boto3.client("stepfunctions", endpoint_url=endpoint, region_name="us-east-1",
+                                    aws_access_key_id=key, aws_secret_access_key=secret)
+            good = client("AKIDSFNTEST", "s3cret/with+chars")
+            good.create_state_machine(name="signed", roleArn="arn:aws:iam::111111111111:role/r",
+                definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}))
+            print("ok signed", len(good.list_state_machines()["stateMachines"]))
+            for key, secret, expected in [("AKIDSFNTEST", "wrong", "InvalidSignatureException"),
+                                          ("AKIDUNKNOWN", "x", "UnrecognizedClientException")]:
+                try:
+                    client(key, secret).list_state_machines()
+                    print("accepted", key, secret)
+                except ClientError as error:
+                    print("refused", error.response["Error"]["Code"] == expected, error.response["Error"]["Code"])
+            request = urllib.request.Request(endpoint + "/", data=b"{}", method="POST",
+                headers={"X-Amz-Target": "AWSStepFunctions.ListStateMachines", "Content-Type": "application/x-amz-json-1.0"})
+            try:
+                urllib.request.urlopen(request)
+                print("accepted unsigned")
+            except urllib.error.HTTPError as error:
+                print("unsigned", error.code)
+            """#
+        var environment = ProcessInfo.processInfo.environment
+        environment["SFN_ENDPOINT"] = "http://127.0.0.1:\(server.port)"
+        environment["AWS_EC2_METADATA_DISABLED"] = "true"
+        let run = try await runProcess(python ?? "python3", ["-c", script], environment: environment)
+        await server.stop()
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "ok signed 1", "\(run.output)\n\(run.error)")
+        #expect(lines.filter { $0.hasPrefix("refused True") }.count == 2, "\(run.output)\n\(run.error)")
+        #expect(lines.contains("unsigned 403"), "\(run.output)\n\(run.error)")
+    }
+
     static let script = #"""
         import json, os, time
         import boto3
