@@ -91,7 +91,13 @@ extension Evaluator {
         return frame
     }
 
+    /// What one tuple holds besides its value: a small dictionary of bindings.
+    static let tupleBytes = 192
+
     func evaluateTupleStep(_ step: Node, _ input: [Value?], _ tuples: [Tuple]?, _ frame: Frame) throws(EvaluationFailure) -> [Tuple] {
+        // Tuples (`#$i`, `@$v` bindings) cost a dictionary each: ten million of them are gigabytes,
+        // so they count against the evaluation's budget like the values they carry.
+        try account(bytes: (tuples?.count ?? input.count) &* Self.tupleBytes, at: step.position)
         var result: [Tuple]
         if case .sort(let terms) = step.kind {
             if let tuples {
@@ -113,6 +119,7 @@ extension Evaluator {
             guard let value = try evaluate(step, tuple.context, stepFrame) else { continue }
             let items: [Value]
             if case .array(let seq) = value { items = seq.items } else { items = [value] }
+            try account(bytes: items.count &* Self.tupleBytes, at: step.position)
             for (offset, item) in items.enumerated() {
                 var next = tuple
                 if let focus = step.focus {

@@ -43,6 +43,12 @@ import Testing
         #expect(run("[3, 1, 2]^($)", nil) == "[1,2,3]")
     }
 
+    @Test func positionalBindingsOverMillionsCountAgainstTheBudget() {
+        // Found by sfn-fuzz: binding `#$i` over ten million items made 2 GB of tuples.
+        #expect(run("[1..10000000]#$i", nil) == "ERROR U1004")
+        #expect(run("[10, 20, 30]#$i[$i > 0]", nil) == "[20,30]")
+    }
+
     @Test func endlessTailRecursionOrLongLoopsStopAtTheTimeBudget() {
         // Each step is cheap; only the clock stops this one.
         let busy = "$count($map([1..3000], function($i) { $map([1..3000], function($j) { $i * $j }) }))"
