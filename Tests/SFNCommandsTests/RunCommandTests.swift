@@ -128,6 +128,49 @@ import FoundationNetworking
         #expect(malformed?.status == 2)
     }
 
+    @Test func interruptingARunKillsItsTaskPrograms() async throws {
+        // Task programs run in process groups of their own, out of reach of the terminal's Ctrl-C:
+        // sfn run kills them on its way out.
+        guard let executable = Self.executable else { return }
+        // A sleep with a duration no other process has, so pgrep finds only this one.
+        let marker = "sleep 3600.\(UInt32.random(in: 1..<UInt32.max))"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sfn-orphan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let definition = folder.appendingPathComponent("slow.json")
+        try #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:slow","End":true}}}"#
+            .write(to: definition, atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("config.json")
+        try #"{"functions":{"slow":{"shell":"exec \#(marker)"}}}"#.write(to: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["run", definition.path, "--config", config.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        func running() -> Bool {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+            probe.arguments = ["-f", marker]
+            probe.standardOutput = FileHandle.nullDevice
+            try? probe.run()
+            probe.waitUntilExit()
+            return probe.terminationStatus == 0
+        }
+        for _ in 0..<100 where !running() { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(running(), "the task program did not start")
+        kill(process.processIdentifier, SIGINT)
+        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            Issue.record("sfn run did not end on SIGINT")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGINT)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!running(), "the task program outlived sfn run")
+    }
+
     @Test func jsonResultAlwaysPrintsOneObject() throws {
         guard
             let outcome = try sfn(

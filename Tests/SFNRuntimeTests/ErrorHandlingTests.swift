@@ -201,7 +201,8 @@ final class FlakyFunction: @unchecked Sendable {
         for execution in executions { outputs.append(await execution.result().output ?? .null) }
         #expect(outputs.count == 200)
         #expect(outputs[199] == ["n": 199])
-        #expect(Date().timeIntervalSince(started) < 10)
+        // One after the other would take 200 s; the bound only tells concurrent from sequential.
+        #expect(Date().timeIntervalSince(started) < 60)
     }
 }
 

@@ -27,8 +27,9 @@ import Testing
     @Test func theTimeoutHoldsWhenTheProgramExitsButAChildKeepsItsPipes() async {
         // The program itself leaves at once; its child never closes stdout. timeoutSeconds 30 is
         // not reached: the exit grace ends the task, and the leftover child is killed with it.
-        let marker = "sfn-leftover-\(UUID().uuidString)"
-        let executor = ProcessExecutor(shell: "sh -c 'exec -a \(marker) sleep 30' & exit 0", timeoutSeconds: 30)
+        // A sleep with a duration no other process has, so pgrep finds only this one.
+        let marker = "sleep 30.\(UInt32.random(in: 1..<UInt32.max))"
+        let executor = ProcessExecutor(shell: "\(marker) & exit 0", timeoutSeconds: 30)
         let started = Date()
         let result = await run(executor)
         #expect((try? result.get()) == .null, "\(result)")
