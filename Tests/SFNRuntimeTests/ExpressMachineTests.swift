@@ -104,3 +104,24 @@ import Testing
         #expect(standard.status == .failed)
     }
 }
+
+@Suite struct ExpressHistoryBoundTests {
+    @Test func anExpressExecutionKeepsAtMostTheEventCapInMemory() async throws {
+        // Found by sfn-fuzz: an endless Express loop kept every event; Express has no cap, so
+        // counting goes on but at most `maxHistoryEvents` events are kept.
+        var configuration = RuntimeConfiguration.virtualTime()
+        configuration.machineType = .express
+        configuration.maxHistoryEvents = 100
+        let loop = """
+            {"StartAt":"Count","States":{
+              "Count":{"Type":"Pass","Parameters":{"i.$":"States.MathAdd($.i, 1)"},"Next":"Again"},
+              "Again":{"Type":"Choice","Choices":[{"Variable":"$.i","NumericLessThan":500,"Next":"Count"}],"Default":"Done"},
+              "Done":{"Type":"Succeed"}}}
+            """
+        let machine = try StateMachineRuntime(definition: try JSON(parsing: loop), configuration: configuration)
+        let execution = machine.start(input: ["i": 0])
+        let result = await execution.result()
+        #expect(result.status == .succeeded)
+        #expect(execution.history.count == 100)
+    }
+}

@@ -61,7 +61,9 @@ final class ExecutionRun: Sendable {
     ) {
         self.inputText = inputText
         self.configuration = configuration
-        history = HistoryRecorder(keepsEvents: configuration.recordsHistory)
+        history = HistoryRecorder(
+            keepsEvents: configuration.recordsHistory,
+            keepLimit: configuration.machineType == .express ? configuration.maxHistoryEvents : nil)
         self.executionName = executionName
         self.machine = machine
         self.input = input

@@ -42,10 +42,14 @@ public final class HistoryRecorder: Sendable {
     private let detailsWanted: Atomic<Bool>
     /// Whether events are kept (ids are counted either way).
     public let keepsEvents: Bool
+    /// At most this many events are kept (later ones are still counted and observed): Express
+    /// executions have no event cap, so an endless one must not fill memory with its history.
+    public let keepLimit: Int?
 
-    /// A recorder that keeps events or only counts them.
-    public init(keepsEvents: Bool) {
+    /// A recorder that keeps events (up to `keepLimit`) or only counts them.
+    public init(keepsEvents: Bool, keepLimit: Int? = nil) {
         self.keepsEvents = keepsEvents
+        self.keepLimit = keepLimit
         detailsWanted = Atomic(keepsEvents)
     }
 
@@ -65,9 +69,10 @@ public final class HistoryRecorder: Sendable {
     public func record(
         _ type: String, previous: Int, at timestamp: EpochMilliseconds, detailsKey: String? = nil, details: JSON? = nil
     ) -> Int {
-        let keepsEvents = keepsEvents
+        let limit = keepLimit ?? Int.max
         let (id, event, observers) = book.withLock { book -> (Int, HistoryEvent?, [@Sendable (HistoryEvent) -> Void]) in
             book.lastId += 1
+            let keepsEvents = self.keepsEvents && book.events.count < limit
             var event: HistoryEvent?
             if keepsEvents || !book.observers.isEmpty {
                 event = HistoryEvent(
