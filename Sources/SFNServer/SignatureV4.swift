@@ -64,17 +64,19 @@ public struct SignatureV4Verifier: Sendable {
             }
             canonicalHeaders += name + ":" + Self.trimmed(value) + "\n"
         }
-        let payloadHash = header("x-amz-content-sha256") ?? Self.hex(DigestAlgorithm.sha256.digest(body))
+        let payloadHash = header("x-amz-content-sha256") ?? DigestAlgorithm.hex(DigestAlgorithm.sha256.digest(body))
         let canonicalRequest = [
             method, Self.canonicalURI(path), Self.canonicalQuery(query), canonicalHeaders, parsed.signedHeaders.joined(separator: ";"),
             payloadHash,
         ].joined(separator: "\n")
         let scope = parsed.scope.joined(separator: "/")
-        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hex(DigestAlgorithm.sha256.digest(Array(canonicalRequest.utf8)))]
-            .joined(separator: "\n")
+        let stringToSign = [
+            "AWS4-HMAC-SHA256", amzDate, scope, DigestAlgorithm.hex(DigestAlgorithm.sha256.digest(Array(canonicalRequest.utf8))),
+        ]
+        .joined(separator: "\n")
         var key = Array(("AWS4" + secret).utf8)
         for part in parsed.scope { key = Self.hmac(key: key, message: Array(part.utf8)) }
-        let expected = Self.hex(Self.hmac(key: key, message: Array(stringToSign.utf8)))
+        let expected = DigestAlgorithm.hex(Self.hmac(key: key, message: Array(stringToSign.utf8)))
         guard Self.constantTimeEqual(expected, parsed.signature) else {
             throw ServerError(
                 "InvalidSignatureException",
@@ -165,17 +167,6 @@ public struct SignatureV4Verifier: Sendable {
         key += [UInt8](repeating: 0, count: blockSize - key.count)
         let inner = DigestAlgorithm.sha256.digest(key.map { $0 ^ 0x36 } + message)
         return DigestAlgorithm.sha256.digest(key.map { $0 ^ 0x5C } + inner)
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// Compares without stopping at the first difference, so timing says nothing about the secret.

@@ -26,7 +26,8 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
         Self.hex(digest(text.utf8))
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    /// Lowercase hexadecimal text of `bytes`.
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count * 2)
