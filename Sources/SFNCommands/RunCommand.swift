@@ -267,7 +267,7 @@ final class ProgressDisplay: Sendable {
         var drew = false
     }
 
-    private let screen = Mutex(Screen())
+    private let screen = Locked(Screen())
 
     static func startIfTerminal(for execution: Execution, enabled: Bool) -> ProgressDisplay? {
         guard enabled, Terminal.standardErrorIsTerminal else { return nil }

@@ -111,7 +111,7 @@ final class ExecutionRun: Sendable {
     func markAborted() { flags.bitwiseOr(Self.abortedFlag, ordering: .acquiringAndReleasing) }
 
     /// StopExecution's optional error and cause, reported with the ABORTED result.
-    private let stopReason = Mutex<StatesError?>(nil)
+    private let stopReason = Locked<StatesError?>(nil)
 
     func markAborted(error: String?, cause: String?) {
         if error != nil || cause != nil { stopReason.withLock { $0 = StatesError(error ?? "", cause: cause) } }

@@ -218,7 +218,7 @@ public final class MockExecutor: TaskExecutor, Sendable {
     private let testCase: MockTestCase
     private let fallback: ExecutorRegistry
     private let tokens: TaskTokenRegistry?
-    private let invocations = Mutex<[String: Int]>([:])
+    private let invocations = Locked<[String: Int]>([:])
 
     /// - Parameters:
     ///   - testCase: the responses, by state name.

@@ -62,7 +62,7 @@ final class ProgramRun: @unchecked Sendable {
     static let abandonGrace = 0.5
 
     /// Process groups of programs still running, for ``killAll()``.
-    private static let runningGroups = Mutex<Set<pid_t>>([])
+    private static let runningGroups = Locked<Set<pid_t>>([])
 
     init(_ launch: ProgramLaunch) {
         self.launch = launch

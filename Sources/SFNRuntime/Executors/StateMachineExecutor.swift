@@ -5,7 +5,7 @@ import Synchronization
 
 /// The state machines a runtime knows by ARN and by name, for nested executions.
 public final class StateMachineDirectory: Sendable {
-    private let byName = Mutex<[String: StateMachineRuntime]>([:])
+    private let byName = Locked<[String: StateMachineRuntime]>([:])
 
     /// An empty directory.
     public init() {}

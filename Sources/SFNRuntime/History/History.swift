@@ -38,7 +38,7 @@ public final class HistoryRecorder: Sendable {
         var observers: [@Sendable (HistoryEvent) -> Void] = []
     }
 
-    private let book = Mutex(Book())
+    private let book = Locked(Book())
     private let detailsWanted: Atomic<Bool>
     /// Whether events are kept (ids are counted either way).
     public let keepsEvents: Bool
@@ -54,7 +54,7 @@ public final class HistoryRecorder: Sendable {
     }
 
     deinit {
-        // Frees the events here, in code specialised for them: Mutex's own deinit would destroy
+        // Frees the events here, in code specialised for them: the lock's own deinit would destroy
         // them one by one through generic value witnesses (measurably slower for long histories).
         book.withLock { $0 = Book() }
     }

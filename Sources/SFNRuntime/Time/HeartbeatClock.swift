@@ -3,11 +3,11 @@ import Synchronization
 /// When a task's last heartbeat (or its start) happened, on the monotonic clock: a wall-clock
 /// jump never makes a heartbeat overdue or early.
 final class HeartbeatClock: Sendable {
-    private let last: Mutex<ContinuousClock.Instant?>
+    private let last: Locked<ContinuousClock.Instant?>
 
     /// `started: false` for an activity, whose heartbeat clock starts when a worker takes it.
     init(started: Bool = true) {
-        last = Mutex(started ? ContinuousClock.now : nil)
+        last = Locked(started ? ContinuousClock.now : nil)
     }
 
     /// Starts the clock, or restarts it at a heartbeat.

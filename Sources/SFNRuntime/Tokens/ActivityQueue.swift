@@ -40,7 +40,7 @@ public final class ActivityQueue: Sendable {
         var nextPollerId: UInt64 = 0
     }
 
-    private let book = Mutex(Book())
+    private let book = Locked(Book())
 
     /// An empty queue.
     public init() {}
@@ -231,7 +231,7 @@ public struct ActivityExecutor: TaskExecutor {
 /// Writes an activity task's ActivityStarted event when a worker takes the task, once.
 public final class ActivityStartReport: Sendable {
     private let record: @Sendable (_ workerName: String?) -> Int
-    private let startedEventId = Mutex<Int?>(nil)
+    private let startedEventId = Locked<Int?>(nil)
 
     init(record: @escaping @Sendable (_ workerName: String?) -> Int) { self.record = record }
 

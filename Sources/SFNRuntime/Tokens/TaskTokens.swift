@@ -66,7 +66,7 @@ public final class TaskTokenRegistry: Sendable {
     /// How many ended tokens are remembered for their late callbacks.
     static let rememberedEnded = 100_000
 
-    private let book = Mutex(Book())
+    private let book = Locked(Book())
     private let generator: @Sendable () -> UInt64
 
     /// A registry whose tokens draw on `random`.
