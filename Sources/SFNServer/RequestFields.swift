@@ -48,6 +48,63 @@ struct RequestFields {
         return number
     }
 
+    func optionalDouble(_ field: String, range: ClosedRange<Double>) throws(ServerError) -> Double? {
+        let number: Double
+        switch members[field] {
+        case nil, .null?: return nil
+        case .int(let value)?: number = Double(value)
+        case .double(let value)?: number = value
+        case let other?: throw .serialization("'\(field)' must be a number, found \(other.typeName)")
+        }
+        guard range.contains(number) else {
+            throw .validation(
+                "1 validation error detected: Value '\(number)' at '\(field)' failed to satisfy constraint: Member must have value between \(range.lowerBound) and \(range.upperBound)"
+            )
+        }
+        return number
+    }
+
+    /// A list member whose items are objects (tags, routing configurations).
+    func optionalObjects(_ field: String) throws(ServerError) -> [RequestFields]? {
+        switch members[field] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            var objects: [RequestFields] = []
+            for item in items {
+                guard case .object = item else { throw .serialization("'\(field)' must hold objects, found \(item.typeName)") }
+                objects.append(try RequestFields(item))
+            }
+            return objects
+        case let other?: throw .serialization("'\(field)' must be a list, found \(other.typeName)")
+        }
+    }
+
+    /// A list member whose items are strings (tag keys).
+    func optionalStrings(_ field: String) throws(ServerError) -> [String]? {
+        switch members[field] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            var strings: [String] = []
+            for item in items {
+                guard case .string(let text) = item else { throw .serialization("'\(field)' must hold strings, found \(item.typeName)") }
+                strings.append(text)
+            }
+            return strings
+        case let other?: throw .serialization("'\(field)' must be a list, found \(other.typeName)")
+        }
+    }
+
+    /// A string member that must satisfy AWS's length constraint.
+    func optionalString(_ field: String, length: ClosedRange<Int>) throws(ServerError) -> String? {
+        guard let text = try optionalString(field) else { return nil }
+        guard length.contains(text.count) else {
+            throw .validation(
+                "1 validation error detected: Value '\(text)' at '\(field)' failed to satisfy constraint: Member must have length \(length.lowerBound == 0 ? "less than or equal to \(length.upperBound)" : "between \(length.lowerBound) and \(length.upperBound)")"
+            )
+        }
+        return text
+    }
+
     /// A string member holding JSON text (input, output, definition).
     func jsonText(_ field: String, invalid: (String) -> ServerError) throws(ServerError) -> JSON? {
         guard let text = try optionalString(field) else { return nil }
@@ -76,46 +133,5 @@ enum ResourceName {
 
     static func check(_ name: String) throws(ServerError) {
         guard isValid(name) else { throw .invalidName(name) }
-    }
-}
-
-/// Opaque paging tokens: the offset of the next item.
-enum PageToken {
-    static func encode(_ offset: Int) -> String { "page-\(offset)" }
-
-    static func decode(_ token: String?) throws(ServerError) -> Int {
-        guard let token else { return 0 }
-        guard token.hasPrefix("page-"), let offset = Int(token.dropFirst(5)), offset >= 0 else {
-            throw ServerError("InvalidToken", "Invalid Token: '\(token)'")
-        }
-        return offset
-    }
-
-    /// One page of a lazily produced sequence and the token for the next, if any: only the items
-    /// up to the end of the page (and one more, to know whether there is a next) are produced.
-    static func page<Items: Sequence>(
-        lazy items: Items, token: String?, maxResults: Int?
-    ) throws(ServerError) -> ([Items.Element], String?) {
-        let start = try decode(token)
-        let size = (maxResults ?? 0) == 0 ? 100 : (maxResults ?? 100)
-        var page: [Items.Element] = []
-        var skipped = 0
-        for item in items {
-            if skipped < start {
-                skipped += 1
-                continue
-            }
-            if page.count == size { return (page, encode(start + page.count)) }
-            page.append(item)
-        }
-        return (page, nil)
-    }
-
-    /// One page of `items` and the token for the next, if any.
-    static func page<Item>(_ items: [Item], token: String?, maxResults: Int?) throws(ServerError) -> (ArraySlice<Item>, String?) {
-        let start = min(try decode(token), items.count)
-        let size = (maxResults ?? 0) == 0 ? 100 : (maxResults ?? 100)
-        let end = min(items.count, start + size)
-        return (items[start..<end], end < items.count ? encode(end) : nil)
     }
 }

@@ -44,6 +44,12 @@ public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
         ServerError("ActivityDoesNotExist", "Activity Does Not Exist: '\(arn)'")
     }
 
+    static func resourceNotFound(_ arn: String) -> ServerError {
+        ServerError("ResourceNotFound", "Resource not found: '\(arn)'")
+    }
+
+    static func conflict(_ message: String) -> ServerError { ServerError("ConflictException", message) }
+
     static func invalidDefinition(_ message: String) -> ServerError {
         ServerError("InvalidDefinition", "Invalid State Machine Definition: '\(message)'")
     }

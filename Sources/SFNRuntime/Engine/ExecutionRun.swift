@@ -34,6 +34,10 @@ final class ExecutionRun: Sendable {
     /// The input as the caller wrote it, when known: histories quote it until a state changes the value.
     let inputText: String?
     let startTime: EpochMilliseconds
+    /// Its Distributed Maps' Map Runs.
+    let mapRuns = MapRunBook()
+    /// The version or alias the execution was started through, if any.
+    let origin: ExecutionOrigin
     /// The `Execution` member of the context object, built once.
     let executionContext: JSON
     /// How long the execution may run (TimeoutSeconds; at most five minutes for Express).
@@ -57,9 +61,10 @@ final class ExecutionRun: Sendable {
 
     init(
         configuration: RuntimeConfiguration, executionName: String, machine: MachineShared, input: JSON,
-        inputText: String? = nil, startTime: EpochMilliseconds, timeoutSeconds: Int?
+        inputText: String? = nil, startTime: EpochMilliseconds, timeoutSeconds: Int?, origin: ExecutionOrigin = ExecutionOrigin()
     ) {
         self.inputText = inputText
+        self.origin = origin
         self.configuration = configuration
         history = HistoryRecorder(
             keepsEvents: configuration.recordsHistory,

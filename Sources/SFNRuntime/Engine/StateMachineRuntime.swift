@@ -45,12 +45,15 @@ public final class StateMachineRuntime: Sendable {
     /// Starts an execution and returns at once. `inputText` is the input as the caller wrote it
     /// (a file's text, an API request's string): histories quote it, as AWS does, until a state
     /// changes the value.
-    public func start(input: JSON = .emptyObject, name executionName: String? = nil, inputText: String? = nil) -> Execution {
+    public func start(
+        input: JSON = .emptyObject, name executionName: String? = nil, inputText: String? = nil,
+        origin: ExecutionOrigin = ExecutionOrigin()
+    ) -> Execution {
         let timeline = Timeline(mode: configuration.clock, wall: configuration.wallClock)
         let run = ExecutionRun(
             configuration: configuration, executionName: executionName ?? Self.newName(configuration.random),
             machine: shared, input: input, inputText: inputText, startTime: timeline.now,
-            timeoutSeconds: Self.timeoutSeconds(plan.timeoutSeconds, type: configuration.machineType))
+            timeoutSeconds: Self.timeoutSeconds(plan.timeoutSeconds, type: configuration.machineType), origin: origin)
         return Execution(run: run, plan: plan, timeline: timeline)
     }
 
@@ -97,6 +100,8 @@ public final class Execution: @unchecked Sendable {
     public var stateMachineArn: String { run.stateMachineArn }
     /// The execution's input.
     public var input: JSON { run.input }
+    /// The version or alias it was started through.
+    public var origin: ExecutionOrigin { run.origin }
     /// When it started, on its clock.
     public var startDate: EpochMilliseconds { run.startTime }
 
@@ -175,6 +180,21 @@ public final class Execution: @unchecked Sendable {
         }
     }
 
+    /// Its Distributed Maps' Map Runs so far, oldest first.
+    public var mapRuns: [MapRunReport] { run.mapRuns.reports }
+
+    /// UpdateMapRun: changes a Map Run's settings (a tolerance applies to the failures counted
+    /// when its items have ended). False when this execution has no such Map Run.
+    public func updateMapRun(
+        _ arn: String, maxConcurrency: Int?, toleratedFailureCount: Int?, toleratedFailurePercentage: Double?
+    ) -> Bool {
+        run.mapRuns.update(arn) { report in
+            if let maxConcurrency { report.maxConcurrency = maxConcurrency }
+            if let toleratedFailureCount { report.toleratedFailureCount = toleratedFailureCount }
+            if let toleratedFailurePercentage { report.toleratedFailurePercentage = toleratedFailurePercentage }
+        }
+    }
+
     /// The history events so far (empty when history recording is off).
     public var history: [HistoryEvent] { run.history.snapshot }
 
@@ -211,10 +231,13 @@ public final class Execution: @unchecked Sendable {
         if history.wantsDetails {
             let compact = run.input.compactText
             if let text = run.inputText, text != compact { path.spelled = SpelledValue(text: text, compact: compact) }
-            details = [
+            var members: JSONObject = [
                 "input": .string(path.spelled?.text ?? compact), "inputDetails": HistoryPayload.notTruncated,
                 "roleArn": .string(run.configuration.roleArn),
             ]
+            if let alias = run.origin.aliasArn { members["stateMachineAliasArn"] = .string(alias) }
+            if let version = run.origin.versionArn { members["stateMachineVersionArn"] = .string(version) }
+            details = .object(members)
         }
         history.record("ExecutionStarted", previous: 0, at: run.startTime, detailsKey: "executionStartedEventDetails", details: details)
         return path
@@ -313,5 +336,20 @@ extension StatesError {
         if !error.isEmpty { members["error"] = .string(error) }
         if let cause { members["cause"] = .string(cause) }
         return .object(members)
+    }
+}
+
+/// What an execution was started through besides its state machine: a version (directly or
+/// chosen by an alias's routing), which its ExecutionStarted event names.
+public struct ExecutionOrigin: Sendable, Equatable {
+    /// The state machine version's ARN (`...:stateMachine:NAME:3`).
+    public var versionArn: String?
+    /// The alias's ARN (`...:stateMachine:NAME:ALIAS`), when started through one.
+    public var aliasArn: String?
+
+    /// Started through `versionArn` (and `aliasArn`), or neither.
+    public init(versionArn: String? = nil, aliasArn: String? = nil) {
+        self.versionArn = versionArn
+        self.aliasArn = aliasArn
     }
 }

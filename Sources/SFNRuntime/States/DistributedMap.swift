@@ -19,12 +19,18 @@ extension Interpreter {
             "MapRunStarted", previous: path.previousEventId, at: path.timeline.now, detailsKey: "mapRunStartedEventDetails",
             details: history.wantsDetails ? ["mapRunArn": .string(mapRunArn.description)] : nil)
         path.previousEventId = startedId
-        let tolerance = tolerance ?? .none
+        let report = run.mapRuns.begin(
+            MapRunReport(
+                arn: mapRunArn.description, executionArn: run.executionArn, stateMachineArn: run.stateMachineArn,
+                startDate: path.timeline.now, maxConcurrency: maxConcurrency,
+                toleratedFailureCount: tolerance?.count ?? 0, toleratedFailurePercentage: tolerance?.percentage ?? 0,
+                itemCount: inputs.count))
         let base = path
         let outcomes = await runConcurrently(
             count: inputs.count, maxConcurrency: maxConcurrency, inline: processor.isPurelyComputational,
-            stopOnFailure: tolerance.allowsNoFailure
+            stopOnFailure: (tolerance ?? .none).allowsNoFailure
         ) { index in
+            report.update { $0.itemStarted() }
             // A child execution: its events go to a history of its own, which starts at id 1.
             let child = Interpreter(run: self.run, history: HistoryRecorder(keepsEvents: false))
             var childPath = base.branch()
@@ -35,6 +41,7 @@ extension Interpreter {
             } catch {
                 result = .failure(error)
             }
+            report.update { $0.itemEnded(result) }
             return PathOutcome(result: result, timeline: childPath.timeline, lastEventId: startedId)
         }
         path.timeline.join(outcomes.map(\.timeline))
@@ -48,12 +55,18 @@ extension Interpreter {
             case .failure(let error):
                 // Stopping or timing out the parent ends its children: that is the parent's end,
                 // not a failed item.
-                if run.aborted || run.timedOut { throw error }
+                if run.aborted || run.timedOut {
+                    report.update { $0.end(.aborted, at: path.timeline.now) }
+                    throw error
+                }
                 failures += 1
                 results.append(error.errorOutput)
             }
         }
+        // UpdateMapRun may have changed the tolerance while the items ran.
+        let tolerance = report.snapshot.tolerance
         if failures > 0, tolerance.isExceeded(failures: failures, total: inputs.count) {
+            report.update { $0.end(.failed, at: path.timeline.now) }
             let failure = StatesError.toleratedFailureThresholdExceeded
             let failedId = history.record(
                 "MapRunFailed", previous: startedId, at: path.timeline.now, detailsKey: "mapRunFailedEventDetails",
@@ -61,10 +74,129 @@ extension Interpreter {
             path.pendingStateFailed = ("MapStateFailed", failedId)
             throw failure
         }
+        report.update { $0.end(.succeeded, at: path.timeline.now) }
         let succeededId = history.record("MapRunSucceeded", previous: startedId, at: path.timeline.now)
         history.record("MapStateSucceeded", previous: succeededId, at: path.timeline.now)
         path.previousEventId = succeededId
         path.spelled = nil
         return try finish(entry, result: .array(results), context: context, path: &path)
+    }
+}
+
+/// What DescribeMapRun shows of a Map Run: its settings and how its items stand.
+public struct MapRunReport: Sendable, Equatable {
+    /// How a Map Run stands.
+    public enum Status: String, Sendable {
+        case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED", aborted = "ABORTED"
+    }
+
+    /// Items (each is one child execution) in each condition.
+    public struct Counts: Sendable, Equatable {
+        /// Not started yet.
+        public var pending = 0
+        /// Running now.
+        public var running = 0
+        /// Ended: succeeded.
+        public var succeeded = 0
+        /// Ended: failed.
+        public var failed = 0
+        /// Ended: timed out.
+        public var timedOut = 0
+        /// Ended with the Map Run (stopped or timed out with its execution).
+        public var aborted = 0
+        /// All items.
+        public var total = 0
+    }
+
+    /// `arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID`.
+    public var arn: String
+    /// The execution whose Map state started it.
+    public var executionArn: String
+    /// That execution's state machine.
+    public var stateMachineArn: String
+    /// RUNNING until it ends.
+    public var status: Status = .running
+    /// When it started.
+    public var startDate: EpochMilliseconds
+    /// When it ended, once it has.
+    public var stopDate: EpochMilliseconds?
+    /// Its MaxConcurrency (0: no limit); UpdateMapRun may change it.
+    public var maxConcurrency: Int
+    /// How many failed items it tolerates (0 with no percentage: none).
+    public var toleratedFailureCount: Int
+    /// What percentage of failed items it tolerates.
+    public var toleratedFailurePercentage: Double
+    /// Its items.
+    public var items: Counts
+
+    init(
+        arn: String, executionArn: String, stateMachineArn: String, startDate: EpochMilliseconds, maxConcurrency: Int,
+        toleratedFailureCount: Int, toleratedFailurePercentage: Double, itemCount: Int
+    ) {
+        self.arn = arn
+        self.executionArn = executionArn
+        self.stateMachineArn = stateMachineArn
+        self.startDate = startDate
+        self.maxConcurrency = maxConcurrency
+        self.toleratedFailureCount = toleratedFailureCount
+        self.toleratedFailurePercentage = toleratedFailurePercentage
+        items = Counts(pending: itemCount, total: itemCount)
+    }
+
+    var tolerance: FailureTolerance {
+        FailureTolerance(
+            count: toleratedFailureCount > 0 || toleratedFailurePercentage == 0 ? toleratedFailureCount : nil,
+            percentage: toleratedFailurePercentage > 0 ? toleratedFailurePercentage : nil)
+    }
+
+    mutating func itemStarted() {
+        items.pending -= 1
+        items.running += 1
+    }
+
+    mutating func itemEnded(_ result: Result<JSON, StatesError>) {
+        items.running -= 1
+        switch result {
+        case .success: items.succeeded += 1
+        case .failure(let error) where error.name == .timeout: items.timedOut += 1
+        case .failure: items.failed += 1
+        }
+    }
+
+    mutating func end(_ status: Status, at date: EpochMilliseconds) {
+        self.status = status
+        stopDate = date
+        if status == .aborted {
+            items.aborted += items.running + items.pending
+            items.running = 0
+            items.pending = 0
+        }
+    }
+}
+
+/// An execution's Map Runs, in the order they started.
+final class MapRunBook: Sendable {
+    final class Entry: Sendable {
+        private let report: Locked<MapRunReport>
+        init(_ report: MapRunReport) { self.report = Locked(report) }
+        func update(_ change: (inout MapRunReport) -> Void) { report.withLock { change(&$0) } }
+        var snapshot: MapRunReport { report.withLock { $0 } }
+    }
+
+    private let entries = Locked<[Entry]>([])
+
+    func begin(_ report: MapRunReport) -> Entry {
+        let entry = Entry(report)
+        entries.withLock { $0.append(entry) }
+        return entry
+    }
+
+    var reports: [MapRunReport] { entries.withLock { $0 }.map(\.snapshot) }
+
+    /// UpdateMapRun: false when the execution has no such Map Run.
+    func update(_ arn: String, _ change: (inout MapRunReport) -> Void) -> Bool {
+        guard let entry = entries.withLock({ $0 }).first(where: { $0.snapshot.arn == arn }) else { return false }
+        entry.update(change)
+        return true
     }
 }

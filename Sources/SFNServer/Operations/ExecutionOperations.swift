@@ -1,0 +1,274 @@
+import SFNJSON
+import SFNLanguage
+import SFNRuntime
+
+extension StepFunctionsService {
+    func startExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
+        let record = try launch(fields)
+        return ["executionArn": .string(record.execution.arn), "startDate": Self.epochSeconds(record.execution.startDate)]
+    }
+
+    func startSyncExecution(_ fields: RequestFields) async throws(ServerError) -> JSON {
+        let (machine, _, _) = try startTarget(fields.string("stateMachineArn"))
+        guard machine.type == "EXPRESS" else {
+            throw ServerError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+        }
+        let record = try launch(fields)
+        let result = await record.execution.result()
+        var response = executionSummary(record, result: result)
+        response["input"] = .string(record.execution.input.compactText)
+        response["inputDetails"] = ["included": true]
+        if let output = result.output {
+            response["output"] = .string(output.compactText)
+            response["outputDetails"] = ["included": true]
+        }
+        if let error = result.error { response["error"] = .string(error) }
+        if let cause = result.cause { response["cause"] = .string(cause) }
+        response["billingDetails"] = [
+            "billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": .int(Int(max(100, result.stopDate - result.startDate))),
+        ]
+        return .object(response)
+    }
+
+    /// What a StartExecution ARN runs: the machine's current revision, a version's, or the
+    /// version an alias routes this execution to.
+    func startTarget(_ arn: String) throws(ServerError) -> (StateMachineRecord, Revision, ExecutionOrigin) {
+        let target = try MachineTarget(arn)
+        return try locked { () throws(ServerError) -> (StateMachineRecord, Revision, ExecutionOrigin) in
+            guard let machine = machines[target.machineArn] else { throw .stateMachineDoesNotExist(arn) }
+            switch target {
+            case .machine:
+                return (machine, machine.revision, ExecutionOrigin())
+            case .version:
+                guard let version = versions[arn] else { throw .stateMachineDoesNotExist(arn) }
+                return (machine, version.revision, ExecutionOrigin(versionArn: arn))
+            case .alias:
+                guard let alias = aliases[arn] else { throw .resourceNotFound(arn) }
+                let versionArn = routedVersion(alias)
+                guard let version = versions[versionArn] else { throw .resourceNotFound(versionArn) }
+                return (machine, version.revision, ExecutionOrigin(versionArn: versionArn, aliasArn: arn))
+            }
+        }
+    }
+
+    /// Starts (or, for a repeated identical request, finds) an execution.
+    func launch(_ fields: RequestFields) throws(ServerError) -> ExecutionRecord {
+        let targetArn = try fields.string("stateMachineArn")
+        let name = try fields.optionalString("name")
+        let input =
+            try fields.jsonText("input") { message in
+                ServerError("InvalidExecutionInput", "Invalid State Machine Execution Input: '\(message)'")
+            } ?? .emptyObject
+        if let name { try ResourceName.check(name) }
+        let (machine, revision, origin) = try startTarget(targetArn)
+        let runtime = try runtimeForNewExecution(machine, revision)
+        return try locked { () throws(ServerError) -> ExecutionRecord in
+            if let name {
+                let arn = executionArn(machine: machine.name, name: name)
+                if let existing = executions[arn] {
+                    if existing.execution.currentResult == nil, existing.execution.input == input { return existing }
+                    throw ServerError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
+                }
+            }
+            let execution = runtime.start(input: input, name: name, inputText: try? fields.optionalString("input"), origin: origin)
+            let record = ExecutionRecord(execution: execution, machine: machine, revision: revision, sequence: nextSequence())
+            executions[execution.arn] = record
+            executionsByMachine[machine.arn, default: []].append(record)
+            if executions.count >= nextSweep { sweepClosedExecutions() }
+            return record
+        }
+    }
+
+    /// Under a virtual clock each execution's time starts now, not when its machine was created;
+    /// that needs a runtime of its own (a real clock shares the revision's).
+    func runtimeForNewExecution(_ machine: StateMachineRecord, _ revision: Revision) throws(ServerError) -> StateMachineRuntime {
+        guard case .virtual = configuration.clock else { return revision.runtime }
+        var startingNow = configuration
+        startingNow.clock = .virtual(start: nowMilliseconds())
+        return try compile(revision.definition, name: machine.name, type: machine.type, configuration: startingNow)
+    }
+
+    static func sweepSlack(_ retention: ExecutionRetention) -> Int { max(16, retention.closedExecutions / 10) }
+
+    /// Forgets closed executions past the retention: beyond the newest `closedExecutions`, or
+    /// closed longer ago than `maximumAge`. Running executions are always kept. Called with
+    /// `lock` held, once the count has grown by a tenth since the last sweep (amortized O(1)).
+    func sweepClosedExecutions() {
+        let now = nowMilliseconds()
+        let oldest = now - Int64(clamping: retention.maximumAge.components.seconds) * 1000
+        let closed = executions.values.compactMap { record -> (ExecutionRecord, ExecutionResult)? in
+            record.execution.currentResult.map { (record, $0) }
+        }.sorted { $0.0.sequence > $1.0.sequence }
+        var forget: Set<String> = []
+        for (position, (record, result)) in closed.enumerated() where position >= retention.closedExecutions || result.stopDate < oldest {
+            forget.insert(record.execution.arn)
+        }
+        if !forget.isEmpty {
+            for arn in forget { executions[arn] = nil }
+            for (machine, records) in executionsByMachine {
+                let kept = records.filter { !forget.contains($0.execution.arn) }
+                executionsByMachine[machine] = kept.isEmpty && machines[machine] == nil ? nil : kept
+            }
+        }
+        nextSweep = executions.count + Self.sweepSlack(retention)
+    }
+
+    func describeExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
+        let record = try existingExecution(fields.string("executionArn"))
+        let includedData = try Self.includedData(fields)
+        let result = record.execution.currentResult
+        var response = executionSummary(record, result: result)
+        if includedData {
+            response["input"] = .string(record.execution.input.compactText)
+            response["inputDetails"] = ["included": true]
+            if let output = result?.output {
+                response["output"] = .string(output.compactText)
+                response["outputDetails"] = ["included": true]
+            }
+            if let error = result?.error { response["error"] = .string(error) }
+            if let cause = result?.cause { response["cause"] = .string(cause) }
+        }
+        let (status, reason) = redriveStatus(record, result: result)
+        response["redriveStatus"] = .string(status)
+        if let reason { response["redriveStatusReason"] = .string(reason) }
+        return .object(response)
+    }
+
+    /// Whether RedriveExecution would take the execution, and if not, why (as AWS words it).
+    func redriveStatus(_ record: ExecutionRecord, result: ExecutionResult?) -> (String, String?) {
+        guard record.machine.type == "STANDARD" else { return ("NOT_REDRIVABLE", "Execution is of a type that does not support redrive") }
+        switch result?.status {
+        case nil: return ("NOT_REDRIVABLE", "Execution is RUNNING and cannot be redriven")
+        case .succeeded?: return ("NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven")
+        default: return ("NOT_REDRIVABLE", "sfn serve does not redrive executions yet")
+        }
+    }
+
+    /// `includedData`: ALL_DATA (the default) or METADATA_ONLY, which leaves out input, output,
+    /// error and cause.
+    static func includedData(_ fields: RequestFields) throws(ServerError) -> Bool {
+        switch try fields.optionalString("includedData") {
+        case nil, "ALL_DATA"?: return true
+        case "METADATA_ONLY"?: return false
+        case let other?:
+            throw .validation(
+                "1 validation error detected: Value '\(other)' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]"
+            )
+        }
+    }
+
+    func executionSummary(_ record: ExecutionRecord, result: ExecutionResult?) -> JSONObject {
+        var summary: JSONObject = [
+            "executionArn": .string(record.execution.arn), "stateMachineArn": .string(record.machine.arn),
+            "name": .string(record.execution.name), "status": .string((result?.status ?? .running).rawValue),
+            "startDate": Self.epochSeconds(record.execution.startDate),
+        ]
+        if let result { summary["stopDate"] = Self.epochSeconds(result.stopDate) }
+        if let version = record.versionArn { summary["stateMachineVersionArn"] = .string(version) }
+        if let alias = record.aliasArn { summary["stateMachineAliasArn"] = .string(alias) }
+        if record.machine.type == "STANDARD" {
+            summary["redriveCount"] = .int(record.redriveCount)
+            if let date = record.redriveDate { summary["redriveDate"] = Self.epochSeconds(date) }
+        }
+        return summary
+    }
+
+    static let statusValues = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]
+
+    func listExecutions(_ fields: RequestFields) throws(ServerError) -> JSON {
+        let maxResults = try fields.optionalInt("maxResults", range: 0...1000)
+        let statusFilter = try fields.optionalString("statusFilter")
+        if let statusFilter, !Self.statusValues.contains(statusFilter) {
+            throw .validation(
+                "1 validation error detected: Value '\(statusFilter)' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [\(Self.statusValues.joined(separator: ", "))]"
+            )
+        }
+        let redriveFilter = try fields.optionalString("redriveFilter")
+        if let redriveFilter, redriveFilter != "REDRIVEN", redriveFilter != "NOT_REDRIVEN" {
+            throw .validation(
+                "1 validation error detected: Value '\(redriveFilter)' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]"
+            )
+        }
+        let machineArn = try fields.optionalString("stateMachineArn")
+        let mapRunArn = try fields.optionalString("mapRunArn")
+        switch (machineArn, mapRunArn) {
+        case (nil, nil): throw .validation("Must provide a StateMachine ARN or MapRun ARN")
+        case (.some, .some): throw .validation("Must provide only one of StateMachine ARN or MapRun ARN")
+        case (nil, let mapRunArn?):
+            // A Map Run's child executions are not kept as executions of their own yet: the
+            // Map Run must exist, and it lists none.
+            _ = try existingMapRun(mapRunArn)
+            return Self.listResponse("executions", [], next: nil)
+        case (let machineArn?, nil):
+            let target = try MachineTarget(machineArn)
+            let records = try locked { () throws(ServerError) -> [ExecutionRecord] in
+                switch target {
+                case .machine(let arn):
+                    guard machines[arn] != nil || executionsByMachine[arn] != nil else { throw .stateMachineDoesNotExist(arn) }
+                case .version:
+                    guard versions[machineArn] != nil else { throw .stateMachineDoesNotExist(machineArn) }
+                case .alias:
+                    guard aliases[machineArn] != nil else { throw .resourceNotFound(machineArn) }
+                }
+                return executionsByMachine[target.machineArn] ?? []
+            }
+            // Newest first, one page at a time: the cost is the page's, not the history's.
+            let scope = "ListExecutions \(machineArn) \(statusFilter ?? "") \(redriveFilter ?? "")"
+            let (page, next) = try pageTokens.page(
+                records, key: \.sequence, descending: true, scope: scope, token: fields.optionalString("nextToken"), maxResults: maxResults
+            ) { record in
+                switch target {
+                case .machine: break
+                case .version: if record.versionArn != machineArn { return false }
+                case .alias: if record.aliasArn != machineArn { return false }
+                }
+                if let redriveFilter, (record.redriveCount > 0) != (redriveFilter == "REDRIVEN") { return false }
+                if let statusFilter, (record.execution.currentResult?.status ?? .running).rawValue != statusFilter { return false }
+                return true
+            }
+            return Self.listResponse(
+                "executions", page.map { .object(executionSummary($0, result: $0.execution.currentResult)) }, next: next)
+        }
+    }
+
+    func stopExecution(_ fields: RequestFields) async throws(ServerError) -> JSON {
+        let record = try existingExecution(fields.string("executionArn"))
+        let error = try fields.optionalString("error", length: 0...256)
+        let cause = try fields.optionalString("cause", length: 0...32768)
+        if record.execution.currentResult == nil { record.execution.stop(error: error, cause: cause) }
+        let result = await record.execution.result()
+        return ["stopDate": Self.epochSeconds(result.stopDate)]
+    }
+
+    func executionHistory(_ fields: RequestFields) throws(ServerError) -> JSON {
+        let arn = try fields.string("executionArn")
+        let record = try existingExecution(arn)
+        let maxResults = try fields.optionalInt("maxResults", range: 0...1000)
+        let reverse = try fields.optionalBool("reverseOrder") ?? false
+        let includeData = try fields.optionalBool("includeExecutionData") ?? true
+        let events = record.execution.history
+        let (page, next) = try pageTokens.page(
+            events, key: \.id, descending: reverse, scope: "GetExecutionHistory \(arn) \(reverse)",
+            token: fields.optionalString("nextToken"),
+            maxResults: maxResults)
+        return Self.listResponse("events", page.map { Self.eventJSON($0, includeData: includeData) }, next: next)
+    }
+
+    /// AWS's event shape with the timestamp as epoch seconds, as the JSON protocol sends dates.
+    static func eventJSON(_ event: HistoryEvent, includeData: Bool) -> JSON {
+        guard case .object(var json) = event.json else { return event.json }
+        json["timestamp"] = epochSeconds(event.timestamp)
+        if !includeData, let key = event.detailsKey, case .object(var details)? = json[key] {
+            for field in ["input", "output", "parameters", "result"] { details[field] = nil }
+            json[key] = .object(details)
+        }
+        return .object(json)
+    }
+
+    func describeStateMachineForExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
+        let record = try existingExecution(fields.string("executionArn"))
+        var response = record.machine.description(of: record.revision)
+        response["updateDate"] = Self.epochSeconds(record.revision.updateDate)
+        return .object(response)
+    }
+}
