@@ -11,4 +11,13 @@ enum DefinitionFiles {
             throw .usage(error.description)
         }
     }
+
+    /// Every state machine in the file (all of a template's, or the one definition).
+    static func loadAll(_ path: String, account: AWSAccount) throws(CommandFailure) -> [LoadedDefinition] {
+        do {
+            return try DefinitionLoader.loadAll(contentsOf: path, account: account)
+        } catch {
+            throw .usage(error.description)
+        }
+    }
 }

@@ -75,14 +75,17 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration, retention: ExecutionRetention(closedExecutions: retainedExecutions))
         var registered: [String] = []
         for path in definitions {
-            let loaded = try DefinitionFiles.load(path, stateMachine: nil, account: account.value)
-            let name = loaded.stateMachine ?? RunCommand.machineName(path)
-            do {
-                registered.append(
-                    try service.register(
-                        name: name, definition: loaded.definition, type: (loaded.machineType ?? .standard).rawValue))
-            } catch {
-                throw CommandFailure.invalidDefinition("invalid definition '\(path)': \(error.message)")
+            // A template deploys all of its state machines, each under its logical id.
+            for loaded in try DefinitionFiles.loadAll(path, account: account.value) {
+                let name = loaded.stateMachine ?? RunCommand.machineName(path)
+                do {
+                    registered.append(
+                        try service.register(
+                            name: name, definition: loaded.definition, type: (loaded.machineType ?? .standard).rawValue))
+                } catch {
+                    let what = loaded.stateMachine.map { "state machine \($0) in '\(path)'" } ?? "definition '\(path)'"
+                    throw CommandFailure.invalidDefinition("invalid \(what): \(error.message)")
+                }
             }
         }
         var secrets: [String: String] = [:]
@@ -117,7 +120,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure.usage("cannot listen on \(host):\(port): \(error)")
         }
         var banner = [
-            "sfn serve: AWS Step Functions API on http://\(server.host):\(server.port) (use --endpoint-url http://\(server.host):\(server.port))"
+            "sfn serve: AWS Step Functions API on http://\(server.host):\(server.port) (use --endpoint-url http://\(server.host):\(server.port))",
+            "  StartSyncExecution and TestState: set AWS_DISABLE_HOST_PREFIX_INJECTION=true (the AWS CLI and SDKs",
+            "  otherwise send them to sync-\(server.host), which does not resolve)",
         ]
         for arn in registered { banner.append("  state machine \(arn)") }
         Terminal.printError(banner.joined(separator: "\n"))

@@ -94,6 +94,8 @@ public final class StepFunctionsService: @unchecked Sendable {
         "ListMapRuns": { s, f throws(ServerError) in try s.listMapRuns(f) },
         "DescribeMapRun": { s, f throws(ServerError) in try s.describeMapRun(f) },
         "UpdateMapRun": { s, f throws(ServerError) in try s.updateMapRun(f) },
+        // One state in isolation (TestStateOperation.swift)
+        "TestState": { s, f throws(ServerError) in try await s.testState(f) },
         // Task tokens (TaskCallbacks.swift)
         "SendTaskSuccess": { s, f throws(ServerError) in try s.callbacks.sendTaskSuccess(f) },
         "SendTaskFailure": { s, f throws(ServerError) in try s.callbacks.sendTaskFailure(f) },

@@ -147,6 +147,25 @@ public enum DefinitionLoader {
         return try template.load(stateMachine: stateMachine)
     }
 
+    /// Loads every state machine in the file at `path`: each resource of a template (in the
+    /// template's order), or the one plain definition.
+    public static func loadAll(
+        contentsOf path: String, parameters: [String: String] = [:], account: AWSAccount = .local
+    ) throws(DefinitionLoadError) -> [LoadedDefinition] {
+        let text = try readText(path)
+        let (document, sourceMap) = try parseDocument(text: text, file: path, format: SourceFormat(fileName: path))
+        guard case .object(let members) = document, isTemplate(members) else {
+            return [try load(text: text, file: path, format: SourceFormat(fileName: path), parameters: parameters, account: account)]
+        }
+        let template = TemplateLoader(
+            template: members, file: path, text: text, sourceMap: sourceMap, parameters: parameters, account: account)
+        let names = template.stateMachineNames
+        if names.isEmpty { return [try template.load(stateMachine: nil)] }
+        var loaded: [LoadedDefinition] = []
+        for name in names { loaded.append(try template.load(stateMachine: name)) }
+        return loaded
+    }
+
     /// Parses JSON or YAML text into a value and its source map.
     public static func parseDocument(
         text: String, file: String, format: SourceFormat? = nil
@@ -260,11 +279,16 @@ private struct TemplateLoader {
         DefinitionLoadError(kind, file: file, location: sourceMap.position(of: pointer), message: message)
     }
 
-    func load(stateMachine requested: String?) throws(DefinitionLoadError) -> LoadedDefinition {
+    /// The logical ids of the template's state machine resources, in its order.
+    var stateMachineNames: [String] {
         let resources = template["Resources"]?.objectValue ?? [:]
-        let machines = resources.filter { _, resource in
+        return resources.filter { _, resource in
             resource["Type"]?.stringValue.map(DefinitionLoader.stateMachineTypes.contains) ?? false
         }.map(\.key)
+    }
+
+    func load(stateMachine requested: String?) throws(DefinitionLoadError) -> LoadedDefinition {
+        let machines = stateMachineNames
         let chosen: String
         if let requested {
             guard machines.contains(requested) else {

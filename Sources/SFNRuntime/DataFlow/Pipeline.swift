@@ -69,8 +69,14 @@ extension Interpreter {
         do {
             let selected = try select(
                 flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
-            guard let parameters = flow.parameters else { return selected }
-            return try parameters.evaluate(scope(selected, context: context, path: path))
+            run.inspection?.note("afterInputPath", selected)
+            guard let parameters = flow.parameters else {
+                run.inspection?.note("afterParameters", selected)
+                return selected
+            }
+            let effective = try parameters.evaluate(scope(selected, context: context, path: path))
+            run.inspection?.note("afterParameters", effective)
+            return effective
         } catch {
             throw stateFailure(error, entry)
         }
@@ -86,7 +92,10 @@ extension Interpreter {
             if let selector = flow.resultSelector {
                 selectedResult = try selector.evaluate(scope(result, context: context, path: path))
             }
+            run.inspection?.note("result", result)
+            run.inspection?.note("afterResultSelector", selectedResult)
             let placed = try place(selectedResult, into: entry.input, flow.resultPath)
+            run.inspection?.note("afterResultPath", placed)
             let output = try select(flow.outputPath, from: placed, field: "OutputPath", scope: scope(placed, context: context, path: path))
             return (output, selectedResult)
         } catch {
@@ -126,9 +135,14 @@ extension Interpreter {
 
     /// Arguments of a JSONata state (the effective input; the raw input when absent).
     func jsonataArguments(_ flow: JSONataFlow, _ entry: StateEntry, context: JSON, path: PathContext) throws(StatesError) -> JSON {
-        guard let arguments = flow.arguments else { return entry.input }
+        guard let arguments = flow.arguments else {
+            run.inspection?.note("afterArguments", entry.input)
+            return entry.input
+        }
         do {
-            return try arguments.evaluate(jsonataBindings(entry, context: context, path: path))
+            let effective = try arguments.evaluate(jsonataBindings(entry, context: context, path: path))
+            run.inspection?.note("afterArguments", effective)
+            return effective
         } catch {
             throw stateFailure(error, entry)
         }
@@ -158,6 +172,7 @@ extension Interpreter {
             assigned = try assignments(entry.state.assign, entry, value: shaped.result, context: context, path: path)
             output = shaped.output
         case .jsonata(let flow):
+            run.inspection?.note("result", result)
             assigned = try assignments(entry.state.assign, entry, value: result, context: context, result: result, path: path)
             output = try jsonataOutput(flow.output, entry, context: context, result: result, path: path)
         }

@@ -34,6 +34,8 @@ final class ExecutionRun: Sendable {
     /// The input as the caller wrote it, when known: histories quote it until a state changes the value.
     let inputText: String?
     let startTime: EpochMilliseconds
+    /// Where TestState's data-flow steps are noted (nil for every execution).
+    let inspection: InspectionLog?
     /// Its Distributed Maps' Map Runs.
     let mapRuns = MapRunBook()
     /// The version or alias the execution was started through, if any.
@@ -61,8 +63,10 @@ final class ExecutionRun: Sendable {
 
     init(
         configuration: RuntimeConfiguration, executionName: String, machine: MachineShared, input: JSON,
-        inputText: String? = nil, startTime: EpochMilliseconds, timeoutSeconds: Int?, origin: ExecutionOrigin = ExecutionOrigin()
+        inputText: String? = nil, startTime: EpochMilliseconds, timeoutSeconds: Int?, origin: ExecutionOrigin = ExecutionOrigin(),
+        inspection: InspectionLog? = nil
     ) {
+        self.inspection = inspection
         self.inputText = inputText
         self.origin = origin
         self.configuration = configuration
@@ -138,6 +142,9 @@ final class ExecutionRun: Sendable {
             "State": .object(state),
         ]
         if let taskToken { members["Task"] = ["Token": .string(taskToken)] }
+        if let overrides = inspection?.context {
+            for (key, value) in overrides { members[key] = value }
+        }
         if let mapItem {
             // `Source` says where the item came from: STATE_DATA for items of the state's input
             // (AWS's context object documentation; ItemReader items name their S3 URI).

@@ -102,7 +102,7 @@ struct Interpreter: Sendable {
 
     /// One attempt at a state that can be retried.
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
-    private func attempt(_ entry: StateEntry, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+    func attempt(_ entry: StateEntry, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome {
         switch entry.state.definition.kind {
         case .task(let task): return try await runTask(entry, task, retryCount: retryCount, path: &path)
         case .parallel: return try await runParallel(entry, entry.state.children, path: &path)

@@ -14,7 +14,7 @@ public final class StateMachineRuntime: Sendable {
     /// How its executions run.
     public let configuration: RuntimeConfiguration
     let plan: MachinePlan
-    private let shared: MachineShared
+    let shared: MachineShared
 
     /// Validates a definition as AWS's ValidateStateMachineDefinition would, then compiles it
     /// (every path, template and expression once) into a runnable machine.
