@@ -161,13 +161,7 @@ public struct SignatureV4Verifier: Sendable {
         return output
     }
 
-    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        let blockSize = 64
-        var key = key.count > blockSize ? DigestAlgorithm.sha256.digest(key) : key
-        key += [UInt8](repeating: 0, count: blockSize - key.count)
-        let inner = DigestAlgorithm.sha256.digest(key.map { $0 ^ 0x36 } + message)
-        return DigestAlgorithm.sha256.digest(key.map { $0 ^ 0x5C } + inner)
-    }
+    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] { DigestAlgorithm.hmacSHA256(key: key, message: message) }
 
     /// Compares without stopping at the first difference, so timing says nothing about the secret.
     static func constantTimeEqual(_ left: String, _ right: String) -> Bool {

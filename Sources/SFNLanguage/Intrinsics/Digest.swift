@@ -26,6 +26,16 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
         Self.hex(digest(text.utf8))
     }
 
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`: request signatures, page tokens and
+    /// task tokens derived from a secret.
+    public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        let blockSize = 64
+        var key = key.count > blockSize ? DigestAlgorithm.sha256.digest(key) : key
+        key += [UInt8](repeating: 0, count: blockSize - key.count)
+        let inner = DigestAlgorithm.sha256.digest(key.map { $0 ^ 0x36 } + message)
+        return DigestAlgorithm.sha256.digest(key.map { $0 ^ 0x5C } + inner)
+    }
+
     /// Lowercase hexadecimal text of `bytes`.
     public static func hex(_ bytes: [UInt8]) -> String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)

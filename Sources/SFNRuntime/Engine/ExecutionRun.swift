@@ -34,6 +34,9 @@ final class ExecutionRun: Sendable {
     /// The input as the caller wrote it, when known: histories quote it until a state changes the value.
     let inputText: String?
     let startTime: EpochMilliseconds
+    /// How many times the execution was redriven, and when last.
+    let redriveCount: Int
+    let redriveDate: EpochMilliseconds?
     /// Where TestState's data-flow steps are noted (nil for every execution).
     let inspection: InspectionLog?
     /// Its Distributed Maps' Map Runs.
@@ -64,15 +67,21 @@ final class ExecutionRun: Sendable {
     init(
         configuration: RuntimeConfiguration, executionName: String, machine: MachineShared, input: JSON,
         inputText: String? = nil, startTime: EpochMilliseconds, timeoutSeconds: Int?, origin: ExecutionOrigin = ExecutionOrigin(),
-        inspection: InspectionLog? = nil
+        inspection: InspectionLog? = nil, resuming: ExecutionSnapshot? = nil
     ) {
         self.inspection = inspection
+        redriveCount = resuming?.redriveCount ?? 0
+        redriveDate = resuming?.redriveDate
         self.inputText = inputText
         self.origin = origin
         self.configuration = configuration
-        history = HistoryRecorder(
-            keepsEvents: configuration.recordsHistory,
-            keepLimit: configuration.machineType == .express ? configuration.maxHistoryEvents : nil)
+        if let resuming {
+            history = HistoryRecorder(resuming: resuming.events, replaying: ReplayBook.replayable(resuming.events))
+        } else {
+            history = HistoryRecorder(
+                keepsEvents: configuration.recordsHistory,
+                keepLimit: configuration.machineType == .express ? configuration.maxHistoryEvents : nil)
+        }
         self.executionName = executionName
         self.machine = machine
         self.input = input
@@ -90,7 +99,7 @@ final class ExecutionRun: Sendable {
                     machine: machine.stateMachineName, name: executionName, region: configuration.region,
                     account: configuration.accountId
                 ).description
-            context["RedriveCount"] = 0
+            context["RedriveCount"] = .int(redriveCount)
         case .express:
             // Express executions cannot be redriven, and their ARNs carry an id of their own.
             executionArn =
@@ -103,7 +112,9 @@ final class ExecutionRun: Sendable {
         executionContext = .object(context)
         eventLimit = configuration.machineType == .standard ? configuration.maxHistoryEvents : nil
         self.timeoutSeconds = timeoutSeconds
-        deadline = timeoutSeconds.map { Durations.adding(Durations.milliseconds(seconds: $0), to: startTime) }
+        // A redrive starts the execution's timeout again (AWS's redrive guide).
+        let timedFrom = resuming?.redriveDate ?? startTime
+        deadline = timeoutSeconds.map { Durations.adding(Durations.milliseconds(seconds: $0), to: timedFrom) }
     }
 
     var stateMachineArn: String { machine.stateMachineArn }

@@ -43,7 +43,7 @@ struct Interpreter: Sendable {
             throw StatesError.historyLimitReached(limit)
         }
         if run.aborted { throw StatesError.aborted }
-        let enteredAt = path.timeline.now
+        var enteredAt = path.timeline.now
         let enteredPrevious = path.previousEventId
         let enteredId = history.record(
             state.typeName + "StateEntered", previous: path.previousEventId, at: enteredAt,
@@ -55,6 +55,11 @@ struct Interpreter: Sendable {
                 ]
                 : nil)
         path.previousEventId = enteredId
+        if history.resumedThrough > 0, let recorded = history.recordedEvent(enteredId) {
+            // Resumed: the state was entered when the history says.
+            enteredAt = recorded.timestamp
+            path.timeline.advance(to: recorded.timestamp)
+        }
         return StateEntry(state: state, input: value, enteredAt: enteredAt, enteredId: enteredId, enteredPreviousId: enteredPrevious)
     }
 
@@ -185,6 +190,18 @@ struct Interpreter: Sendable {
     /// Waits on the path's timeline; under virtual time a wait past the execution's deadline ends
     /// the execution as timed out.
     func sleep(milliseconds: Int64, path: inout PathContext) async throws(StatesError) {
+        var milliseconds = milliseconds
+        if history.resumedThrough > 0, path.previousEventId <= history.resumedThrough {
+            // Resumed: a wait the history shows over is not waited again, and one that was under
+            // way ends when it would have (at once, if that time has passed).
+            if let after = history.pendingChild(of: path.previousEventId, where: { !ReplayBook.failures.contains($0) }) {
+                path.timeline.advance(to: after.timestamp)
+                return
+            }
+            if let before = history.recordedEvent(path.previousEventId) {
+                milliseconds = max(0, Durations.adding(milliseconds, to: before.timestamp) - path.timeline.now)
+            }
+        }
         if path.timeline.isVirtual, let deadline = run.deadline, Durations.adding(milliseconds, to: path.timeline.now) > deadline {
             path.timeline.advance(to: deadline)
             run.markTimedOut()

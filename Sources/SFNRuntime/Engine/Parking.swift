@@ -104,6 +104,10 @@ extension Interpreter {
             let failure: StatesError
             do {
                 let prepared = try prepareTask(entry, plan, retryCount: retries.retryCount, path: &path)
+                if let recorded = recordedOutcome(prepared, path: &path) {
+                    return .done(try completeTask(entry, prepared, outcome: recorded, path: &path))
+                }
+                if callbackWasHandedOut(prepared, path: path) { return .parked(prepared) }
                 guard let startFailure = await startCallbackTask(prepared.request) else { return .parked(prepared) }
                 _ = try completeTask(entry, prepared, outcome: .failure(startFailure), path: &path)
                 // completeTask always throws a failure it is given.

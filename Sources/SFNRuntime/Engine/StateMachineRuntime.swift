@@ -57,6 +57,40 @@ public final class StateMachineRuntime: Sendable {
         return Execution(run: run, plan: plan, timeline: timeline)
     }
 
+    /// Continues an execution from its recorded history (after a restart): it runs again from
+    /// the start, matching what the history holds instead of recording it twice and without
+    /// running again the tasks whose outcomes it holds, then carries on live. Its callbacks'
+    /// task tokens are the ones it had (given the registry's secret). A redriven snapshot
+    /// (``redrive(_:at:)``) also runs again what failed.
+    public func resume(_ snapshot: ExecutionSnapshot) -> Execution {
+        let start = snapshot.events.first?.timestamp ?? snapshot.startDate
+        var mode = configuration.clock
+        if case .virtual = mode { mode = .virtual(start: start) }
+        let timeline = Timeline(mode: mode, wall: configuration.wallClock)
+        let run = ExecutionRun(
+            configuration: configuration, executionName: snapshot.name, machine: shared, input: snapshot.input,
+            inputText: snapshot.inputText, startTime: snapshot.startDate,
+            timeoutSeconds: Self.timeoutSeconds(plan.timeoutSeconds, type: configuration.machineType), origin: snapshot.origin,
+            resuming: snapshot)
+        return Execution(run: run, plan: plan, timeline: timeline)
+    }
+
+    /// RedriveExecution: an ended (FAILED, TIMED_OUT or ABORTED) execution runs again from where
+    /// it failed, with the same input and ARN: its history gains ExecutionRedriven, what
+    /// succeeded is not run again, the failed attempts, iterations and branches are.
+    public func redrive(_ snapshot: ExecutionSnapshot, at date: EpochMilliseconds) -> Execution {
+        var snapshot = snapshot
+        snapshot.redriveCount += 1
+        snapshot.redriveDate = date
+        let last = snapshot.events.last
+        snapshot.events.append(
+            HistoryEvent(
+                id: (last?.id ?? 0) + 1, previousEventId: last?.id ?? 0, timestamp: max(date, last?.timestamp ?? date),
+                type: "ExecutionRedriven", detailsKey: "executionRedrivenEventDetails",
+                details: ["redriveCount": .int(snapshot.redriveCount)]))
+        return resume(snapshot)
+    }
+
     /// Runs an execution to its end.
     public func run(input: JSON = .emptyObject, name executionName: String? = nil) async -> ExecutionResult {
         await start(input: input, name: executionName).result()
@@ -104,6 +138,15 @@ public final class Execution: @unchecked Sendable {
     public var origin: ExecutionOrigin { run.origin }
     /// When it started, on its clock.
     public var startDate: EpochMilliseconds { run.startTime }
+    /// How many times it was redriven.
+    public var redriveCount: Int { run.redriveCount }
+
+    /// What resuming or redriving it would start from (its history as recorded so far).
+    public var snapshot: ExecutionSnapshot {
+        ExecutionSnapshot(
+            name: name, input: input, inputText: run.inputText, startDate: startDate, origin: origin, events: history,
+            redriveCount: run.redriveCount, redriveDate: run.redriveDate)
+    }
 
     init(run: ExecutionRun, plan: MachinePlan, timeline: Timeline) {
         self.run = run
@@ -248,11 +291,12 @@ public final class Execution: @unchecked Sendable {
         if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes) {
             return .ended(.failure(StatesError.executionInputTooLarge))
         }
-        if case .real = path.timeline.mode, let timeout = run.timeoutSeconds {
+        if case .real = path.timeline.mode, let deadline = run.deadline {
             let startPath = path
-            // The deadline races the whole run, so this run cannot park.
+            // The deadline races the whole run, so this run cannot park. (A resumed or redriven
+            // execution has what is left of it.)
             return .ended(
-                await withRealDeadline(seconds: timeout, run: run) {
+                await withRealDeadline(milliseconds: max(0, deadline - path.timeline.now), run: run) {
                     var innerPath = startPath
                     do throws(StatesError) {
                         return .success(try await interpreter.execute(plan, input: run.input, path: &innerPath))
@@ -312,13 +356,13 @@ public final class Execution: @unchecked Sendable {
 
     /// Races the execution against its TimeoutSeconds in real time.
     private static func withRealDeadline(
-        seconds: Int, run: ExecutionRun, _ body: @escaping @Sendable () async -> Result<JSON, StatesError>
+        milliseconds: Int64, run: ExecutionRun, _ body: @escaping @Sendable () async -> Result<JSON, StatesError>
     ) async -> Result<JSON, StatesError> {
         await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
             group.addTask { await body() }
             group.addTask {
                 do {
-                    try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: Durations.milliseconds(seconds: seconds)))
+                    try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: milliseconds))
                 } catch {
                     return nil
                 }
@@ -351,5 +395,40 @@ public struct ExecutionOrigin: Sendable, Equatable {
     public init(versionArn: String? = nil, aliasArn: String? = nil) {
         self.versionArn = versionArn
         self.aliasArn = aliasArn
+    }
+}
+
+/// What an execution is resumed or redriven from: who it is and its history so far.
+public struct ExecutionSnapshot: Sendable {
+    /// Its name.
+    public var name: String
+    /// Its input, and the input as the caller spelled it.
+    public var input: JSON
+    /// The caller's spelling of the input.
+    public var inputText: String?
+    /// When it started.
+    public var startDate: EpochMilliseconds
+    /// The version or alias it was started through.
+    public var origin: ExecutionOrigin
+    /// Its history so far.
+    public var events: [HistoryEvent]
+    /// How many times it was redriven, and when last (its timeout counts from then).
+    public var redriveCount: Int
+    /// When it was last redriven.
+    public var redriveDate: EpochMilliseconds?
+
+    /// A snapshot of an execution's identity and history.
+    public init(
+        name: String, input: JSON, inputText: String? = nil, startDate: EpochMilliseconds, origin: ExecutionOrigin = ExecutionOrigin(),
+        events: [HistoryEvent], redriveCount: Int = 0, redriveDate: EpochMilliseconds? = nil
+    ) {
+        self.name = name
+        self.input = input
+        self.inputText = inputText
+        self.startDate = startDate
+        self.origin = origin
+        self.events = events
+        self.redriveCount = redriveCount
+        self.redriveDate = redriveDate
     }
 }

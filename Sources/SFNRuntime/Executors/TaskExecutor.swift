@@ -22,6 +22,9 @@ public struct TaskRequest: Sendable {
     /// For an activity task: tell it when a worker takes the task, so its ActivityStarted event
     /// is written then, with the worker's name (set by the runtime; nil otherwise).
     public var activityStart: ActivityStartReport?
+    /// What the task token an executor issues itself (an activity's) is derived from, so that an
+    /// execution resumed after a restart issues the same token (set by the runtime).
+    public var tokenSeed: String?
 
     /// A request; the runtime builds these, tests may too.
     public init(

@@ -36,10 +36,15 @@ public final class HistoryRecorder: Sendable {
         var events: [HistoryEvent] = []
         var lastId = 0
         var observers: [@Sendable (HistoryEvent) -> Void] = []
+        /// While resuming: the recorded events not yet matched.
+        var replay: ReplayBook?
     }
 
     private let book = Locked(Book())
     private let detailsWanted: Atomic<Bool>
+    private let replaying: Atomic<Bool>
+    /// The last id of the history this recorder resumed (0 for a new execution).
+    let resumedThrough: Int
     /// Whether events are kept (ids are counted either way).
     public let keepsEvents: Bool
     /// At most this many events are kept (later ones are still counted and observed): Express
@@ -51,6 +56,43 @@ public final class HistoryRecorder: Sendable {
         self.keepsEvents = keepsEvents
         self.keepLimit = keepLimit
         detailsWanted = Atomic(keepsEvents)
+        replaying = Atomic(false)
+        resumedThrough = 0
+    }
+
+    /// A recorder that continues `history` (all of it is kept), matching the events of
+    /// `replayed` (see ``ReplayBook``) before it records new ones.
+    init(resuming history: [HistoryEvent], replaying replayed: [HistoryEvent]) {
+        keepsEvents = true
+        keepLimit = nil
+        detailsWanted = Atomic(true)
+        let book = ReplayBook(replayed)
+        replaying = Atomic(book.remaining > 0)
+        resumedThrough = history.last?.id ?? 0
+        self.book.withLock {
+            $0.events = history
+            $0.lastId = history.last?.id ?? 0
+            $0.replay = book.remaining > 0 ? book : nil
+        }
+    }
+
+    /// Whether recorded events remain to be matched.
+    var isReplaying: Bool { replaying.load(ordering: .relaxed) }
+
+    /// The recorded event `id` of the history this recorder resumed.
+    func recordedEvent(_ id: Int) -> HistoryEvent? {
+        guard id > 0, id <= resumedThrough else { return nil }
+        return book.withLock { book in
+            let events = book.events
+            if id <= events.count, events[id - 1].id == id { return events[id - 1] }
+            return events.first { $0.id == id }
+        }
+    }
+
+    /// A recorded event not yet matched that follows `id`, of a type `accepts`.
+    func pendingChild(of id: Int, where accepts: (String) -> Bool) -> HistoryEvent? {
+        guard isReplaying else { return nil }
+        return book.withLock { $0.replay?.pendingChild(of: id, where: accepts) }
     }
 
     deinit {
@@ -70,6 +112,7 @@ public final class HistoryRecorder: Sendable {
         _ type: String, previous: Int, at timestamp: EpochMilliseconds, detailsKey: String? = nil, details: JSON? = nil
     ) -> Int {
         let limit = keepLimit ?? Int.max
+        if replaying.load(ordering: .relaxed), let matched = matchRecorded(type, previous: previous, details: details) { return matched }
         let (id, event, observers) = book.withLock { book -> (Int, HistoryEvent?, [@Sendable (HistoryEvent) -> Void]) in
             book.lastId += 1
             let keepsEvents = self.keepsEvents && book.events.count < limit
@@ -84,6 +127,21 @@ public final class HistoryRecorder: Sendable {
         }
         if let event { for observer in observers { observer(event) } }
         return id
+    }
+
+    /// The id of the recorded event this one is, taken out of the replay book.
+    private func matchRecorded(_ type: String, previous: Int, details: JSON?) -> Int? {
+        book.withLock { book -> Int? in
+            guard var replay = book.replay else { return nil }
+            let matched = replay.take(type, previous: previous, details: details)
+            if replay.remaining == 0 {
+                book.replay = nil
+                replaying.store(false, ordering: .relaxed)
+            } else {
+                book.replay = replay
+            }
+            return matched?.id
+        }
     }
 
     /// The events kept so far.

@@ -12,13 +12,19 @@ extension Interpreter {
         maxConcurrency: Int, context: JSON, path: inout PathContext
     ) async throws(StatesError) -> StepOutcome {
         let configuration = run.configuration
-        let mapRunArn = ARN.mapRun(
+        var mapRunArn = ARN.mapRun(
             machine: run.stateMachineName, label: plan.label ?? UUIDs.make(configuration.random), id: UUIDs.make(configuration.random),
             region: configuration.region, account: configuration.accountId)
         let startedId = history.record(
             "MapRunStarted", previous: path.previousEventId, at: path.timeline.now, detailsKey: "mapRunStartedEventDetails",
             details: history.wantsDetails ? ["mapRunArn": .string(mapRunArn.description)] : nil)
         path.previousEventId = startedId
+        if let recorded = history.recordedEvent(startedId), case .string(let text)? = recorded.details?["mapRunArn"],
+            let arn = ARN(parsing: text)
+        {
+            // Resumed: the Map Run keeps its ARN.
+            mapRunArn = arn
+        }
         let report = run.mapRuns.begin(
             MapRunReport(
                 arn: mapRunArn.description, executionArn: run.executionArn, stateMachineArn: run.stateMachineArn,

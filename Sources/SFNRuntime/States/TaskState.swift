@@ -28,7 +28,12 @@ extension Interpreter {
     func runTask(_ entry: StateEntry, _ plan: TaskState, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome
     {
         let prepared = try prepareTask(entry, plan, retryCount: retryCount, path: &path)
-        let outcome = await invoke(prepared.request, pattern: prepared.pattern)
+        let outcome: Result<JSON, StatesError>
+        if let recorded = recordedOutcome(prepared, path: &path) {
+            outcome = recorded
+        } else {
+            outcome = await invoke(prepared.request, pattern: prepared.pattern, handOut: !callbackWasHandedOut(prepared, path: path))
+        }
         return try completeTask(entry, prepared, outcome: outcome, path: &path)
     }
 
@@ -42,7 +47,9 @@ extension Interpreter {
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func prepareTask(_ entry: StateEntry, _ plan: TaskState, retryCount: Int, path: inout PathContext) throws(StatesError) -> PreparedTask {
         let pattern = IntegrationPattern(resource: plan.resource)
-        let token = pattern == .waitForTaskToken ? run.configuration.tokens.issue() : nil
+        let seed = pattern == .waitForTaskToken || Self.isActivity(plan.resource) ? tokenSeed(entry, retryCount: retryCount) : nil
+        let tokens = run.configuration.tokens
+        let token = pattern == .waitForTaskToken ? (seed.map { tokens.issue(seed: $0) } ?? tokens.issue()) : nil
         let context = run.context(
             stateName: entry.state.name, enteredTime: entry.enteredAt, retryCount: retryCount, taskToken: token)
         let effective: JSON
@@ -104,6 +111,7 @@ extension Interpreter {
             resource: plan.resource, input: effective, stateName: entry.state.name, context: context, taskToken: token,
             timeoutSeconds: timeoutSeconds, heartbeatSeconds: heartbeatSeconds, credentials: plan.credentials)
         request.activityStart = activityStart
+        request.tokenSeed = seed
         return PreparedTask(request: request, pattern: pattern, resourceType: resourceType, resourceName: resourceName)
     }
 
@@ -181,8 +189,8 @@ extension Interpreter {
     static let longestTaskSeconds = 99_999_999
 
     /// Runs the executor (and, for callbacks, waits for the token) under the task's timeouts.
-    private func invoke(_ request: TaskRequest, pattern: IntegrationPattern) async -> Result<JSON, StatesError> {
-        let executor = run.configuration.executors.executor(for: request.resource)
+    private func invoke(_ request: TaskRequest, pattern: IntegrationPattern, handOut: Bool = true) async -> Result<JSON, StatesError> {
+        let executor = handOut ? run.configuration.executors.executor(for: request.resource) : nil
         let tokens = run.configuration.tokens
         let heartbeatLimit = pattern == .waitForTaskToken ? request.heartbeatSeconds : nil
         if request.timeoutSeconds == nil && heartbeatLimit == nil {

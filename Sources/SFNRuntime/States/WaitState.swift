@@ -23,7 +23,8 @@ extension Interpreter {
             milliseconds = Durations.milliseconds(seconds: seconds)
         case .timestamp(let source):
             let instant = try waitTimestamp(source, entry, input: effective, context: context, path: path)
-            let delay = Durations.difference(instant, path.timeline.now)
+            // A resumed Wait counts from when it was entered, as the history says.
+            let delay = Durations.difference(instant, history.resumedThrough > 0 ? entry.enteredAt : path.timeline.now)
             if delay / 1000 > Durations.longestSeconds { throw stateFailure(StatesError.waitTooLong, entry) }
             milliseconds = max(delay, 0)
         }

@@ -167,7 +167,7 @@ public struct ActivityExecutor: TaskExecutor {
 
     /// Queues the task and waits for a worker's answer, with the heartbeat rules.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
-        let token = tokens.issue()
+        let token = request.tokenSeed.map { tokens.issue(seed: $0) } ?? tokens.issue()
         let heartbeats = HeartbeatClock(started: false)
         let started = request.activityStart
         queue.enqueue(

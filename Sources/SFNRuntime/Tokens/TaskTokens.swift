@@ -68,10 +68,32 @@ public final class TaskTokenRegistry: Sendable {
 
     private let book = Locked(Book())
     private let generator: @Sendable () -> UInt64
+    /// The key seeded tokens are derived with (``issue(seed:)``).
+    public let secret: [UInt8]
 
-    /// A registry whose tokens draw on `random`.
-    public init(random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }) {
+    /// A registry whose tokens draw on `random`; seeded tokens are derived with `secret` (a
+    /// durable server keeps it, so tokens outlive a restart), or a key drawn from `random`.
+    public init(random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }, secret: [UInt8]? = nil) {
         generator = random
+        self.secret = secret ?? (0..<4).flatMap { _ in withUnsafeBytes(of: random().littleEndian, Array.init) }
+    }
+
+    /// The token for `seed` (an execution's task attempt): the same seed always gives the same
+    /// token, which nobody without the secret can compute.
+    public func issue(seed: String) -> String {
+        let token = "sfn1." + Self.base64URL(DigestAlgorithm.hmacSHA256(key: secret, message: Array(seed.utf8)))
+        book.withLock { book in
+            if book.waiters[token] == nil { book.waiters[token] = Waiter() }
+            book.timedOut.remove(token)
+        }
+        return token
+    }
+
+    private static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 
     /// A new token: 256 random bits, base64url-encoded behind a fixed prefix so it can be recognised.
@@ -84,11 +106,7 @@ public final class TaskTokenRegistry: Sendable {
                 word >>= 8
             }
         }
-        let encoded = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        let token = "sfn1." + encoded
+        let token = "sfn1." + Self.base64URL(bytes)
         book.withLock { $0.waiters[token] = Waiter() }
         return token
     }
