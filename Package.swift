@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,10 +40,17 @@ let package = Package(
             dependencies: ["SFNJSON", "SFNJSONata", "SFNCalendar", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "SFNRuntime", dependencies: ["SFNJSON", "SFNJSONata", "SFNCalendar", "SFNLanguage"]),
+        // The storage protocol `sfn serve --data-dir` writes through, and its records.
+        .target(name: "SFNStore", dependencies: ["SFNJSON", "SFNRuntime"]),
+        // The embedded store: SQLite through GRDB (Debian: libsqlite3-dev).
+        .target(
+            name: "SFNStoreSQLite",
+            dependencies: ["SFNJSON", "SFNRuntime", "SFNStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "SFNServer",
             dependencies: [
-                "SFNJSON", "SFNLanguage", "SFNRuntime",
+                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
             ]
@@ -50,7 +58,7 @@ let package = Package(
         .target(
             name: "SFNCommands",
             dependencies: [
-                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNServer",
+                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNStore", "SFNStoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,7 +92,8 @@ let package = Package(
         .testTarget(
             name: "SFNServerTests",
             dependencies: [
-                "SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", "SFNStore", "SFNStoreSQLite", "SFNTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -4,6 +4,8 @@ import SFNJSON
 import SFNLanguage
 import SFNRuntime
 import SFNServer
+import SFNStore
+import SFNStoreSQLite
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,6 +51,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var retainedExecutions = ExecutionRetention().closedExecutions
 
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "Keep state machines, executions and their histories in SQLite in this folder: a restart (or a crash) on the same folder carries on every unfinished execution.",
+            valueName: "DIR"))
+    var dataDir: String?
+
     @Argument(help: "Definition files to register as state machines, each named after its file.")
     var definitions: [String] = []
 
@@ -71,8 +80,17 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CommandFailure.usage("--config \(config): \(error)")
             }
         }
-        let service = StepFunctionsService(
-            configuration: configuration, retention: ExecutionRetention(closedExecutions: retainedExecutions))
+        let retention = ExecutionRetention(closedExecutions: retainedExecutions)
+        let service: StepFunctionsService
+        if let dataDir {
+            do {
+                service = try StepFunctionsService(configuration: configuration, retention: retention, store: SQLiteStore(folder: dataDir))
+            } catch {
+                throw CommandFailure.usage("--data-dir \(dataDir): \(error.message)")
+            }
+        } else {
+            service = StepFunctionsService(configuration: configuration, retention: retention)
+        }
         var registered: [String] = []
         for path in definitions {
             // A template deploys all of its state machines, each under its logical id.
@@ -107,6 +125,12 @@ struct ServeCommand: AsyncParsableCommand {
                 router: StepFunctionsRoutes.router(service: service, verifier: verifier), host: host, port: port, stopsOnSignals: true,
                 onShutdown: {
                     service.activities.releaseWaitingWorkers()
+                    if service.isDurable {
+                        // They carry on when the server starts again on the same folder.
+                        service.closeStore()
+                        ProcessExecutor.killRunningPrograms()
+                        return
+                    }
                     let running = service.runningExecutionArns
                     if !running.isEmpty {
                         Terminal.printError(

@@ -75,8 +75,11 @@ struct ExecutionRecord: Sendable {
     var machine: StateMachineRecord
     var revision: Revision
     var sequence: Int
-    var redriveCount = 0
-    var redriveDate: EpochMilliseconds?
+    /// The clientToken of the last RedriveExecution (a repeat with it is answered, not run).
+    var redriveToken: String?
+
+    var redriveCount: Int { execution.redriveCount }
+    var redriveDate: EpochMilliseconds? { execution.redriveDate }
 
     var versionArn: String? { execution.origin.versionArn }
     var aliasArn: String? { execution.origin.aliasArn }

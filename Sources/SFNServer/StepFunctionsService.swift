@@ -2,6 +2,7 @@ import Foundation
 import SFNJSON
 import SFNLanguage
 import SFNRuntime
+import SFNStore
 
 /// The AWS Step Functions API over in-memory state machines, versions, aliases, executions,
 /// activities and tags. Transport-free: `handle(_:_:)` takes an operation name and its JSON
@@ -22,7 +23,9 @@ public final class StepFunctionsService: @unchecked Sendable {
     public let activityPollSeconds: Double
     /// How many closed executions are kept, and for how long (see ``init(configuration:activityPollSeconds:retention:)``).
     public let retention: ExecutionRetention
-    let pageTokens = PageTokens()
+    let pageTokens: PageTokens
+    /// Where records are kept beyond the process (`--data-dir`); nil: in memory only.
+    let store: (any ServiceStore)?
 
     let lock = NSLock()
     var machines: [String: StateMachineRecord] = [:]
@@ -43,10 +46,36 @@ public final class StepFunctionsService: @unchecked Sendable {
     ///   - configuration: how executions run; an executor for activity ARNs is added to it.
     ///   - retention: how many closed executions are kept, and for how long: memory stays bounded
     ///     however many executions a long-running server sees.
-    public init(
+    public convenience init(
         configuration: RuntimeConfiguration = RuntimeConfiguration(), activityPollSeconds: Double = 60,
         retention: ExecutionRetention = ExecutionRetention()
     ) {
+        self.init(configuration: configuration, activityPollSeconds: activityPollSeconds, retention: retention, store: nil, pageKey: nil)
+    }
+
+    /// A durable service over `store`: what it holds is read back (state machines, versions,
+    /// aliases, tags, activities, executions), every unfinished execution carries on from its
+    /// recorded history, and every change is written through before it is answered. Task
+    /// tokens and page tokens are derived from the store's secrets, so they outlive a restart.
+    public convenience init(
+        configuration: RuntimeConfiguration = RuntimeConfiguration(), activityPollSeconds: Double = 60,
+        retention: ExecutionRetention = ExecutionRetention(), store: any ServiceStore
+    ) throws(StoreError) {
+        var configuration = configuration
+        configuration.tokens = TaskTokenRegistry(random: configuration.random, secret: try store.secret(named: "task-tokens"))
+        configuration.recordsHistory = true
+        self.init(
+            configuration: configuration, activityPollSeconds: activityPollSeconds, retention: retention, store: store,
+            pageKey: try store.secret(named: "page-tokens"))
+        try restore(from: store.load())
+    }
+
+    private init(
+        configuration: RuntimeConfiguration, activityPollSeconds: Double, retention: ExecutionRetention, store: (any ServiceStore)?,
+        pageKey: [UInt8]?
+    ) {
+        self.store = store
+        pageTokens = pageKey.map(PageTokens.init(key:)) ?? PageTokens()
         self.retention = retention
         nextSweep = retention.closedExecutions + Self.sweepSlack(retention)
         let queue = ActivityQueue()
@@ -88,6 +117,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         "DescribeExecution": { s, f throws(ServerError) in try s.describeExecution(f) },
         "ListExecutions": { s, f throws(ServerError) in try s.listExecutions(f) },
         "StopExecution": { s, f throws(ServerError) in try await s.stopExecution(f) },
+        "RedriveExecution": { s, f throws(ServerError) in try s.redriveExecution(f) },
         "GetExecutionHistory": { s, f throws(ServerError) in try s.executionHistory(f) },
         "DescribeStateMachineForExecution": { s, f throws(ServerError) in try s.describeStateMachineForExecution(f) },
         // Map Runs (MapRunOperations.swift)
@@ -97,8 +127,8 @@ public final class StepFunctionsService: @unchecked Sendable {
         // One state in isolation (TestStateOperation.swift)
         "TestState": { s, f throws(ServerError) in try await s.testState(f) },
         // Task tokens (TaskCallbacks.swift)
-        "SendTaskSuccess": { s, f throws(ServerError) in try s.callbacks.sendTaskSuccess(f) },
-        "SendTaskFailure": { s, f throws(ServerError) in try s.callbacks.sendTaskFailure(f) },
+        "SendTaskSuccess": { s, f throws(ServerError) in try s.sendTaskSuccess(f) },
+        "SendTaskFailure": { s, f throws(ServerError) in try s.sendTaskFailure(f) },
         "SendTaskHeartbeat": { s, f throws(ServerError) in try s.callbacks.sendTaskHeartbeat(f) },
         // Activities (ActivityOperations.swift)
         "CreateActivity": { s, f throws(ServerError) in try s.createActivity(f) },
@@ -114,23 +144,39 @@ public final class StepFunctionsService: @unchecked Sendable {
     /// Runs one API operation.
     public func handle(_ operation: String, _ body: JSON) async throws(ServerError) -> JSON {
         guard let run = Self.table[operation] else { throw .unknownOperation(operation) }
-        return try await run(self, try RequestFields(body))
+        let response = try await run(self, try RequestFields(body))
+        if store != nil, Self.changingOperations.contains(operation) { try await commit() }
+        return response
     }
 
-    /// Registers a state machine from definition JSON (e.g. a file given to `sfn serve`).
+    /// Registers a state machine from definition JSON (e.g. a file given to `sfn serve`). One
+    /// already there (a durable server's, from an earlier start) takes the definition as a new
+    /// revision when it differs, as a deploy would.
     @discardableResult
     public func register(name: String, definition: JSON, type: String = "STANDARD") throws(ServerError) -> String {
         try ResourceName.check(name)
         let runtime = try compile(definition, name: name, type: type)
         return try locked { () throws(ServerError) -> String in
             let arn = machineArn(name)
-            guard machines[arn] == nil else { throw ServerError("StateMachineAlreadyExists", "State Machine Already Exists: '\(arn)'") }
+            if var existing = machines[arn] {
+                guard existing.type == type else {
+                    throw ServerError("StateMachineAlreadyExists", "State Machine Already Exists: '\(arn)'")
+                }
+                if existing.revision.definition != definition {
+                    existing.revision = newRevision(
+                        definition: definition, text: definition.prettyText, runtime: runtime, roleArn: existing.revision.roleArn)
+                    machines[arn] = existing
+                    persist(.putMachine(Self.stored(existing)))
+                }
+                return arn
+            }
             let record = newMachine(
                 name: name, type: type,
                 revision: newRevision(
                     definition: definition, text: definition.prettyText, runtime: runtime, roleArn: configuration.roleArn),
                 logging: nil, tracing: nil)
             machines[record.arn] = record
+            persist(.putMachine(Self.stored(record)))
             return record.arn
         }
     }
@@ -143,6 +189,13 @@ public final class StepFunctionsService: @unchecked Sendable {
             record.execution.stop(error: "States.Aborted", cause: cause)
         }
     }
+
+    /// Writes what the store has queued and closes it (at shutdown; executions carry on when a
+    /// server starts again on the same store).
+    public func closeStore() { store?.close() }
+
+    /// Whether the service keeps its records in a store.
+    public var isDurable: Bool { store != nil }
 
     /// Executions still running (reported at shutdown).
     public var runningExecutionArns: [String] {

@@ -67,7 +67,7 @@ final class ExecutionRun: Sendable {
     init(
         configuration: RuntimeConfiguration, executionName: String, machine: MachineShared, input: JSON,
         inputText: String? = nil, startTime: EpochMilliseconds, timeoutSeconds: Int?, origin: ExecutionOrigin = ExecutionOrigin(),
-        inspection: InspectionLog? = nil, resuming: ExecutionSnapshot? = nil
+        inspection: InspectionLog? = nil, resuming: ExecutionSnapshot? = nil, keeping kept: [HistoryEvent]? = nil
     ) {
         self.inspection = inspection
         redriveCount = resuming?.redriveCount ?? 0
@@ -75,7 +75,9 @@ final class ExecutionRun: Sendable {
         self.inputText = inputText
         self.origin = origin
         self.configuration = configuration
-        if let resuming {
+        if let kept {
+            history = HistoryRecorder(resuming: kept, replaying: [])
+        } else if let resuming {
             history = HistoryRecorder(resuming: resuming.events, replaying: ReplayBook.replayable(resuming.events))
         } else {
             history = HistoryRecorder(

@@ -84,3 +84,23 @@ public struct ExecutionResult: Sendable, Equatable {
         return .object(members)
     }
 }
+
+extension ExecutionResult {
+    /// The result an ended history records (its last event ends the execution), nil while the
+    /// history shows the execution running.
+    public init?(ending events: [HistoryEvent], startDate: EpochMilliseconds) {
+        guard let last = events.last else { return nil }
+        let details = last.details
+        let error = details?["error"]?.stringValue
+        let cause = details?["cause"]?.stringValue
+        switch last.type {
+        case "ExecutionSucceeded":
+            let output = details?["output"]?.stringValue.flatMap { try? JSON(parsing: $0) } ?? .null
+            self.init(status: .succeeded, output: output, startDate: startDate, stopDate: last.timestamp)
+        case "ExecutionFailed": self.init(status: .failed, error: error, cause: cause, startDate: startDate, stopDate: last.timestamp)
+        case "ExecutionTimedOut": self.init(status: .timedOut, error: error, cause: cause, startDate: startDate, stopDate: last.timestamp)
+        case "ExecutionAborted": self.init(status: .aborted, error: error, cause: cause, startDate: startDate, stopDate: last.timestamp)
+        default: return nil
+        }
+    }
+}

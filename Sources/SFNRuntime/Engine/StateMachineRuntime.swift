@@ -47,14 +47,25 @@ public final class StateMachineRuntime: Sendable {
     /// changes the value.
     public func start(
         input: JSON = .emptyObject, name executionName: String? = nil, inputText: String? = nil,
-        origin: ExecutionOrigin = ExecutionOrigin()
+        origin: ExecutionOrigin = ExecutionOrigin(), observer: EventObserver? = nil
     ) -> Execution {
         let timeline = Timeline(mode: configuration.clock, wall: configuration.wallClock)
         let run = ExecutionRun(
             configuration: configuration, executionName: executionName ?? Self.newName(configuration.random),
             machine: shared, input: input, inputText: inputText, startTime: timeline.now,
             timeoutSeconds: Self.timeoutSeconds(plan.timeoutSeconds, type: configuration.machineType), origin: origin)
+        Self.attach(observer, to: run)
         return Execution(run: run, plan: plan, timeline: timeline)
+    }
+
+    /// Called with the execution's ARN and each event it records, from its first.
+    public typealias EventObserver = @Sendable (_ executionArn: String, _ event: HistoryEvent) -> Void
+
+    private static func attach(_ observer: EventObserver?, to run: ExecutionRun) {
+        guard let observer else { return }
+        // The ARN, not the run: the run keeps its observers.
+        let arn = run.executionArn
+        run.history.observe { event in observer(arn, event) }
     }
 
     /// Continues an execution from its recorded history (after a restart): it runs again from
@@ -62,7 +73,7 @@ public final class StateMachineRuntime: Sendable {
     /// running again the tasks whose outcomes it holds, then carries on live. Its callbacks'
     /// task tokens are the ones it had (given the registry's secret). A redriven snapshot
     /// (``redrive(_:at:)``) also runs again what failed.
-    public func resume(_ snapshot: ExecutionSnapshot) -> Execution {
+    public func resume(_ snapshot: ExecutionSnapshot, observer: EventObserver? = nil) -> Execution {
         let start = snapshot.events.first?.timestamp ?? snapshot.startDate
         var mode = configuration.clock
         if case .virtual = mode { mode = .virtual(start: start) }
@@ -72,13 +83,27 @@ public final class StateMachineRuntime: Sendable {
             inputText: snapshot.inputText, startTime: snapshot.startDate,
             timeoutSeconds: Self.timeoutSeconds(plan.timeoutSeconds, type: configuration.machineType), origin: snapshot.origin,
             resuming: snapshot)
+        Self.attach(observer, to: run)
         return Execution(run: run, plan: plan, timeline: timeline)
+    }
+
+    /// An execution that ended before a restart, as its history tells it: it does not run.
+    public func restore(_ snapshot: ExecutionSnapshot) -> Execution? {
+        guard let result = ExecutionResult(ending: snapshot.events, startDate: snapshot.startDate) else { return nil }
+        let run = ExecutionRun(
+            configuration: configuration, executionName: snapshot.name, machine: shared, input: snapshot.input,
+            inputText: snapshot.inputText, startTime: snapshot.startDate, timeoutSeconds: nil, origin: snapshot.origin,
+            resuming: ExecutionSnapshot(
+                name: snapshot.name, input: snapshot.input, startDate: snapshot.startDate, events: [], redriveCount: snapshot.redriveCount,
+                redriveDate: snapshot.redriveDate),
+            keeping: snapshot.events)
+        return Execution(ended: run, plan: plan, result: result)
     }
 
     /// RedriveExecution: an ended (FAILED, TIMED_OUT or ABORTED) execution runs again from where
     /// it failed, with the same input and ARN: its history gains ExecutionRedriven, what
     /// succeeded is not run again, the failed attempts, iterations and branches are.
-    public func redrive(_ snapshot: ExecutionSnapshot, at date: EpochMilliseconds) -> Execution {
+    public func redrive(_ snapshot: ExecutionSnapshot, at date: EpochMilliseconds, observer: EventObserver? = nil) -> Execution {
         var snapshot = snapshot
         snapshot.redriveCount += 1
         snapshot.redriveDate = date
@@ -88,7 +113,9 @@ public final class StateMachineRuntime: Sendable {
                 id: (last?.id ?? 0) + 1, previousEventId: last?.id ?? 0, timestamp: max(date, last?.timestamp ?? date),
                 type: "ExecutionRedriven", detailsKey: "executionRedrivenEventDetails",
                 details: ["redriveCount": .int(snapshot.redriveCount)]))
-        return resume(snapshot)
+        let execution = resume(snapshot, observer: observer)
+        if let redriven = snapshot.events.last { observer?(execution.arn, redriven) }
+        return execution
     }
 
     /// Runs an execution to its end.
@@ -136,16 +163,26 @@ public final class Execution: @unchecked Sendable {
     public var input: JSON { run.input }
     /// The version or alias it was started through.
     public var origin: ExecutionOrigin { run.origin }
+    /// Its input as the caller spelled it.
+    public var inputText: String { run.inputText ?? run.input.compactText }
     /// When it started, on its clock.
     public var startDate: EpochMilliseconds { run.startTime }
     /// How many times it was redriven.
     public var redriveCount: Int { run.redriveCount }
+    /// When it was last redriven.
+    public var redriveDate: EpochMilliseconds? { run.redriveDate }
 
     /// What resuming or redriving it would start from (its history as recorded so far).
     public var snapshot: ExecutionSnapshot {
         ExecutionSnapshot(
             name: name, input: input, inputText: run.inputText, startDate: startDate, origin: origin, events: history,
             redriveCount: run.redriveCount, redriveDate: run.redriveDate)
+    }
+
+    init(ended run: ExecutionRun, plan: MachinePlan, result: ExecutionResult) {
+        self.run = run
+        self.plan = plan
+        outcome = result
     }
 
     init(run: ExecutionRun, plan: MachinePlan, timeline: Timeline) {

@@ -16,6 +16,18 @@ public struct HistoryEvent: Sendable, Equatable {
     /// The details object.
     public var details: JSON?
 
+    /// An event (as a store reads it back).
+    public init(
+        id: Int, previousEventId: Int, timestamp: EpochMilliseconds, type: String, detailsKey: String? = nil, details: JSON? = nil
+    ) {
+        self.id = id
+        self.previousEventId = previousEventId
+        self.timestamp = timestamp
+        self.type = type
+        self.detailsKey = detailsKey
+        self.details = details
+    }
+
     /// The event as GetExecutionHistory returns it.
     public var json: JSON {
         var members: JSONObject = [

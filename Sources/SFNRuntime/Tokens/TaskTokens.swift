@@ -38,6 +38,8 @@ public final class TaskTokenRegistry: Sendable {
         /// A parked execution's continuation: no suspended task, just what to run on the callback.
         var callback: (@Sendable (TaskTokenOutcome) -> Void)?
         var heartbeat: (@Sendable () -> Void)?
+        /// What a seeded token was derived from (its execution and attempt).
+        var seed: String?
     }
 
     private struct Book {
@@ -84,9 +86,21 @@ public final class TaskTokenRegistry: Sendable {
         let token = "sfn1." + Self.base64URL(DigestAlgorithm.hmacSHA256(key: secret, message: Array(seed.utf8)))
         book.withLock { book in
             if book.waiters[token] == nil { book.waiters[token] = Waiter() }
+            book.waiters[token]?.seed = seed
             book.timedOut.remove(token)
         }
         return token
+    }
+
+    /// The seed a waiting seeded token was issued for (``issue(seed:)``): names its execution.
+    public func seed(of token: String) -> String? {
+        book.withLock { $0.waiters[token]?.seed }
+    }
+
+    /// A callback that arrived before a restart, for a token its resumed execution will issue
+    /// again: the task gets it as soon as it waits.
+    public func preload(_ token: String, with outcome: TaskTokenOutcome) {
+        book.withLock { $0.early[token] = outcome }
     }
 
     private static func base64URL(_ bytes: [UInt8]) -> String {

@@ -10,7 +10,13 @@ extension StepFunctionsService {
             let arn = activityArn(name)
             let record =
                 activityRecords[arn] ?? ActivityRecord(name: name, arn: arn, creationDate: nowMilliseconds(), sequence: nextSequence())
-            if activityRecords[arn] == nil, !newTags.isEmpty { tags[arn] = newTags }
+            if activityRecords[arn] == nil {
+                persist(.putActivity(Self.stored(record)))
+                if !newTags.isEmpty {
+                    tags[arn] = newTags
+                    persist(.putTags(resource: arn, tags: Self.stored(newTags)))
+                }
+            }
             activityRecords[arn] = record
             return ["activityArn": .string(arn), "creationDate": Self.epochSeconds(record.creationDate)]
         }
@@ -22,6 +28,7 @@ extension StepFunctionsService {
         lock.withLock {
             activityRecords[arn] = nil
             tags[arn] = nil
+            persist(.deleteActivity(arn))
         }
         return .emptyObject
     }

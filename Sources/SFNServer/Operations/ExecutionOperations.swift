@@ -70,8 +70,12 @@ extension StepFunctionsService {
                     throw ServerError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
                 }
             }
-            let execution = runtime.start(input: input, name: name, inputText: try? fields.optionalString("input"), origin: origin)
+            let durable = store != nil && machine.type == "STANDARD"
+            let execution = runtime.start(
+                input: input, name: name, inputText: try? fields.optionalString("input"), origin: origin,
+                observer: durable ? eventObserver : nil)
             let record = ExecutionRecord(execution: execution, machine: machine, revision: revision, sequence: nextSequence())
+            if durable { persist(.putExecution(Self.stored(record))) }
             executions[execution.arn] = record
             executionsByMachine[machine.arn, default: []].append(record)
             if executions.count >= nextSweep { sweepClosedExecutions() }
@@ -105,6 +109,7 @@ extension StepFunctionsService {
         }
         if !forget.isEmpty {
             for arn in forget { executions[arn] = nil }
+            persist(.forgetExecutions(Array(forget)))
             for (machine, records) in executionsByMachine {
                 let kept = records.filter { !forget.contains($0.execution.arn) }
                 executionsByMachine[machine] = kept.isEmpty && machines[machine] == nil ? nil : kept
@@ -134,13 +139,55 @@ extension StepFunctionsService {
         return .object(response)
     }
 
-    /// Whether RedriveExecution would take the execution, and if not, why (as AWS words it).
+    /// AWS's redrive quotas: 14 days after the execution ended, at most 1,000 redrives.
+    static let redrivableMilliseconds: Int64 = 14 * 24 * 3600 * 1000
+    static let maxRedrives = 1000
+
+    /// Whether RedriveExecution would take the execution, and if not, why.
     func redriveStatus(_ record: ExecutionRecord, result: ExecutionResult?) -> (String, String?) {
-        guard record.machine.type == "STANDARD" else { return ("NOT_REDRIVABLE", "Execution is of a type that does not support redrive") }
-        switch result?.status {
-        case nil: return ("NOT_REDRIVABLE", "Execution is RUNNING and cannot be redriven")
-        case .succeeded?: return ("NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven")
-        default: return ("NOT_REDRIVABLE", "sfn serve does not redrive executions yet")
+        guard record.machine.type == "STANDARD" else { return ("NOT_REDRIVABLE", "Execution is of type EXPRESS, which cannot be redriven") }
+        guard let result else { return ("NOT_REDRIVABLE", "Execution is RUNNING and cannot be redriven") }
+        if result.status == .succeeded { return ("NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven") }
+        if nowMilliseconds() - result.stopDate > Self.redrivableMilliseconds {
+            return ("NOT_REDRIVABLE", "Execution ended more than 14 days ago and can no longer be redriven")
+        }
+        if record.redriveCount >= Self.maxRedrives {
+            return ("NOT_REDRIVABLE", "Execution has been redriven \(Self.maxRedrives) times, the most allowed")
+        }
+        if record.execution.history.count >= configuration.maxHistoryEvents - 1 {
+            return ("NOT_REDRIVABLE", "Execution has reached the limit of \(configuration.maxHistoryEvents) history events")
+        }
+        return ("REDRIVABLE", nil)
+    }
+
+    /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution runs again from where
+    /// it failed (what succeeded is kept, the failed attempts, iterations and branches run again),
+    /// with its ARN, input and the revision it started with.
+    func redriveExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
+        let arn = try fields.string("executionArn")
+        let clientToken = try fields.optionalString("clientToken", length: 1...64)
+        let record = try existingExecution(arn)
+        if let clientToken, clientToken == record.redriveToken, let date = record.redriveDate {
+            return ["redriveDate": Self.epochSeconds(date)]
+        }
+        let (status, reason) = redriveStatus(record, result: record.execution.currentResult)
+        guard status == "REDRIVABLE" else {
+            throw ServerError("ExecutionNotRedrivable", "Execution \(arn) cannot be redriven: \(reason ?? status)")
+        }
+        let runtime = try runtimeForNewExecution(record.machine, record.revision)
+        let now = nowMilliseconds()
+        return try locked { () throws(ServerError) -> JSON in
+            guard var current = executions[arn], current.execution === record.execution else {
+                throw ServerError("ExecutionNotRedrivable", "Execution \(arn) is being redriven already")
+            }
+            current.execution = runtime.redrive(record.execution.snapshot, at: now, observer: eventObserver)
+            current.redriveToken = clientToken
+            executions[arn] = current
+            persist(.putExecution(Self.stored(current)))
+            if let index = executionsByMachine[current.machine.arn]?.firstIndex(where: { $0.execution.arn == arn }) {
+                executionsByMachine[current.machine.arn]?[index] = current
+            }
+            return ["redriveDate": Self.epochSeconds(now)]
         }
     }
 

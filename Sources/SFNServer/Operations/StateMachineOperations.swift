@@ -64,8 +64,13 @@ extension StepFunctionsService {
                 return ["stateMachineArn": .string(arn), "creationDate": Self.epochSeconds(existing.creationDate)]
             }
             let revision = newRevision(definition: definition, text: definitionText, runtime: runtime, roleArn: roleArn)
-            machines[arn] = newMachine(name: name, type: type, revision: revision, logging: logging, tracing: tracing)
-            if !newTags.isEmpty { tags[arn] = newTags }
+            let machine = newMachine(name: name, type: type, revision: revision, logging: logging, tracing: tracing)
+            machines[arn] = machine
+            persist(.putMachine(Self.stored(machine)))
+            if !newTags.isEmpty {
+                tags[arn] = newTags
+                persist(.putTags(resource: arn, tags: Self.stored(newTags)))
+            }
             var response: JSONObject = ["stateMachineArn": .string(arn), "creationDate": Self.epochSeconds(revision.updateDate)]
             if publish { response["stateMachineVersionArn"] = .string(try publishVersion(of: arn, description: versionDescription).arn) }
             return .object(response)
@@ -152,6 +157,7 @@ extension StepFunctionsService {
             if let logging { record.loggingConfiguration = logging }
             if let tracing { record.tracingConfiguration = tracing }
             machines[current.arn] = record
+            persist(.putMachine(Self.stored(record)))
             var response: JSONObject = [
                 "updateDate": Self.epochSeconds(changesRevision ? updateDate : record.revision.updateDate),
                 "revisionId": .string(record.revision.revisionId),
@@ -173,6 +179,7 @@ extension StepFunctionsService {
                 for version in versionsByMachine.removeValue(forKey: arn) ?? [] { versions[version] = nil }
                 for (aliasArn, alias) in aliases where alias.machineArn == arn { aliases[aliasArn] = nil }
                 tags[arn] = nil
+                persist(.deleteMachine(arn))
             }
             return .emptyObject
         case .version:

@@ -24,6 +24,7 @@ extension StepFunctionsService {
                 throw ServerError("TooManyTags", "Too many tags: '\(arn)' may have at most \(Self.maxTags)")
             }
             tags[arn] = current
+            persist(.putTags(resource: arn, tags: Self.stored(current)))
         }
         return .emptyObject
     }
@@ -34,6 +35,7 @@ extension StepFunctionsService {
         try locked { () throws(ServerError) in
             try checkTaggable(arn)
             tags[arn]?.removeAll { keys.contains($0.key) }
+            persist(.putTags(resource: arn, tags: Self.stored(tags[arn] ?? [])))
         }
         return .emptyObject
     }

@@ -51,6 +51,7 @@ extension StepFunctionsService {
             creationDate: max(nowMilliseconds(), machine.revision.updateDate))
         versions[version.arn] = version
         versionsByMachine[machineArn, default: []].append(version.arn)
+        persist(.putMachine(Self.stored(machine)), .putVersion(Self.stored(version)))
         return version
     }
 
@@ -88,6 +89,7 @@ extension StepFunctionsService {
             }
             versions[arn] = nil
             versionsByMachine[machineArn]?.removeAll { $0 == arn }
+            persist(.deleteVersion(arn))
         }
         return .emptyObject
     }
@@ -122,6 +124,7 @@ extension StepFunctionsService {
                 updateDate: now,
                 sequence: nextSequence())
             aliases[arn] = alias
+            persist(.putAlias(Self.stored(alias)))
             return ["stateMachineAliasArn": .string(arn), "creationDate": Self.epochSeconds(now)]
         }
     }
@@ -156,6 +159,7 @@ extension StepFunctionsService {
             if let description { alias.description = description }
             alias.updateDate = max(nowMilliseconds(), alias.updateDate + 1)
             aliases[arn] = alias
+            persist(.putAlias(Self.stored(alias)))
             return ["updateDate": Self.epochSeconds(alias.updateDate)]
         }
     }
@@ -185,6 +189,7 @@ extension StepFunctionsService {
         guard case .alias = try MachineTarget(arn) else { throw .invalidArn(arn) }
         try locked { () throws(ServerError) in
             guard aliases.removeValue(forKey: arn) != nil else { throw .resourceNotFound(arn) }
+            persist(.deleteAlias(arn))
         }
         return .emptyObject
     }

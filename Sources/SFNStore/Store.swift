@@ -1,0 +1,272 @@
+import SFNRuntime
+
+/// Where `sfn serve` keeps what must outlive it: state machines, versions, aliases, tags,
+/// activities, executions with their histories, and task-token callbacks. The service works on
+/// its records in memory and hands every change to the store in order; it answers a request
+/// that changed something only once ``commit()`` says the change is durable.
+///
+/// A backend (SQLite in `SFNStoreSQLite`; PostgreSQL may follow) writes changes in batches: many
+/// requests share one transaction, so durability costs little per request.
+public protocol ServiceStore: AnyObject, Sendable {
+    /// Everything stored, read once when the service starts.
+    func load() throws(StoreError) -> StoredState
+    /// Queues changes, to be written in the order given (after those queued before).
+    func save(_ changes: [StoreChange])
+    /// Returns once every change saved before the call is durable.
+    func commit() async throws(StoreError)
+    /// A secret of the store's (created on first use and kept): task tokens and page tokens are
+    /// derived from these, so both outlive a restart.
+    func secret(named name: String) throws(StoreError) -> [UInt8]
+    /// Writes what is queued and closes.
+    func close()
+}
+
+/// A store that cannot do its work: the folder cannot be opened, a write failed.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, naming the store's file.
+    public var message: String
+
+    /// An error saying `message`.
+    public init(_ message: String) { self.message = message }
+
+    /// The message.
+    public var description: String { message }
+}
+
+/// One revision of a state machine's definition and role.
+public struct StoredRevision: Sendable, Equatable {
+    /// The definition as the client sent it.
+    public var definitionText: String
+    /// The execution role.
+    public var roleArn: String
+    /// DescribeStateMachine's revisionId.
+    public var revisionId: String
+    /// When this revision was made.
+    public var updateDate: EpochMilliseconds
+
+    /// A revision.
+    public init(definitionText: String, roleArn: String, revisionId: String, updateDate: EpochMilliseconds) {
+        self.definitionText = definitionText
+        self.roleArn = roleArn
+        self.revisionId = revisionId
+        self.updateDate = updateDate
+    }
+}
+
+/// A state machine.
+public struct StoredMachine: Sendable, Equatable {
+    /// Its ARN and name.
+    public var arn: String
+    /// Its name.
+    public var name: String
+    /// STANDARD or EXPRESS.
+    public var type: String
+    /// Its current revision.
+    public var revision: StoredRevision
+    /// loggingConfiguration and tracingConfiguration as JSON text.
+    public var logging: String
+    /// tracingConfiguration as JSON text.
+    public var tracing: String
+    /// When it was created.
+    public var creationDate: EpochMilliseconds
+    /// Its place in listing order.
+    public var sequence: Int
+    /// The number its next published version gets.
+    public var nextVersion: Int
+
+    /// A state machine.
+    public init(
+        arn: String, name: String, type: String, revision: StoredRevision, logging: String, tracing: String,
+        creationDate: EpochMilliseconds, sequence: Int, nextVersion: Int
+    ) {
+        self.arn = arn
+        self.name = name
+        self.type = type
+        self.revision = revision
+        self.logging = logging
+        self.tracing = tracing
+        self.creationDate = creationDate
+        self.sequence = sequence
+        self.nextVersion = nextVersion
+    }
+}
+
+/// A published version.
+public struct StoredVersion: Sendable, Equatable {
+    /// `MACHINE_ARN:NUMBER`.
+    public var arn: String
+    /// The state machine's ARN.
+    public var machineArn: String
+    /// Its number.
+    public var number: Int
+    /// The revision it froze.
+    public var revision: StoredRevision
+    /// Its description.
+    public var description: String?
+    /// When it was published.
+    public var creationDate: EpochMilliseconds
+
+    /// A version.
+    public init(
+        arn: String, machineArn: String, number: Int, revision: StoredRevision, description: String?, creationDate: EpochMilliseconds
+    ) {
+        self.arn = arn
+        self.machineArn = machineArn
+        self.number = number
+        self.revision = revision
+        self.description = description
+        self.creationDate = creationDate
+    }
+}
+
+/// An alias.
+public struct StoredAlias: Sendable, Equatable {
+    /// `MACHINE_ARN:NAME`.
+    public var arn: String
+    /// The state machine's ARN.
+    public var machineArn: String
+    /// Its name.
+    public var name: String
+    /// Its description.
+    public var description: String?
+    /// Its routing configuration as JSON text.
+    public var routing: String
+    /// When it was created.
+    public var creationDate: EpochMilliseconds
+    /// When it was last updated.
+    public var updateDate: EpochMilliseconds
+    /// Its place in listing order.
+    public var sequence: Int
+
+    /// An alias.
+    public init(
+        arn: String, machineArn: String, name: String, description: String?, routing: String, creationDate: EpochMilliseconds,
+        updateDate: EpochMilliseconds, sequence: Int
+    ) {
+        self.arn = arn
+        self.machineArn = machineArn
+        self.name = name
+        self.description = description
+        self.routing = routing
+        self.creationDate = creationDate
+        self.updateDate = updateDate
+        self.sequence = sequence
+    }
+}
+
+/// An activity.
+public struct StoredActivity: Sendable, Equatable {
+    /// Its ARN.
+    public var arn: String
+    /// Its name.
+    public var name: String
+    /// When it was created.
+    public var creationDate: EpochMilliseconds
+    /// Its place in listing order.
+    public var sequence: Int
+
+    /// An activity.
+    public init(arn: String, name: String, creationDate: EpochMilliseconds, sequence: Int) {
+        self.arn = arn
+        self.name = name
+        self.creationDate = creationDate
+        self.sequence = sequence
+    }
+}
+
+/// What an execution is, apart from its history (its status, output and redrives are read
+/// from its history's events).
+public struct StoredExecution: Sendable, Equatable {
+    /// Its ARN.
+    public var arn: String
+    /// Its name.
+    public var name: String
+    /// The state machine, as it was when the execution started.
+    public var machine: StoredMachine
+    /// The revision it runs.
+    public var revision: StoredRevision
+    /// Its input as the caller spelled it.
+    public var inputText: String
+    /// When it started.
+    public var startDate: EpochMilliseconds
+    /// The version and alias it was started through.
+    public var versionArn: String?
+    /// The alias it was started through.
+    public var aliasArn: String?
+    /// Its place in listing order.
+    public var sequence: Int
+    /// The clientToken of its last redrive.
+    public var redriveToken: String?
+
+    /// An execution.
+    public init(
+        arn: String, name: String, machine: StoredMachine, revision: StoredRevision, inputText: String, startDate: EpochMilliseconds,
+        versionArn: String?, aliasArn: String?, sequence: Int, redriveToken: String?
+    ) {
+        self.arn = arn
+        self.name = name
+        self.machine = machine
+        self.revision = revision
+        self.inputText = inputText
+        self.startDate = startDate
+        self.versionArn = versionArn
+        self.aliasArn = aliasArn
+        self.sequence = sequence
+        self.redriveToken = redriveToken
+    }
+}
+
+/// Everything a store holds.
+public struct StoredState: Sendable {
+    /// State machines, versions, aliases and activities, in listing order.
+    public var machines: [StoredMachine] = []
+    /// Versions, oldest first.
+    public var versions: [StoredVersion] = []
+    /// Aliases.
+    public var aliases: [StoredAlias] = []
+    /// Tags by resource ARN, in the order they were set.
+    public var tags: [String: [(key: String, value: String)]] = [:]
+    /// Activities.
+    public var activities: [StoredActivity] = []
+    /// Executions, oldest first, each with its history.
+    public var executions: [(execution: StoredExecution, events: [HistoryEvent])] = []
+    /// Task-token callbacks received (the token and the outcome as JSON text:
+    /// `{"output": ...}` or `{"error": ..., "cause": ...}`), for tokens whose task may not yet
+    /// have recorded them.
+    public var callbacks: [(token: String, outcome: String)] = []
+
+    /// An empty state.
+    public init() {}
+}
+
+/// One change to the stored state.
+public enum StoreChange: Sendable {
+    /// Creates or replaces a state machine.
+    case putMachine(StoredMachine)
+    /// Deletes the machine with its versions, aliases and tags (not its executions).
+    case deleteMachine(String)
+    /// Creates a version.
+    case putVersion(StoredVersion)
+    /// Deletes a version.
+    case deleteVersion(String)
+    /// Creates or replaces an alias.
+    case putAlias(StoredAlias)
+    /// Deletes an alias.
+    case deleteAlias(String)
+    /// Replaces a resource's tags.
+    case putTags(resource: String, tags: [(key: String, value: String)])
+    /// Creates an activity.
+    case putActivity(StoredActivity)
+    /// Deletes the activity and its tags.
+    case deleteActivity(String)
+    /// Creates or replaces an execution's record.
+    case putExecution(StoredExecution)
+    /// Adds an event to an execution's history.
+    case appendEvent(execution: String, event: HistoryEvent)
+    /// A callback for a task token, kept until its execution has ended.
+    case putCallback(token: String, outcome: String, date: EpochMilliseconds)
+    /// Forgets executions (retention), with their histories.
+    case forgetExecutions([String])
+    /// Forgets the callbacks received before `date` (their executions have recorded them).
+    case forgetCallbacks(before: EpochMilliseconds)
+}
