@@ -37,6 +37,23 @@ func failure(of body: () async throws(StatesError) -> JSON) async -> StatesError
         #expect(result == ["value": 42])
     }
 
+    @Test func programsInheritNoDescriptorButTheirPipes() async throws {
+        // A descriptor without close-on-exec, as SwiftNIO's listening socket is: a task program
+        // must not hold it (a killed server's orphaned programs kept its port bound).
+        let open = Foundation.open("/dev/null", O_RDONLY)
+        #expect(open >= 0)
+        let kept = dup2(open, 250)
+        defer {
+            close(open)
+            close(kept)
+        }
+        let executor = ProcessExecutor(shell: #"ls /proc/self/fd | tr '\n' ' ' | sed 's/^/"/; s/ *$/"/'"#)
+        let listed = try await executor.execute(taskRequest(.emptyObject))
+        let descriptors = Set((listed.stringValue ?? "").split(separator: " ").compactMap { Int($0) })
+        #expect(!descriptors.contains(250), "the program holds sfn's descriptor: \(listed)")
+        #expect(descriptors.isSubset(of: [0, 1, 2, 3]), "\(listed)")
+    }
+
     @Test func shellFunctionSeesEnvironmentAndWorkingDirectory() async throws {
         let executor = ProcessExecutor(
             shell: "./greet.sh", environment: ["GREETING": "Howdy"], workingDirectory: ExampleFunctions.folder)

@@ -34,6 +34,16 @@ extension Interpreter {
         return .failure(StatesError(details?["error"]?.stringValue ?? "", cause: details?["cause"]?.stringValue))
     }
 
+    /// An attempt that was running before the restart keeps its deadline: its TimeoutSeconds
+    /// count from when it started (a deadline that passed while the server was down fires at once).
+    func resumeDeadline(_ prepared: inout PreparedTask, path: PathContext) {
+        guard let timeout = prepared.request.timeoutSeconds, attemptWasRecorded(path: path),
+            let started = history.recordedEvent(path.previousEventId)
+        else { return }
+        let elapsed = max(0, path.timeline.now - started.timestamp)
+        prepared.request.remainingMilliseconds = max(0, Durations.milliseconds(seconds: timeout) - elapsed)
+    }
+
     /// A callback task whose token was handed out before the history was recorded: it is not
     /// handed out again, only waited for (the token is the same, so the callback still works).
     /// Activities are queued again: the queue did not survive.

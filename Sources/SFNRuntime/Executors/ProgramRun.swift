@@ -134,6 +134,9 @@ final class ProgramRun: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Nothing else of sfn's reaches the program: not the server's listening socket, not its
+        // clients' connections, not the store's database (descriptors without close-on-exec).
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
         if let directory = launch.workingDirectory {
             guard let addChdir = Self.addChdir else { return .failure("this system cannot start programs in another folder") }
             guard addChdir(&actions, directory) == 0 else { return .failure("cannot use the folder '\(directory)'") }
@@ -178,6 +181,19 @@ final class ProgramRun: @unchecked Sendable {
         #endif
         guard let symbol = dlsym(everywhere, "posix_spawn_file_actions_addchdir_np") else { return nil }
         return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34), looked up at run time like
+    /// `addChdir`.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = {
+        #if os(Linux)
+        let everywhere: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
+        #else
+        let everywhere = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
+        #endif
+        guard let symbol = dlsym(everywhere, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
 
     /// Reads both pipes until end of file, enforcing the limits and the clock, then finishes.

@@ -25,6 +25,9 @@ public struct TaskRequest: Sendable {
     /// What the task token an executor issues itself (an activity's) is derived from, so that an
     /// execution resumed after a restart issues the same token (set by the runtime).
     public var tokenSeed: String?
+    /// What is left of TimeoutSeconds for an attempt that was already running before a restart
+    /// (set by the runtime; the timeout counts from when the attempt started).
+    public var remainingMilliseconds: Int64?
 
     /// A request; the runtime builds these, tests may too.
     public init(

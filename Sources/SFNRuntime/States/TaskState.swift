@@ -27,8 +27,9 @@ extension Interpreter {
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     func runTask(_ entry: StateEntry, _ plan: TaskState, retryCount: Int, path: inout PathContext) async throws(StatesError) -> StepOutcome
     {
-        let prepared = try prepareTask(entry, plan, retryCount: retryCount, path: &path)
+        var prepared = try prepareTask(entry, plan, retryCount: retryCount, path: &path)
         let outcome: Result<JSON, StatesError>
+        resumeDeadline(&prepared, path: path)
         if let recorded = recordedOutcome(prepared, path: &path) {
             outcome = recorded
         } else {
@@ -236,10 +237,10 @@ extension Interpreter {
         await withTaskGroup(of: Result<JSON, StatesError>?.self) { group in
             group.addTask { await work(request, pattern: pattern, executor: executor, tokens: tokens) }
             if let timeoutSeconds = request.timeoutSeconds {
+                let milliseconds = request.remainingMilliseconds ?? Durations.milliseconds(seconds: timeoutSeconds)
                 group.addTask {
                     do {
-                        try await Task.sleep(
-                            nanoseconds: Durations.nanoseconds(milliseconds: Durations.milliseconds(seconds: timeoutSeconds)))
+                        try await Task.sleep(nanoseconds: Durations.nanoseconds(milliseconds: milliseconds))
                     } catch {
                         return nil
                     }
