@@ -74,7 +74,7 @@ final class TokenRecorder: @unchecked Sendable {
             ])
         #expect(execution.history.map(\.id) == Array(1...9))
         #expect(execution.history.dropFirst(2).map(\.previousEventId) == Array(2...8))
-        #expect(throws: TaskTokenError.taskDoesNotExist) { try tokens.complete(token, with: .success(.null)) }
+        #expect(throws: TaskTokenError.taskTimedOut) { try tokens.complete(token, with: .success(.null)) }
     }
 
     @Test func aFailureCallbackIsCaught() async throws {

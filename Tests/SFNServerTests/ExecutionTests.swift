@@ -92,7 +92,7 @@ import Testing
         #expect(description["output"] == #"{"approved":true}"#)
 
         let again = await failure(service, "SendTaskSuccess", ["taskToken": .string(token), "output": "{}"])
-        #expect(again?.type == "TaskDoesNotExist")
+        #expect(again?.type == "TaskTimedOut")
     }
 
     @Test func taskTokenFailureFailsTheExecution() async throws {

@@ -93,7 +93,7 @@ private func bodyJSON(_ buffer: ByteBuffer) -> JSON? {
                 #expect(response.status == .ok)
             }
             try await client.execute(uri: "/tokens/\(succeeded)/success", method: .post, body: ByteBuffer(string: "{}")) { response in
-                #expect(bodyJSON(response.body)?["__type"] == "TaskDoesNotExist")
+                #expect(bodyJSON(response.body)?["__type"] == "TaskTimedOut")
             }
             try await client.execute(uri: "/tokens/forged/success", method: .post, body: ByteBuffer(string: "{}")) { response in
                 #expect(response.status == .badRequest)

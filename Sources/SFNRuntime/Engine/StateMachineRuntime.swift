@@ -84,6 +84,10 @@ public final class StateMachineRuntime: Sendable {
             timeoutSeconds: Self.timeoutSeconds(plan.timeoutSeconds, type: configuration.machineType), origin: snapshot.origin,
             resuming: snapshot)
         Self.attach(observer, to: run)
+        // Callbacks may arrive before the resumed run reaches the tasks that wait for them.
+        for seed in ReplayBook.waitingTokenSeeds(snapshot.events, executionArn: run.executionArn, redriveCount: run.redriveCount) {
+            _ = configuration.tokens.issue(seed: seed)
+        }
         return Execution(run: run, plan: plan, timeline: timeline)
     }
 

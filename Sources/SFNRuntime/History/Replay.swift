@@ -76,6 +76,37 @@ struct ReplayBook: Sendable {
         "LambdaFunctionStarted",
     ]
 
+    /// The token seeds (see `Interpreter.tokenSeed`) of the callback and activity attempts a
+    /// history shows waiting: scheduled, with no outcome yet.
+    static func waitingTokenSeeds(_ events: [HistoryEvent], executionArn: String, redriveCount: Int) -> [String] {
+        var byId: [Int: HistoryEvent] = [:]
+        for event in events { byId[event.id] = event }
+        var seeds: [String] = []
+        for event in events {
+            let waits: Bool
+            switch event.type {
+            case "TaskScheduled": waits = event.details?["resource"]?.stringValue?.hasSuffix(".waitForTaskToken") ?? false
+            case "ActivityScheduled": waits = true
+            default: waits = false
+            }
+            guard waits else { continue }
+            // Waiting: no outcome follows the attempt (its Started event, or itself).
+            let started = events.first { $0.previousEventId == event.id && ($0.type == "TaskStarted" || $0.type == "ActivityStarted") }
+            let last = started ?? event
+            if events.contains(where: { $0.previousEventId == last.id && Interpreter.taskOutcomes.contains($0.type) }) { continue }
+            // The state entry and the attempt's number: back along the chain to ...StateEntered.
+            var retries = 0
+            var cursor = byId[event.previousEventId]
+            while let current = cursor, !current.type.hasSuffix("StateEntered") {
+                if current.type == "TaskScheduled" || current.type == "ActivityScheduled" { retries += 1 }
+                cursor = byId[current.previousEventId]
+            }
+            guard let entered = cursor else { continue }
+            seeds.append("\(executionArn)|\(redriveCount)|\(entered.id)|\(retries)")
+        }
+        return seeds
+    }
+
     /// What a resumed run replays of `events`: everything but the execution's ends and, before
     /// the last of those (a redrive follows each), the failures that ended it: the failed
     /// attempts and the failure events that only led to the end. A redrive runs those again;

@@ -205,6 +205,9 @@ public final class TaskTokenRegistry: Sendable {
         let taken = book.withLock { book -> Result<Waiter, TaskTokenError> in
             if book.timedOut.contains(token) { return .failure(.taskTimedOut) }
             guard let waiter = book.waiters.removeValue(forKey: token) else { return .failure(.taskDoesNotExist) }
+            // A second callback for the task is told it is closed (AWS's TaskTimedOut: "the task
+            // associated with the token has already been closed").
+            book.markEnded(token)
             // The callback beat the task to its wait: keep the outcome for it.
             if waiter.continuation == nil && waiter.callback == nil { book.early[token] = outcome }
             return .success(waiter)

@@ -315,6 +315,7 @@ extension StepFunctionsService {
     func describeStateMachineForExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
         let record = try existingExecution(fields.string("executionArn"))
         var response = record.machine.description(of: record.revision)
+        response["type"] = nil
         response["updateDate"] = Self.epochSeconds(record.revision.updateDate)
         return .object(response)
     }
