@@ -58,6 +58,13 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "DIR"))
     var dataDir: String?
 
+    @Option(
+        name: .customLong("mock-config"),
+        help: ArgumentHelp(
+            "A Step Functions Local mock configuration: StartExecution on 'STATE_MACHINE_ARN#TestCase' runs that test case's mocked responses (also read from SFN_MOCK_CONFIG).",
+            valueName: "FILE"))
+    var mockConfig: String?
+
     @Argument(help: "Definition files to register as state machines, each named after its file.")
     var definitions: [String] = []
 
@@ -81,15 +88,25 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let retention = ExecutionRetention(closedExecutions: retainedExecutions)
+        var mocks: MockConfiguration?
+        if let file = mockConfig ?? ProcessInfo.processInfo.environment["SFN_MOCK_CONFIG"] {
+            do {
+                mocks = try MockConfiguration(contentsOf: file)
+            } catch {
+                throw CommandFailure.usage("--mock-config \(file): \(error)")
+            }
+        }
         let service: StepFunctionsService
         if let dataDir {
             do {
-                service = try StepFunctionsService(configuration: configuration, retention: retention, store: SQLiteStore(folder: dataDir))
+                service = try StepFunctionsService(
+                    configuration: configuration, retention: retention, store: SQLiteStore(folder: dataDir), mocks: mocks)
             } catch {
                 throw CommandFailure.usage("--data-dir \(dataDir): \(error.message)")
             }
         } else {
             service = StepFunctionsService(configuration: configuration, retention: retention)
+            service.mocks = mocks
         }
         var registered: [String] = []
         for path in definitions {

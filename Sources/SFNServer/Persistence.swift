@@ -73,7 +73,7 @@ extension StepFunctionsService {
         StoredExecution(
             arn: record.execution.arn, name: record.execution.name, machine: stored(record.machine), revision: stored(record.revision),
             inputText: record.execution.inputText, startDate: record.execution.startDate, versionArn: record.versionArn,
-            aliasArn: record.aliasArn, sequence: record.sequence, redriveToken: record.redriveToken)
+            aliasArn: record.aliasArn, sequence: record.sequence, redriveToken: record.redriveToken, testCase: record.testCase)
     }
 
     /// Whether an execution is kept in the store: Standard ones (Express executions are not
@@ -182,10 +182,17 @@ extension StepFunctionsService {
             if let ended = runs.runtime.restore(snapshot) {
                 execution = ended
             } else {
-                execution = runs.runtime.resume(snapshot, observer: eventObserver)
+                let runtime: StateMachineRuntime
+                do {
+                    runtime = try runtimeForNewExecution(machine, runs, testCase: stored.testCase)
+                } catch {
+                    throw StoreError("execution '\(stored.arn)' cannot carry on: \(error.message)")
+                }
+                execution = runtime.resume(snapshot, observer: eventObserver)
             }
             var record = ExecutionRecord(execution: execution, machine: machine, revision: runs, sequence: stored.sequence)
             record.redriveToken = stored.redriveToken
+            record.testCase = stored.testCase
             restoredExecutions[stored.arn] = record
             restoredByMachine[machine.arn, default: []].append(record)
             maxSequence = max(maxSequence, stored.sequence)

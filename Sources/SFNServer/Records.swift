@@ -77,6 +77,8 @@ struct ExecutionRecord: Sendable {
     var sequence: Int
     /// The clientToken of the last RedriveExecution (a repeat with it is answered, not run).
     var redriveToken: String?
+    /// The mock test case it runs with (`stateMachineArn#TestCase`).
+    var testCase: String?
 
     var redriveCount: Int { execution.redriveCount }
     var redriveDate: EpochMilliseconds? { execution.redriveDate }

@@ -26,6 +26,13 @@ public final class StepFunctionsService: @unchecked Sendable {
     let pageTokens: PageTokens
     /// Where records are kept beyond the process (`--data-dir`); nil: in memory only.
     let store: (any ServiceStore)?
+    /// Step Functions Local mock test cases, chosen by `stateMachineArn#TestCase` on
+    /// StartExecution (`--mock-config`, `SFN_MOCK_CONFIG`).
+    public var mocks: MockConfiguration? {
+        get { lock.withLock { mockConfiguration } }
+        set { lock.withLock { mockConfiguration = newValue } }
+    }
+    private var mockConfiguration: MockConfiguration?
 
     let lock = NSLock()
     var machines: [String: StateMachineRecord] = [:]
@@ -59,7 +66,7 @@ public final class StepFunctionsService: @unchecked Sendable {
     /// tokens and page tokens are derived from the store's secrets, so they outlive a restart.
     public convenience init(
         configuration: RuntimeConfiguration = RuntimeConfiguration(), activityPollSeconds: Double = 60,
-        retention: ExecutionRetention = ExecutionRetention(), store: any ServiceStore
+        retention: ExecutionRetention = ExecutionRetention(), store: any ServiceStore, mocks: MockConfiguration? = nil
     ) throws(StoreError) {
         var configuration = configuration
         configuration.tokens = TaskTokenRegistry(random: configuration.random, secret: try store.secret(named: "task-tokens"))
@@ -67,6 +74,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         self.init(
             configuration: configuration, activityPollSeconds: activityPollSeconds, retention: retention, store: store,
             pageKey: try store.secret(named: "page-tokens"))
+        mockConfiguration = mocks
         try restore(from: store.load())
     }
 

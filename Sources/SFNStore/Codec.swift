@@ -121,6 +121,7 @@ extension StoredExecution {
         if let versionArn { members["versionArn"] = .string(versionArn) }
         if let aliasArn { members["aliasArn"] = .string(aliasArn) }
         if let redriveToken { members["redriveToken"] = .string(redriveToken) }
+        if let testCase { members["testCase"] = .string(testCase) }
         return .object(members)
     }
 
@@ -134,6 +135,6 @@ extension StoredExecution {
         self.init(
             arn: arn, name: name, machine: machine, revision: revision, inputText: input, startDate: start,
             versionArn: json.string("versionArn"), aliasArn: json.string("aliasArn"), sequence: sequence,
-            redriveToken: json.string("redriveToken"))
+            redriveToken: json.string("redriveToken"), testCase: json.string("testCase"))
     }
 }

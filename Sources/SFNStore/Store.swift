@@ -197,12 +197,15 @@ public struct StoredExecution: Sendable, Equatable {
     public var sequence: Int
     /// The clientToken of its last redrive.
     public var redriveToken: String?
+    /// The mock test case it runs with.
+    public var testCase: String?
 
     /// An execution.
     public init(
         arn: String, name: String, machine: StoredMachine, revision: StoredRevision, inputText: String, startDate: EpochMilliseconds,
-        versionArn: String?, aliasArn: String?, sequence: Int, redriveToken: String?
+        versionArn: String?, aliasArn: String?, sequence: Int, redriveToken: String?, testCase: String? = nil
     ) {
+        self.testCase = testCase
         self.arn = arn
         self.name = name
         self.machine = machine

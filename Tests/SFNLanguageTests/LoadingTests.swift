@@ -661,3 +661,21 @@ struct DeepDefinitionLoadingTests {
         #expect(loaded.sourceMap.contains(pointer / "States" / "L"))
     }
 }
+
+@Suite struct LoadingEveryStateMachineTests {
+    static let workflows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("workflows").path
+
+    @Test func aTemplateGivesEachOfItsStateMachines() throws {
+        let loaded = try DefinitionLoader.loadAll(contentsOf: Self.workflows + "/sam-template.yaml")
+        #expect(loaded.map(\.stateMachine) == ["PollingMachine", "GreetingMachine"])
+        #expect(loaded[1].definition["StartAt"] == "Greet")
+        #expect(loaded[0].definition["States"] != nil)
+    }
+
+    @Test func aPlainDefinitionIsItsOnlyStateMachine() throws {
+        let loaded = try DefinitionLoader.loadAll(contentsOf: Self.workflows + "/choice-routing.asl.json")
+        #expect(loaded.count == 1)
+        #expect(loaded[0].stateMachine == nil)
+    }
+}

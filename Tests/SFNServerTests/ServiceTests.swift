@@ -158,3 +158,35 @@ import Testing
         #expect(refusal?.type == "InvalidExecutionInput")
     }
 }
+
+@Suite struct MockedExecutionTests {
+    static let mocks = #"""
+        {"StateMachines": {"charging": {"TestCases": {
+            "Declined": {"Charge": "DeclinedResponse"},
+            "Flaky": {"Charge": "FlakyResponse"}}}},
+         "MockedResponses": {
+            "DeclinedResponse": {"0": {"Throw": {"Error": "CardDeclined", "Cause": "no funds"}}},
+            "FlakyResponse": {"0": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "busy"}},
+                              "1": {"Return": {"charged": true}}}}}
+        """#
+    static let definition = #"""
+        {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:charge",
+          "Retry": [{"ErrorEquals": ["Lambda.ServiceException"], "IntervalSeconds": 1}], "End": true}}}
+        """#
+
+    @Test func startExecutionOnArnHashTestCaseRunsThatTestCase() async throws {
+        let service = StepFunctionsService(configuration: .virtualTime())
+        service.mocks = try MockConfiguration(json: try JSON(parsing: Self.mocks))
+        let machine = try await createMachine(service, "charging", Self.definition)
+        let flaky = try await finished(service, try await startExecution(service, machine + "#Flaky"))
+        #expect(flaky["status"] == "SUCCEEDED")
+        #expect(flaky["output"] == #"{"charged":true}"#)
+        let declined = try await finished(service, try await startExecution(service, machine + "#Declined"))
+        #expect(declined["error"] == "CardDeclined")
+        let unknown = await failure(service, "StartExecution", ["stateMachineArn": .string(machine + "#Missing")])
+        #expect(unknown?.type == "ValidationException")
+        // Without a test case the machine's own executors run (none here).
+        let plain = try await finished(service, try await startExecution(service, machine))
+        #expect(plain["error"] == "States.Runtime")
+    }
+}

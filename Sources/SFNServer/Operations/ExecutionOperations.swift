@@ -53,7 +53,13 @@ extension StepFunctionsService {
 
     /// Starts (or, for a repeated identical request, finds) an execution.
     func launch(_ fields: RequestFields) throws(ServerError) -> ExecutionRecord {
-        let targetArn = try fields.string("stateMachineArn")
+        var targetArn = try fields.string("stateMachineArn")
+        // Step Functions Local's mocks: `stateMachineArn#TestCase`.
+        var testCase: String?
+        if let hash = targetArn.firstIndex(of: "#") {
+            testCase = String(targetArn[targetArn.index(after: hash)...])
+            targetArn = String(targetArn[..<hash])
+        }
         let name = try fields.optionalString("name")
         let input =
             try fields.jsonText("input") { message in
@@ -61,7 +67,7 @@ extension StepFunctionsService {
             } ?? .emptyObject
         if let name { try ResourceName.check(name) }
         let (machine, revision, origin) = try startTarget(targetArn)
-        let runtime = try runtimeForNewExecution(machine, revision)
+        let runtime = try runtimeForNewExecution(machine, revision, testCase: testCase)
         return try locked { () throws(ServerError) -> ExecutionRecord in
             if let name {
                 let arn = executionArn(machine: machine.name, name: name)
@@ -74,7 +80,8 @@ extension StepFunctionsService {
             let execution = runtime.start(
                 input: input, name: name, inputText: try? fields.optionalString("input"), origin: origin,
                 observer: durable ? eventObserver : nil)
-            let record = ExecutionRecord(execution: execution, machine: machine, revision: revision, sequence: nextSequence())
+            var record = ExecutionRecord(execution: execution, machine: machine, revision: revision, sequence: nextSequence())
+            record.testCase = testCase
             if durable { persist(.putExecution(Self.stored(record))) }
             executions[execution.arn] = record
             executionsByMachine[machine.arn, default: []].append(record)
@@ -85,11 +92,29 @@ extension StepFunctionsService {
 
     /// Under a virtual clock each execution's time starts now, not when its machine was created;
     /// that needs a runtime of its own (a real clock shares the revision's).
-    func runtimeForNewExecution(_ machine: StateMachineRecord, _ revision: Revision) throws(ServerError) -> StateMachineRuntime {
-        guard case .virtual = configuration.clock else { return revision.runtime }
-        var startingNow = configuration
-        startingNow.clock = .virtual(start: nowMilliseconds())
-        return try compile(revision.definition, name: machine.name, type: machine.type, configuration: startingNow)
+    func runtimeForNewExecution(
+        _ machine: StateMachineRecord, _ revision: Revision, testCase: String? = nil
+    ) throws(ServerError) -> StateMachineRuntime {
+        var own = configuration
+        var shared = true
+        if case .virtual = configuration.clock {
+            own.clock = .virtual(start: nowMilliseconds())
+            shared = false
+        }
+        if let testCase {
+            // Mocks count each state's calls, so each execution has its own.
+            guard let mocks else {
+                throw .validation("'#\(testCase)' names a mock test case, but the server has no mock configuration (--mock-config)")
+            }
+            do {
+                own.useMocks(try mocks.testCase(testCase, stateMachine: machine.name))
+            } catch {
+                throw .validation(error.message)
+            }
+            shared = false
+        }
+        if shared { return revision.runtime }
+        return try compile(revision.definition, name: machine.name, type: machine.type, configuration: own)
     }
 
     static func sweepSlack(_ retention: ExecutionRetention) -> Int { max(16, retention.closedExecutions / 10) }
@@ -174,7 +199,7 @@ extension StepFunctionsService {
         guard status == "REDRIVABLE" else {
             throw ServerError("ExecutionNotRedrivable", "Execution \(arn) cannot be redriven: \(reason ?? status)")
         }
-        let runtime = try runtimeForNewExecution(record.machine, record.revision)
+        let runtime = try runtimeForNewExecution(record.machine, record.revision, testCase: record.testCase)
         let now = nowMilliseconds()
         return try locked { () throws(ServerError) -> JSON in
             guard var current = executions[arn], current.execution === record.execution else {
