@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "sfn-bench",
             dependencies: [
-                "SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime", "SFNServer",
+                "SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNStoreSQLite",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             path: "Benchmarks/Sources/sfn-bench"

@@ -82,6 +82,7 @@ struct Bench {
         Workload(name: "startup", run: startup),
         Workload(name: "serve-start", run: serveStart),
         Workload(name: "serve-callback", run: serveCallback),
+        Workload(name: "serve-durable", run: serveDurable),
     ]
 
     // MARK: Workloads

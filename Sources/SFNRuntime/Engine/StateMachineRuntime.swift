@@ -72,7 +72,7 @@ public final class StateMachineRuntime: Sendable {
     /// the start, matching what the history holds instead of recording it twice and without
     /// running again the tasks whose outcomes it holds, then carries on live. Its callbacks'
     /// task tokens are the ones it had (given the registry's secret). A redriven snapshot
-    /// (``redrive(_:at:)``) also runs again what failed.
+    /// (``redrive(_:at:observer:)``) also runs again what failed.
     public func resume(_ snapshot: ExecutionSnapshot, observer: EventObserver? = nil) -> Execution {
         let start = snapshot.events.first?.timestamp ?? snapshot.startDate
         var mode = configuration.clock
