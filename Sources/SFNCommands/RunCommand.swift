@@ -77,11 +77,18 @@ struct RunCommand: AsyncParsableCommand {
     )
     var callbackPort: Int?
 
+    @Option(
+        name: .customLong("s3"),
+        help: ArgumentHelp(
+            "A folder standing for S3: object s3://BUCKET/KEY is the file DIR/BUCKET/KEY (Distributed Map ItemReader items).",
+            valueName: "DIR"))
+    var s3: String?
+
     func run() async throws {
         do {
             try await execute()
-        } catch let failure as CommandFailure {
-            throw failure.exit(quiet: { if case .execution = failure { true } else { false } }())
+        } catch {
+            throw error.exit(quiet: { if case .execution = error { true } else { false } }())
         }
     }
 
@@ -96,6 +103,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.use(account.value)
         configuration.maxHistoryEvents = maxEvents
         configuration.machineType = machineType ?? loaded.machineType ?? .standard
+        if let s3 { configuration.objects = FolderObjectStore(root: s3) }
         try configureExecutors(&configuration, stateMachineName: loaded.stateMachine ?? Self.machineName(definition))
         var callbacks: CallbackServer?
         if let callbackPort {

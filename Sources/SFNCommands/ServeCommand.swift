@@ -65,6 +65,13 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "FILE"))
     var mockConfig: String?
 
+    @Option(
+        name: .customLong("s3"),
+        help: ArgumentHelp(
+            "A folder standing for S3: object s3://BUCKET/KEY is the file DIR/BUCKET/KEY (Distributed Map ItemReader items).",
+            valueName: "DIR"))
+    var s3: String?
+
     @Argument(help: "Definition files to register as state machines, each named after its file.")
     var definitions: [String] = []
 
@@ -80,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: WallClock.system.now()) : RuntimeConfiguration()
         configuration.recordsHistory = true
         configuration.use(account.value)
+        if let s3 { configuration.objects = FolderObjectStore(root: s3) }
         if let config {
             do {
                 configuration.executors = try ExecutorConfiguration.load(contentsOf: config).makeRegistry(random: configuration.random)

@@ -52,9 +52,32 @@ import Testing
         let input = try Self.load(name, ".input.json")
         var configuration = RuntimeConfiguration.virtualTime()
         Self.register(&configuration)
+        // The Distributed Map examples read their items from workflows/s3 (`--s3 workflows/s3`).
+        configuration.objects = FolderObjectStore(root: Self.folder.appendingPathComponent("s3").path)
         let runtime = try StateMachineRuntime(definition: definition, name: name, configuration: configuration)
         let result = await runtime.run(input: input)
         #expect(result.status == .succeeded, "\(name): \(result.error ?? "") \(result.cause ?? "")")
         #expect(result.output != nil)
+    }
+
+    @Test func theDistributedMapExamplesReadTheirData() async throws {
+        var configuration = RuntimeConfiguration.virtualTime()
+        configuration.objects = FolderObjectStore(root: Self.folder.appendingPathComponent("s3").path)
+        func run(_ name: String) async throws -> JSON? {
+            let runtime = try StateMachineRuntime(definition: try Self.load(name, ".asl.json"), name: name, configuration: configuration)
+            return await runtime.run(input: try Self.load(name, ".input.json")).output
+        }
+        #expect(
+            try await run("distributed-csv")
+                == [
+                    ["order": "1001", "who": "Ana", "dollars": 25], ["order": "1002", "who": "Bo, Jr.", "dollars": 12],
+                    ["order": "1003", "who": "Chen", "dollars": 7],
+                ])
+        #expect(
+            try await run("distributed-jsonl-batches")
+                == [["warehouse": "north", "skus": ["A1", "B7"]], ["warehouse": "north", "skus": ["C3", "D4"]]])
+        #expect(
+            try await run("distributed-list-objects")
+                == [["key": "invoices/2024-001.json", "bytes": 35], ["key": "invoices/2024-002.json", "bytes": 34]])
     }
 }

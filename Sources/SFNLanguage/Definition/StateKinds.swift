@@ -137,6 +137,8 @@ public struct MapState: Sendable {
     public var itemSelector: Assignment?
     /// Kept as written; these configure S3 readers and writers.
     public var itemReader: JSON?
+    /// `ItemReader`, compiled: where the items come from instead of the state input.
+    public var reader: ItemReader?
     /// `ResultWriter`, kept as written (validated: Resource, Parameters/Arguments, WriterConfig).
     public var resultWriter: JSON?
     /// `ItemBatcher`: iterations take batches of items.
@@ -149,6 +151,39 @@ public struct MapState: Sendable {
     public var toleratedFailurePercentage: ValueSource?
     /// `Label` (distributed Map: names the Map Run).
     public var label: String?
+}
+
+/// Map's `ItemReader`: the items are read from an S3 object (`s3:getObject`, in one of
+/// `ReaderConfig.InputType`'s formats) or are the objects under a prefix (`s3:listObjectsV2`).
+public struct ItemReader: Sendable {
+    /// `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`.
+    public var resource: String
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata): the Bucket and Key (or Prefix).
+    public var arguments: Assignment?
+    /// `ReaderConfig.InputType`: CSV, JSON, JSONL, MANIFEST or PARQUET.
+    public var inputType: String?
+    /// `ReaderConfig.CSVHeaderLocation`: FIRST_ROW (the default) or GIVEN.
+    public var csvHeaderLocation: String
+    /// `ReaderConfig.CSVHeaders`, for GIVEN.
+    public var csvHeaders: [String]?
+    /// `ReaderConfig.CSVDelimiter`: COMMA (the default), PIPE, SEMICOLON, SPACE or TAB.
+    public var csvDelimiter: String
+    /// `ReaderConfig.MaxItems` or `MaxItemsPath`: read at most this many items.
+    public var maxItems: ValueSource?
+
+    /// A reader of `resource`.
+    public init(
+        resource: String, arguments: Assignment? = nil, inputType: String? = nil, csvHeaderLocation: String = "FIRST_ROW",
+        csvHeaders: [String]? = nil, csvDelimiter: String = "COMMA", maxItems: ValueSource? = nil
+    ) {
+        self.resource = resource
+        self.arguments = arguments
+        self.inputType = inputType
+        self.csvHeaderLocation = csvHeaderLocation
+        self.csvHeaders = csvHeaders
+        self.csvDelimiter = csvDelimiter
+        self.maxItems = maxItems
+    }
 }
 
 /// Map's `ItemBatcher`: iterations get `{"BatchInput": ..., "Items": [...]}` instead of one item.

@@ -72,6 +72,9 @@ extension StatesError {
     public static let toleratedFailureThresholdExceeded = StatesError(
         .exceedToleratedFailureThreshold, cause: "The specified tolerated failure threshold was exceeded")
 
+    /// A Distributed Map's ItemReader could not read its items.
+    public static func itemReaderFailure(_ cause: String) -> StatesError { StatesError(.itemReaderFailed, cause: cause) }
+
     /// Map items that are not an array (JSONPath: States.Runtime; JSONata: QueryEvaluationError).
     public static func mapInputNotArray(_ value: JSON, jsonata: Bool) -> StatesError {
         let cause = "Map state input must be an array but was: \(value.compactText)"

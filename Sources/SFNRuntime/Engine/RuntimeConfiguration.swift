@@ -35,6 +35,9 @@ public struct RuntimeConfiguration: Sendable {
     }
     /// Where Task states go, by Resource.
     public var executors = ExecutorRegistry()
+    /// Where Distributed Maps read items and write results (S3 buckets and keys); nil: nowhere,
+    /// and an ItemReader fails with States.ItemReaderFailed saying so.
+    public var objects: (any ObjectStore)?
     /// The task tokens of `.waitForTaskToken` tasks, and their callbacks.
     public var tokens = TaskTokenRegistry()
     /// Entropy for names, tokens, UUIDs, jitter; injected so runs can be repeatable.

@@ -103,6 +103,18 @@ extension Interpreter {
 
     /// The Map's effective input and the items to iterate over.
     private func mapItems(_ entry: StateEntry, _ plan: MapState, context: JSON, path: PathContext) throws(StatesError) -> (JSON, [JSON]) {
+        if let reader = plan.reader {
+            var effective = entry.input
+            if case .jsonPath(let flow) = entry.state.flow {
+                do {
+                    effective = try select(
+                        flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+                } catch {
+                    throw stateFailure(error, entry)
+                }
+            }
+            return (effective, try readItems(reader, entry, effective: effective, context: context, path: path))
+        }
         switch entry.state.flow {
         case .jsonPath(let flow):
             let effective: JSON

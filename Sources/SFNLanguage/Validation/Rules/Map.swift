@@ -58,6 +58,9 @@ extension DefinitionParser {
         let itemReader = mapConfiguration(
             fields, "ItemReader", allowed: FieldTable.itemReaderFields, required: ["Resource"], at: pointer,
             language: reader.language, resources: ["s3:getObject", "s3:listObjectsV2"])
+        let compiledReader = itemReader.flatMap {
+            self.reader($0.objectValue ?? [:], at: pointer / "ItemReader", language: reader.language)
+        }
         let itemBatcher = mapConfiguration(
             fields, "ItemBatcher", allowed: FieldTable.itemBatcherFields, required: [], at: pointer,
             language: reader.language
@@ -70,9 +73,36 @@ extension DefinitionParser {
         return .map(
             MapState(
                 itemProcessor: processor, processorConfig: config, usesLegacyIterator: processorField == "Iterator",
-                itemsPath: itemsPath, items: items, itemSelector: itemSelector, itemReader: itemReader,
+                itemsPath: itemsPath, items: items, itemSelector: itemSelector, itemReader: itemReader, reader: compiledReader,
                 resultWriter: resultWriter, itemBatcher: itemBatcher, maxConcurrency: maxConcurrency,
                 toleratedFailureCount: toleratedCount, toleratedFailurePercentage: toleratedPercentage, label: label))
+    }
+
+    /// ItemReader compiled: its arguments, its ReaderConfig (the CSV settings, MaxItems).
+    mutating func reader(_ fields: JSONObject, at pointer: JSONPointer, language: QueryLanguage) -> ItemReader? {
+        guard case .string(let resource)? = fields["Resource"] else { return nil }
+        var result = ItemReader(resource: resource)
+        var fieldReader = FieldReader(fields: fields, pointer: pointer, language: language)
+        switch language {
+        case .jsonPath:
+            if let parameters = fields["Parameters"],
+                let template = payloadTemplate(parameters, field: "Parameters", at: pointer / "Parameters")
+            {
+                result.arguments = .jsonPath(template)
+            }
+        case .jsonata:
+            result.arguments = fieldReader.jsonata("Arguments").map { .jsonata($0) }
+        }
+        diagnostics += fieldReader.diagnostics
+        guard case .object(let config)? = fields["ReaderConfig"] else { return result }
+        result.inputType = config["InputType"]?.stringValue
+        if let location = config["CSVHeaderLocation"]?.stringValue { result.csvHeaderLocation = location }
+        if let delimiter = config["CSVDelimiter"]?.stringValue { result.csvDelimiter = delimiter }
+        if case .array(let headers)? = config["CSVHeaders"] { result.csvHeaders = headers.compactMap(\.stringValue) }
+        var configReader = FieldReader(fields: config, pointer: pointer / "ReaderConfig", language: language)
+        result.maxItems = configReader.number("MaxItems", pathField: "MaxItemsPath", minimum: 0, maximum: 100_000_000)
+        diagnostics += configReader.diagnostics
+        return result
     }
 
     /// ItemBatcher's sizes (literal, from a path, or JSONata) and its BatchInput.
