@@ -144,3 +144,37 @@ import Testing
         #expect(throws: StatesError.self) { try store.object(bucket: "..", key: "x") }
     }
 }
+
+@Suite struct ItemBatcherTests {
+    func batches(_ batcher: JSON, items: JSON) async throws -> ExecutionResult {
+        let definition: JSON = [
+            "StartAt": "Map",
+            "States": [
+                "Map": [
+                    "Type": "Map", "ItemBatcher": batcher, "End": true,
+                    "ItemProcessor": [
+                        "ProcessorConfig": ["Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"], "StartAt": "P",
+                        "States": ["P": ["Type": "Pass", "End": true]],
+                    ],
+                ]
+            ],
+        ]
+        return await try StateMachineRuntime(definition: definition, configuration: .virtualTime()).run(input: items)
+    }
+
+    @Test func batchesCloseAtTheByteLimit() async throws {
+        // Each item is 9 bytes ({"n":"x"}); a batch costs 12 bytes before its items, and each item one more.
+        let items: JSON = [["n": "a"], ["n": "b"], ["n": "c"], ["n": "d"], ["n": "e"]]
+        let result = try await batches(["MaxInputBytesPerBatch": 32], items: items)
+        #expect(result.output?.arrayValue?.compactMap { $0["Items"]?.arrayValue?.count } == [2, 2, 1])
+        let both = try await batches(["MaxInputBytesPerBatch": 1000, "MaxItemsPerBatch": 3, "BatchInput": ["k": 1]], items: items)
+        #expect(both.output?.arrayValue?.compactMap { $0["Items"]?.arrayValue?.count } == [3, 2])
+        #expect(both.output?[0]?["BatchInput"] == ["k": 1])
+    }
+
+    @Test func anItemLargerThanABatchFails() async throws {
+        let result = try await batches(["MaxInputBytesPerBatch": 16], items: [["long": "aaaaaaaaaaaaaaaa"]])
+        #expect(result.status == .failed)
+        #expect(result.cause?.contains("does not fit in a batch") == true)
+    }
+}

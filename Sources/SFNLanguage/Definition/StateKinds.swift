@@ -141,6 +141,8 @@ public struct MapState: Sendable {
     public var reader: ItemReader?
     /// `ResultWriter`, kept as written (validated: Resource, Parameters/Arguments, WriterConfig).
     public var resultWriter: JSON?
+    /// `ResultWriter`, compiled: where the child executions' results are written.
+    public var writer: ResultWriter?
     /// `ItemBatcher`: iterations take batches of items.
     public var itemBatcher: ItemBatcher?
     /// `MaxConcurrency` or `MaxConcurrencyPath` (0: no limit).
@@ -183,6 +185,21 @@ public struct ItemReader: Sendable {
         self.csvHeaders = csvHeaders
         self.csvDelimiter = csvDelimiter
         self.maxItems = maxItems
+    }
+}
+
+/// Map's `ResultWriter`: the Map Run's results go to S3 (`s3:putObject`) as a manifest and result
+/// files, and the state's result says where.
+public struct ResultWriter: Sendable {
+    /// `arn:aws:states:::s3:putObject`, or nil when only WriterConfig is given.
+    public var resource: String?
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata): the Bucket and Prefix.
+    public var arguments: Assignment?
+
+    /// A writer to `resource`.
+    public init(resource: String? = nil, arguments: Assignment? = nil) {
+        self.resource = resource
+        self.arguments = arguments
     }
 }
 

@@ -9,7 +9,7 @@ extension Interpreter {
     /// AWS documents), and exceeding it fails the Map with `States.ExceedToleratedFailureThreshold`.
     func runMapRun(
         _ entry: StateEntry, _ plan: MapState, processor: MachinePlan, inputs: [JSON], tolerance: FailureTolerance?,
-        maxConcurrency: Int, context: JSON, path: inout PathContext
+        maxConcurrency: Int, effective: JSON, context: JSON, path: inout PathContext
     ) async throws(StatesError) -> StepOutcome {
         let configuration = run.configuration
         var mapRunArn = ARN.mapRun(
@@ -32,6 +32,9 @@ extension Interpreter {
                 toleratedFailureCount: tolerance?.count ?? 0, toleratedFailurePercentage: tolerance?.percentage ?? 0,
                 itemCount: inputs.count))
         let base = path
+        // With a ResultWriter, each child's run is kept for the result files.
+        let children = plan.writer == nil ? nil : ChildRuns()
+        let label = plan.label ?? entry.state.name
         let outcomes = await runConcurrently(
             count: inputs.count, maxConcurrency: maxConcurrency, inline: processor.isPurelyComputational,
             stopOnFailure: (tolerance ?? .none).allowsNoFailure
@@ -40,6 +43,7 @@ extension Interpreter {
             // A child execution: its events go to a history of its own, which starts at id 1.
             let child = Interpreter(run: self.run, history: HistoryRecorder(keepsEvents: false))
             var childPath = base.branch()
+            let childStart = childPath.timeline.now
             childPath.previousEventId = child.history.record("ExecutionStarted", previous: 0, at: childPath.timeline.now)
             let result: Result<JSON, StatesError>
             do throws(StatesError) {
@@ -48,6 +52,10 @@ extension Interpreter {
                 result = .failure(error)
             }
             report.update { $0.itemEnded(result) }
+            if let children {
+                let run = ChildRun(name: UUIDs.make(configuration.random), start: childStart, stop: childPath.timeline.now, result: result)
+                children.runs.withLock { $0[index] = run }
+            }
             return PathOutcome(result: result, timeline: childPath.timeline, lastEventId: startedId)
         }
         path.timeline.join(outcomes.map(\.timeline))
@@ -69,6 +77,13 @@ extension Interpreter {
                 results.append(error.errorOutput)
             }
         }
+        var written: JSON?
+        if let writer = plan.writer, writer.resource != nil, let children {
+            written = try writeResults(
+                writer, entry, mapRunArn: mapRunArn, label: label, inputs: inputs, children: children.runs.withLock { $0 },
+                effective: effective,
+                context: context, path: path)
+        }
         // UpdateMapRun may have changed the tolerance while the items ran.
         let tolerance = report.snapshot.tolerance
         if failures > 0, tolerance.isExceeded(failures: failures, total: inputs.count) {
@@ -85,7 +100,95 @@ extension Interpreter {
         history.record("MapStateSucceeded", previous: succeededId, at: path.timeline.now)
         path.previousEventId = succeededId
         path.spelled = nil
-        return try finish(entry, result: .array(results), context: context, path: &path)
+        return try finish(entry, result: written ?? .array(results), context: context, path: &path)
+    }
+
+    /// The child runs a ResultWriter reports, by item index.
+    final class ChildRuns: Sendable {
+        let runs = Locked<[Int: ChildRun]>([:])
+    }
+
+    /// One child execution's run, for ResultWriter's files.
+    struct ChildRun: Sendable {
+        var name: String
+        var start: EpochMilliseconds
+        var stop: EpochMilliseconds
+        var result: Result<JSON, StatesError>
+    }
+
+    /// ResultWriter: `PREFIX/MAP_RUN_ID/manifest.json` and `SUCCEEDED_0.json` / `FAILED_0.json`
+    /// (each child execution's ARN, input, output or error and dates), as AWS's ResultWriter page
+    /// lays them out; the Map's result names the manifest.
+    func writeResults(
+        _ writer: ResultWriter, _ entry: StateEntry, mapRunArn: ARN, label: String, inputs: [JSON], children: [Int: ChildRun],
+        effective: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> JSON {
+        var arguments: JSON = .emptyObject
+        do {
+            switch writer.arguments {
+            case .jsonPath(let template)?: arguments = try template.evaluate(scope(effective, context: context, path: path))
+            case .jsonata(let template)?: arguments = try template.evaluate(jsonataBindings(entry, context: context, path: path))
+            case nil: break
+            }
+        } catch {
+            throw stateFailure(error, entry)
+        }
+        guard let store = run.configuration.objects else {
+            throw StatesError(
+                .resultWriterFailed,
+                cause:
+                    "No S3 store is configured for ResultWriter: give sfn a folder standing for S3 (--s3 DIR) or set RuntimeConfiguration.objects."
+            )
+        }
+        guard let bucket = arguments["Bucket"]?.stringValue else {
+            throw StatesError(.resultWriterFailed, cause: "The ResultWriter's arguments name no Bucket: \(arguments.compactText)")
+        }
+        let prefix = arguments["Prefix"]?.stringValue ?? ""
+        let runId = mapRunArn.resourceParts.last.map(String.init) ?? UUIDs.make(run.configuration.random)
+        let folder = (prefix.isEmpty ? "" : prefix.hasSuffix("/") ? prefix : prefix + "/") + runId + "/"
+        let childMachine = ARN(
+            service: "states", region: run.configuration.region, account: run.configuration.accountId,
+            resource: "stateMachine:\(run.stateMachineName)/\(label)")
+        var succeeded: [JSON] = []
+        var failed: [JSON] = []
+        for index in inputs.indices {
+            guard let child = children[index] else { continue }
+            var entry: JSONObject = [
+                "ExecutionArn": .string(
+                    "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):execution:\(run.stateMachineName)/\(label):\(child.name)"
+                ),
+                "Input": .string(inputs[index].compactText), "InputDetails": ["Included": true], "Name": .string(child.name),
+                "StartDate": .string(Timestamps.iso8601(child.start)), "StateMachineArn": .string(childMachine.description),
+                "StopDate": .string(Timestamps.iso8601(child.stop)),
+            ]
+            switch child.result {
+            case .success(let output):
+                entry["Output"] = .string(output.compactText)
+                entry["OutputDetails"] = ["Included": true]
+                entry["Status"] = "SUCCEEDED"
+                succeeded.append(.object(entry))
+            case .failure(let error):
+                entry["Error"] = .string(error.error)
+                if let cause = error.cause { entry["Cause"] = .string(cause) }
+                entry["Status"] = error.name == .timeout ? "TIMED_OUT" : "FAILED"
+                failed.append(.object(entry))
+            }
+        }
+        var files: JSONObject = ["FAILED": [], "PENDING": [], "SUCCEEDED": []]
+        for (status, entries) in [("SUCCEEDED", succeeded), ("FAILED", failed)] where !entries.isEmpty {
+            let key = folder + "\(status)_0.json"
+            let bytes = Array(JSON.array(entries).compactText.utf8)
+            try store.put(bucket: bucket, key: key, bytes)
+            files[status] = [["Key": .string(key), "Size": .int(bytes.count)]]
+        }
+        let manifest: JSON = [
+            "DestinationBucket": .string(bucket), "MapRunArn": .string(mapRunArn.description), "ResultFiles": .object(files),
+        ]
+        let manifestKey = folder + "manifest.json"
+        try store.put(bucket: bucket, key: manifestKey, Array(manifest.compactText.utf8))
+        return [
+            "MapRunArn": .string(mapRunArn.description), "ResultWriterDetails": ["Bucket": .string(bucket), "Key": .string(manifestKey)],
+        ]
     }
 }
 

@@ -36,7 +36,7 @@ extension Interpreter {
         if plan.processorConfig.mode == .distributed {
             return try await runMapRun(
                 entry, plan, processor: processor, inputs: inputs, tolerance: tolerance, maxConcurrency: maxConcurrency,
-                context: context, path: &path)
+                effective: effective, context: context, path: &path)
         }
         let inline = processor.isPurelyComputational
         // Iterations run one after the other link each MapIterationStarted to the previous
@@ -160,18 +160,37 @@ extension Interpreter {
         _ entry: StateEntry, _ plan: MapState, items: [JSON], effective: JSON, context: JSON, path: PathContext
     ) throws(StatesError) -> [JSON] {
         var inputs: [JSON] = []
-        if let batchSize = try mapBatchSize(entry, plan, input: effective, context: context, path: path) {
-            var index = 0
-            while index < items.count {
-                // `batchSize` may be any positive Int: compare against what is left, never add to it.
-                let end = items.count - index <= batchSize ? items.count : index + batchSize
-                let batch = Array(items[index..<end])
+        let batchSize = try mapBatchSize(entry, plan, input: effective, context: context, path: path)
+        let batchBytes = try mapBatchBytes(entry, plan, input: effective, context: context, path: path)
+        if batchSize != nil || batchBytes != nil {
+            let maxItems = batchSize ?? Int.max
+            let maxBytes = batchBytes ?? Int.max
+            let batchInput = plan.itemBatcher?.batchInput
+            // {"BatchInput":...,"Items":[...]}: what a batch costs before its items.
+            let overhead = (batchInput.map { 14 + $0.compactText.utf8.count } ?? 0) + 12
+            var batch: [JSON] = []
+            var bytes = overhead
+            func close() {
                 var members: JSONObject = [:]
-                if let batchInput = plan.itemBatcher?.batchInput { members["BatchInput"] = batchInput }
+                if let batchInput { members["BatchInput"] = batchInput }
                 members["Items"] = .array(batch)
                 inputs.append(.object(members))
-                index = end
+                batch = []
+                bytes = overhead
             }
+            for item in items {
+                let size = item.compactText.utf8.count + 1
+                if overhead + size > maxBytes {
+                    throw stateFailure(
+                        StatesError.runtime(
+                            "An item of \(size - 1) bytes does not fit in a batch of MaxInputBytesPerBatch \(maxBytes) bytes"),
+                        entry)
+                }
+                if !batch.isEmpty && (batch.count == maxItems || bytes + size > maxBytes) { close() }
+                batch.append(item)
+                bytes += size
+            }
+            if !batch.isEmpty { close() }
             return inputs
         }
         guard let selector = plan.itemSelector else { return items }
@@ -200,6 +219,16 @@ extension Interpreter {
         let value = try mapNumber(source, entry, input: input, context: context, path: path)
         guard let size = value?.intValue, size > 0 else { return nil }
         return size
+    }
+
+    private func mapBatchBytes(
+        _ entry: StateEntry, _ plan: MapState, input: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> Int? {
+        guard let source = plan.itemBatcher?.maxInputBytesPerBatch else { return nil }
+        let value = try mapNumber(source, entry, input: input, context: context, path: path)
+        guard let bytes = value?.intValue, bytes > 0 else { return nil }
+        // AWS caps a batch at 256 KiB.
+        return min(bytes, 262_144)
     }
 
     private func mapMaxConcurrency(

@@ -69,12 +69,15 @@ extension DefinitionParser {
             fields, "ResultWriter", allowed: FieldTable.resultWriterFields, required: [], at: pointer,
             language: reader.language, resources: ["s3:putObject"])
         if let resultWriter { checkResultWriter(resultWriter, at: pointer / "ResultWriter", language: reader.language) }
+        let compiledWriter = resultWriter.map {
+            self.writer($0.objectValue ?? [:], at: pointer / "ResultWriter", language: reader.language)
+        }
         guard let processor else { return nil }
         return .map(
             MapState(
                 itemProcessor: processor, processorConfig: config, usesLegacyIterator: processorField == "Iterator",
                 itemsPath: itemsPath, items: items, itemSelector: itemSelector, itemReader: itemReader, reader: compiledReader,
-                resultWriter: resultWriter, itemBatcher: itemBatcher, maxConcurrency: maxConcurrency,
+                resultWriter: resultWriter, writer: compiledWriter, itemBatcher: itemBatcher, maxConcurrency: maxConcurrency,
                 toleratedFailureCount: toleratedCount, toleratedFailurePercentage: toleratedPercentage, label: label))
     }
 
@@ -102,6 +105,24 @@ extension DefinitionParser {
         var configReader = FieldReader(fields: config, pointer: pointer / "ReaderConfig", language: language)
         result.maxItems = configReader.number("MaxItems", pathField: "MaxItemsPath", minimum: 0, maximum: 100_000_000)
         diagnostics += configReader.diagnostics
+        return result
+    }
+
+    /// ResultWriter compiled: its Resource and its arguments.
+    mutating func writer(_ fields: JSONObject, at pointer: JSONPointer, language: QueryLanguage) -> ResultWriter {
+        var result = ResultWriter(resource: fields["Resource"]?.stringValue)
+        switch language {
+        case .jsonPath:
+            if let parameters = fields["Parameters"],
+                let template = payloadTemplate(parameters, field: "Parameters", at: pointer / "Parameters")
+            {
+                result.arguments = .jsonPath(template)
+            }
+        case .jsonata:
+            var fieldReader = FieldReader(fields: fields, pointer: pointer, language: language)
+            result.arguments = fieldReader.jsonata("Arguments").map { .jsonata($0) }
+            diagnostics += fieldReader.diagnostics
+        }
         return result
     }
 
