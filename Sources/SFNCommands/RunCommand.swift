@@ -79,9 +79,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("s3"),
-        help: ArgumentHelp(
-            "A folder standing for S3: object s3://BUCKET/KEY is the file DIR/BUCKET/KEY (Distributed Map ItemReader items).",
-            valueName: "DIR"))
+        help: ArgumentHelp(ObjectStores.help, valueName: "DIR|URL"))
     var s3: String?
 
     func run() async throws {
@@ -103,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.use(account.value)
         configuration.maxHistoryEvents = maxEvents
         configuration.machineType = machineType ?? loaded.machineType ?? .standard
-        if let s3 { configuration.objects = FolderObjectStore(root: s3) }
+        if let s3 { configuration.objects = ObjectStores.make(s3, region: configuration.region) }
         try configureExecutors(&configuration, stateMachineName: loaded.stateMachine ?? Self.machineName(definition))
         var callbacks: CallbackServer?
         if let callbackPort {

@@ -67,9 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("s3"),
-        help: ArgumentHelp(
-            "A folder standing for S3: object s3://BUCKET/KEY is the file DIR/BUCKET/KEY (Distributed Map ItemReader items).",
-            valueName: "DIR"))
+        help: ArgumentHelp(ObjectStores.help, valueName: "DIR|URL"))
     var s3: String?
 
     @Argument(help: "Definition files to register as state machines, each named after its file.")
@@ -87,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = virtualTime ? RuntimeConfiguration.virtualTime(startingAt: WallClock.system.now()) : RuntimeConfiguration()
         configuration.recordsHistory = true
         configuration.use(account.value)
-        if let s3 { configuration.objects = FolderObjectStore(root: s3) }
+        if let s3 { configuration.objects = ObjectStores.make(s3, region: configuration.region) }
         if let config {
             do {
                 configuration.executors = try ExecutorConfiguration.load(contentsOf: config).makeRegistry(random: configuration.random)

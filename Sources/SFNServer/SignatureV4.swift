@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SFNLanguage
+import SFNRuntime
 
 /// Checks AWS Signature Version 4 on requests, against configured access keys: what every AWS SDK
 /// and the AWS CLI already send. With keys configured, a request must be signed with one of
@@ -69,14 +70,7 @@ public struct SignatureV4Verifier: Sendable {
             method, Self.canonicalURI(path), Self.canonicalQuery(query), canonicalHeaders, parsed.signedHeaders.joined(separator: ";"),
             payloadHash,
         ].joined(separator: "\n")
-        let scope = parsed.scope.joined(separator: "/")
-        let stringToSign = [
-            "AWS4-HMAC-SHA256", amzDate, scope, DigestAlgorithm.hex(DigestAlgorithm.sha256.digest(Array(canonicalRequest.utf8))),
-        ]
-        .joined(separator: "\n")
-        var key = Array(("AWS4" + secret).utf8)
-        for part in parsed.scope { key = Self.hmac(key: key, message: Array(part.utf8)) }
-        let expected = DigestAlgorithm.hex(Self.hmac(key: key, message: Array(stringToSign.utf8)))
+        let expected = SignatureV4.signature(canonicalRequest: canonicalRequest, amzDate: amzDate, scope: parsed.scope, secret: secret)
         guard Self.constantTimeEqual(expected, parsed.signature) else {
             throw ServerError(
                 "InvalidSignatureException",
@@ -126,40 +120,9 @@ public struct SignatureV4Verifier: Sendable {
         value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-    /// Each path segment URI-encoded (the SDKs sign the path as sent, `/` for the root).
-    static func canonicalURI(_ path: String) -> String {
-        if path.isEmpty { return "/" }
-        return path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-            let decoded = String(segment).removingPercentEncoding ?? String(segment)
-            return encode(decoded)
-        }.joined(separator: "/")
-    }
-
-    /// The query's name=value pairs, encoded and sorted.
-    static func canonicalQuery(_ query: String) -> String {
-        guard !query.isEmpty else { return "" }
-        return query.split(separator: "&").map { pair -> (String, String) in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
-            return (encode(name), encode(value))
-        }.sorted { $0 < $1 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-    }
-
-    /// RFC 3986 encoding: everything but unreserved characters.
-    static func encode(_ text: String) -> String {
-        var output = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                output += String(format: "%%%02X", byte)
-            }
-        }
-        return output
-    }
+    static func canonicalURI(_ path: String) -> String { SignatureV4.canonicalURI(path) }
+    static func canonicalQuery(_ query: String) -> String { SignatureV4.canonicalQuery(query) }
+    static func encode(_ text: String) -> String { SignatureV4.encode(text) }
 
     static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] { DigestAlgorithm.hmacSHA256(key: key, message: message) }
 

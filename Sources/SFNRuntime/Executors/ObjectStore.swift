@@ -18,11 +18,11 @@ public struct StoredObjectSummary: Sendable, Equatable {
 /// buckets and keys, locally.
 public protocol ObjectStore: Sendable {
     /// The object's bytes; a failure names what is missing, as S3 would.
-    func object(bucket: String, key: String) throws(StatesError) -> [UInt8]
+    func object(bucket: String, key: String) async throws(StatesError) -> [UInt8]
     /// The objects whose keys start with `prefix`, in key order (UTF-8 bytes, as S3 orders them).
-    func objects(bucket: String, prefix: String) throws(StatesError) -> [StoredObjectSummary]
+    func objects(bucket: String, prefix: String) async throws(StatesError) -> [StoredObjectSummary]
     /// Writes an object.
-    func put(bucket: String, key: String, _ bytes: [UInt8]) throws(StatesError)
+    func put(bucket: String, key: String, _ bytes: [UInt8]) async throws(StatesError)
 }
 
 /// S3 in a folder (`sfn run --s3 DIR`): the object `s3://BUCKET/KEY` is the file `DIR/BUCKET/KEY`.
@@ -55,7 +55,7 @@ public struct FolderObjectStore: ObjectStore {
     }
 
     /// The file `root/bucket/key`.
-    public func object(bucket: String, key: String) throws(StatesError) -> [UInt8] {
+    public func object(bucket: String, key: String) async throws(StatesError) -> [UInt8] {
         let file = try path(bucket: bucket, key: key)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: try bucketPath(bucket), isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -68,7 +68,7 @@ public struct FolderObjectStore: ObjectStore {
     }
 
     /// The files under `root/bucket` whose paths start with `prefix`.
-    public func objects(bucket: String, prefix: String) throws(StatesError) -> [StoredObjectSummary] {
+    public func objects(bucket: String, prefix: String) async throws(StatesError) -> [StoredObjectSummary] {
         let folder = try bucketPath(bucket)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -94,7 +94,7 @@ public struct FolderObjectStore: ObjectStore {
     }
 
     /// Writes the file `root/bucket/key`, making its folders.
-    public func put(bucket: String, key: String, _ bytes: [UInt8]) throws(StatesError) {
+    public func put(bucket: String, key: String, _ bytes: [UInt8]) async throws(StatesError) {
         let file = try path(bucket: bucket, key: key)
         do {
             try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

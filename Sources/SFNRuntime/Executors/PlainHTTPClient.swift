@@ -40,14 +40,25 @@ struct PlainHTTPClient {
     static func post(
         _ urlText: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Double
     ) async throws(Failure) -> Response {
+        try await request("POST", urlText, headers: headers, body: body, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// One request (`GET`, `PUT`, `POST`...), the URL's path and query sent as encoded.
+    static func request(
+        _ method: String, _ urlText: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Double
+    ) async throws(Failure) -> Response {
         // The request line carries the path as it was encoded (URL.path would decode %0D%0A back
         // into a line break); nothing with a control character or a space goes on the wire.
         guard let components = URLComponents(string: urlText), components.scheme == "http", let host = components.host,
             !host.isEmpty, Self.isWireSafe(host), Self.isWireSafe(components.percentEncodedPath)
         else { throw .invalidURL(urlText) }
         let port = components.port ?? 80
-        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        var head = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
+        var path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        if let query = components.percentEncodedQuery, !query.isEmpty {
+            guard Self.isWireSafe(query) else { throw .invalidURL(urlText) }
+            path += "?" + query
+        }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers {
             guard Self.isWireSafe(name), !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
                 throw .invalidURL(urlText)

@@ -79,7 +79,7 @@ extension Interpreter {
         }
         var written: JSON?
         if let writer = plan.writer, writer.resource != nil, let children {
-            written = try writeResults(
+            written = try await writeResults(
                 writer, entry, mapRunArn: mapRunArn, label: label, inputs: inputs, children: children.runs.withLock { $0 },
                 effective: effective,
                 context: context, path: path)
@@ -122,7 +122,7 @@ extension Interpreter {
     func writeResults(
         _ writer: ResultWriter, _ entry: StateEntry, mapRunArn: ARN, label: String, inputs: [JSON], children: [Int: ChildRun],
         effective: JSON, context: JSON, path: PathContext
-    ) throws(StatesError) -> JSON {
+    ) async throws(StatesError) -> JSON {
         var arguments: JSON = .emptyObject
         do {
             switch writer.arguments {
@@ -178,14 +178,14 @@ extension Interpreter {
         for (status, entries) in [("SUCCEEDED", succeeded), ("FAILED", failed)] where !entries.isEmpty {
             let key = folder + "\(status)_0.json"
             let bytes = Array(JSON.array(entries).compactText.utf8)
-            try store.put(bucket: bucket, key: key, bytes)
+            try await store.put(bucket: bucket, key: key, bytes)
             files[status] = [["Key": .string(key), "Size": .int(bytes.count)]]
         }
         let manifest: JSON = [
             "DestinationBucket": .string(bucket), "MapRunArn": .string(mapRunArn.description), "ResultFiles": .object(files),
         ]
         let manifestKey = folder + "manifest.json"
-        try store.put(bucket: bucket, key: manifestKey, Array(manifest.compactText.utf8))
+        try await store.put(bucket: bucket, key: manifestKey, Array(manifest.compactText.utf8))
         return [
             "MapRunArn": .string(mapRunArn.description), "ResultWriterDetails": ["Bucket": .string(bucket), "Key": .string(manifestKey)],
         ]

@@ -6,7 +6,7 @@ extension Interpreter {
     /// rows) or the objects under a prefix, read through the configuration's object store.
     func readItems(
         _ reader: ItemReader, _ entry: StateEntry, effective: JSON, context: JSON, path: PathContext
-    ) throws(StatesError) -> [JSON] {
+    ) async throws(StatesError) -> [JSON] {
         var arguments: JSON = .emptyObject
         do {
             switch reader.arguments {
@@ -36,7 +36,7 @@ extension Interpreter {
         var items: [JSON] = []
         if reader.resource.hasSuffix("s3:listObjectsV2") {
             let prefix = arguments["Prefix"]?.stringValue ?? ""
-            for object in try store.objects(bucket: bucket, prefix: prefix).prefix(limit) {
+            for object in try await store.objects(bucket: bucket, prefix: prefix).prefix(limit) {
                 items.append([
                     "Etag": .string(object.etag), "Key": .string(object.key), "LastModified": .int(Int(object.lastModified / 1000)),
                     "Size": .int(object.size), "StorageClass": "STANDARD",
@@ -47,7 +47,7 @@ extension Interpreter {
         guard let key = arguments["Key"]?.stringValue else {
             throw StatesError.itemReaderFailure("The ItemReader's arguments name no Key: \(arguments.compactText)")
         }
-        let bytes = try store.object(bucket: bucket, key: key)
+        let bytes = try await store.object(bucket: bucket, key: key)
         switch reader.inputType ?? "JSON" {
         case "JSON":
             guard case .array(let array)? = try? JSON(parsing: String(decoding: bytes, as: UTF8.self)) else {

@@ -13,7 +13,12 @@ extension Interpreter {
         let items: [JSON]
         let maxConcurrency: Int
         do {
-            (effective, items) = try mapItems(entry, plan, context: context, path: path)
+            if let reader = plan.reader {
+                effective = try readerInput(entry, context: context, path: path)
+                items = try await readItems(reader, entry, effective: effective, context: context, path: path)
+            } else {
+                (effective, items) = try mapItems(entry, plan, context: context, path: path)
+            }
             maxConcurrency = try mapMaxConcurrency(entry, plan, input: effective, context: context, path: path)
         } catch {
             // A JSONata evaluation that fails before the Map starts: AWS writes EvaluationFailed,
@@ -101,20 +106,19 @@ extension Interpreter {
         return try finish(entry, result: .array(results), context: context, path: &path)
     }
 
+    /// The effective input of a Map with an ItemReader (after InputPath, in JSONPath mode).
+    private func readerInput(_ entry: StateEntry, context: JSON, path: PathContext) throws(StatesError) -> JSON {
+        guard case .jsonPath(let flow) = entry.state.flow else { return entry.input }
+        do {
+            return try select(
+                flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
+        } catch {
+            throw stateFailure(error, entry)
+        }
+    }
+
     /// The Map's effective input and the items to iterate over.
     private func mapItems(_ entry: StateEntry, _ plan: MapState, context: JSON, path: PathContext) throws(StatesError) -> (JSON, [JSON]) {
-        if let reader = plan.reader {
-            var effective = entry.input
-            if case .jsonPath(let flow) = entry.state.flow {
-                do {
-                    effective = try select(
-                        flow.inputPath, from: entry.input, field: "InputPath", scope: scope(entry.input, context: context, path: path))
-                } catch {
-                    throw stateFailure(error, entry)
-                }
-            }
-            return (effective, try readItems(reader, entry, effective: effective, context: context, path: path))
-        }
         switch entry.state.flow {
         case .jsonPath(let flow):
             let effective: JSON
