@@ -239,7 +239,10 @@ def boto3_scenario():
     assert run["status"] == "SUCCEEDED" and run["itemCounts"]["succeeded"] == 3, run
     client.update_map_run(mapRunArn=runs[0]["mapRunArn"], maxConcurrency=5)
     assert client.describe_map_run(mapRunArn=runs[0]["mapRunArn"])["maxConcurrency"] == 5
-    client.list_executions(mapRunArn=runs[0]["mapRunArn"])
+    children = client.list_executions(mapRunArn=runs[0]["mapRunArn"])["executions"]
+    assert len(children) == 3 and all(c["status"] == "SUCCEEDED" and c["mapRunArn"] == runs[0]["mapRunArn"] for c in children), children
+    child = client.describe_execution(executionArn=children[0]["executionArn"])
+    assert child["stateMachineArn"].endswith(":stateMachine:api-map/fan") and json.loads(child["input"]) in (1, 2, 3), child
     expect_error("ResourceNotFound", client.describe_map_run, mapRunArn=runs[0]["mapRunArn"][:-3] + "abc")
 
     express = machine("api-express", PASS, type="EXPRESS")["stateMachineArn"]

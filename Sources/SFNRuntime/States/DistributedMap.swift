@@ -33,7 +33,10 @@ extension Interpreter {
                 itemCount: inputs.count))
         let base = path
         // With a ResultWriter, each child's run is kept for the result files.
-        let children = plan.writer == nil ? nil : ChildRuns()
+        // Each child execution's run: ListExecutions and DescribeExecution read them from the
+        // Map Run report, a ResultWriter writes them.
+        let children: ChildRuns? = ChildRuns()
+        let runArn = mapRunArn
         let label = plan.label ?? entry.state.name
         let outcomes = await runConcurrently(
             count: inputs.count, maxConcurrency: maxConcurrency, inline: processor.isPurelyComputational,
@@ -55,6 +58,12 @@ extension Interpreter {
             if let children {
                 let run = ChildRun(name: UUIDs.make(configuration.random), start: childStart, stop: childPath.timeline.now, result: result)
                 children.runs.withLock { $0[index] = run }
+                report.update { report in
+                    report.children.append(
+                        MapRunChild(
+                            name: run.name, arn: self.childArn(runArn, label: label, name: run.name), input: inputs[index],
+                            start: run.start, stop: run.stop, result: result))
+                }
             }
             return PathOutcome(result: result, timeline: childPath.timeline, lastEventId: startedId)
         }
@@ -101,6 +110,11 @@ extension Interpreter {
         path.previousEventId = succeededId
         path.spelled = nil
         return try finish(entry, result: written ?? .array(results), context: context, path: &path)
+    }
+
+    /// A child execution's ARN: `...:execution:MACHINE/LABEL:NAME`.
+    func childArn(_ mapRunArn: ARN, label: String, name: String) -> String {
+        "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):execution:\(run.stateMachineName)/\(label):\(name)"
     }
 
     /// The child runs a ResultWriter reports, by item index.
@@ -154,9 +168,7 @@ extension Interpreter {
         for index in inputs.indices {
             guard let child = children[index] else { continue }
             var entry: JSONObject = [
-                "ExecutionArn": .string(
-                    "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):execution:\(run.stateMachineName)/\(label):\(child.name)"
-                ),
+                "ExecutionArn": .string(childArn(mapRunArn, label: label, name: child.name)),
                 "Input": .string(inputs[index].compactText), "InputDetails": ["Included": true], "Name": .string(child.name),
                 "StartDate": .string(Timestamps.iso8601(child.start)), "StateMachineArn": .string(childMachine.description),
                 "StopDate": .string(Timestamps.iso8601(child.stop)),
@@ -198,6 +210,9 @@ public struct MapRunReport: Sendable, Equatable {
     public enum Status: String, Sendable {
         case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED", aborted = "ABORTED"
     }
+
+    /// Its child executions that have ended, in the order they ended.
+    public var children: [MapRunChild] = []
 
     /// Items (each is one child execution) in each condition.
     public struct Counts: Sendable, Equatable {
@@ -279,6 +294,31 @@ public struct MapRunReport: Sendable, Equatable {
             items.aborted += items.running + items.pending
             items.running = 0
             items.pending = 0
+        }
+    }
+}
+
+/// One child execution of a Map Run, as ListExecutions and DescribeExecution show it.
+public struct MapRunChild: Sendable, Equatable {
+    /// Its name (a UUID).
+    public var name: String
+    /// `arn:aws:states:REGION:ACCOUNT:execution:MACHINE/LABEL:NAME`.
+    public var arn: String
+    /// Its input (the item, or its batch).
+    public var input: JSON
+    /// When it started.
+    public var start: EpochMilliseconds
+    /// When it ended.
+    public var stop: EpochMilliseconds
+    /// Its output or its failure.
+    public var result: Result<JSON, StatesError>
+
+    /// SUCCEEDED, FAILED or TIMED_OUT.
+    public var status: ExecutionStatus {
+        switch result {
+        case .success: .succeeded
+        case .failure(let error) where error.name == .timeout: .timedOut
+        case .failure: .failed
         }
     }
 }

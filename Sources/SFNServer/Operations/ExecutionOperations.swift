@@ -143,8 +143,58 @@ extension StepFunctionsService {
         nextSweep = executions.count + Self.sweepSlack(retention)
     }
 
+    /// A Map Run child's ListExecutions entry.
+    static func childSummary(_ child: MapRunChild, of run: MapRunReport) -> JSONObject {
+        let label = ARN(parsing: child.arn)?.resourceParts.dropFirst().first.map(String.init) ?? ""
+        let machineArn = run.stateMachineArn.components(separatedBy: ":stateMachine:").first.map { "\($0):stateMachine:\(label)" } ?? ""
+        return [
+            "executionArn": .string(child.arn), "stateMachineArn": .string(machineArn), "name": .string(child.name),
+            "status": .string(child.status.rawValue), "startDate": epochSeconds(child.start), "stopDate": epochSeconds(child.stop),
+            "mapRunArn": .string(run.arn),
+        ]
+    }
+
+    /// DescribeExecution of a Distributed Map's child: `...:execution:MACHINE/LABEL:NAME`.
+    func describeChild(_ arn: String, includedData: Bool) -> JSON? {
+        guard let parsed = ARN(parsing: arn), parsed.resourceParts.count == 3, let slash = parsed.resourceParts[1].firstIndex(of: "/")
+        else {
+            return nil
+        }
+        let machine = String(parsed.resourceParts[1][..<slash])
+        let candidates = lock.withLock { (executionsByMachine[machineArn(machine)] ?? []).reversed() }
+        for record in candidates {
+            for run in record.execution.mapRuns {
+                guard let child = run.children.first(where: { $0.arn == arn }) else { continue }
+                var response = Self.childSummary(child, of: run)
+                if includedData {
+                    response["input"] = .string(child.input.compactText)
+                    response["inputDetails"] = ["included": true]
+                    switch child.result {
+                    case .success(let output):
+                        response["output"] = .string(output.compactText)
+                        response["outputDetails"] = ["included": true]
+                    case .failure(let error):
+                        response["error"] = .string(error.error)
+                        if let cause = error.cause { response["cause"] = .string(cause) }
+                    }
+                }
+                response["redriveCount"] = 0
+                response["redriveStatus"] = "NOT_REDRIVABLE"
+                response["redriveStatusReason"] = "A Map Run's child execution is redriven with its parent"
+                return .object(response)
+            }
+        }
+        return nil
+    }
+
     func describeExecution(_ fields: RequestFields) throws(ServerError) -> JSON {
-        let record = try existingExecution(fields.string("executionArn"))
+        let arn = try fields.string("executionArn")
+        if arn.contains("/"), lock.withLock({ executions[arn] }) == nil,
+            let child = describeChild(arn, includedData: try Self.includedData(fields))
+        {
+            return child
+        }
+        let record = try existingExecution(arn)
         let includedData = try Self.includedData(fields)
         let result = record.execution.currentResult
         var response = executionSummary(record, result: result)
@@ -267,10 +317,16 @@ extension StepFunctionsService {
         case (nil, nil): throw .validation("Must provide a StateMachine ARN or MapRun ARN")
         case (.some, .some): throw .validation("Must provide only one of StateMachine ARN or MapRun ARN")
         case (nil, let mapRunArn?):
-            // A Map Run's child executions are not kept as executions of their own yet: the
-            // Map Run must exist, and it lists none.
-            _ = try existingMapRun(mapRunArn)
-            return Self.listResponse("executions", [], next: nil)
+            // A Map Run's child executions, in the order they ended.
+            let (_, run) = try existingMapRun(mapRunArn)
+            let children = Array(run.children.enumerated()).filter { _, child in
+                statusFilter == nil || child.status.rawValue == statusFilter
+            }
+            let (page, next) = try pageTokens.page(
+                children, key: \.offset, scope: "ListExecutions \(mapRunArn) \(statusFilter ?? "")",
+                token: fields.optionalString("nextToken"),
+                maxResults: maxResults)
+            return Self.listResponse("executions", page.map { .object(Self.childSummary($0.element, of: run)) }, next: next)
         case (let machineArn?, nil):
             let target = try MachineTarget(machineArn)
             let records = try locked { () throws(ServerError) -> [ExecutionRecord] in
