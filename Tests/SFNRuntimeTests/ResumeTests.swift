@@ -185,3 +185,21 @@ import Testing
         #expect(events.map(\.id) == Array(1...events.count))
     }
 }
+
+/// TestState's refusals: what it cannot run without a mock, as AWS documents.
+@Suite struct StateTestRefusalTests {
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            #"{"Type": "Task", "Resource": "arn:aws:states:us-east-1:111111111111:activity:worker", "End": true}"#,
+            #"{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}"#,
+            #"{"Type": "Parallel", "Branches": [{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}], "End": true}"#,
+        ])
+    func activitiesCallbacksAndParallelNeedAMock(definition: String) async throws {
+        let test = StateTest(definition: try JSON(parsing: definition))
+        await #expect(throws: ValidationReport.self) { try await test.run(configuration: .virtualTime()) }
+        var mocked = test
+        mocked.mock = .result(["ok": true])
+        #expect(try await mocked.run(configuration: .virtualTime()).status == .succeeded)
+    }
+}

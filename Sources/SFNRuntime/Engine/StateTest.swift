@@ -83,7 +83,7 @@ public struct StateTest: Sendable {
         guard let resource = mockedResource(machine, target) else {
             return try await run(machine, target: target, configuration: configuration)
         }
-        if let mock { configuration.executors.register(resource, Self.executor(for: mock)) }
+        if let mock { configuration.executors.register(resource, Self.executor(for: mock, tokens: configuration.tokens)) }
         return try await run(machine, target: target, configuration: configuration)
     }
 
@@ -105,7 +105,8 @@ public struct StateTest: Sendable {
                         at: JSONPointer([.key("States"), .key(target)]))
                 ])
             }
-        case .task(let task) where mock == nil && IntegrationPattern(resource: task.resource) != .requestResponse:
+        case .task(let task)
+        where mock == nil && (IntegrationPattern(resource: task.resource) != .requestResponse || Interpreter.isActivity(task.resource)):
             throw ValidationReport(diagnostics: [
                 Diagnostic(
                     .schemaValidationFailed, "TestState runs .sync, .waitForTaskToken and activity tasks only with a mock",
@@ -231,11 +232,20 @@ public struct StateTest: Sendable {
         return nil
     }
 
-    private static func executor(for mock: Mock) -> ClosureExecutor {
-        ClosureExecutor { (_: TaskRequest) in
+    /// The mock as an executor; for a callback task it also answers the task's token.
+    private static func executor(for mock: Mock, tokens: TaskTokenRegistry) -> ClosureExecutor {
+        ClosureExecutor { (request: TaskRequest) in
             switch mock {
-            case .result(let value): return value
-            case .failure(let error, let cause): throw StatesError(error, cause: cause)
+            case .result(let value):
+                if let token = request.taskToken { try? tokens.complete(token, with: .success(value)) }
+                return value
+            case .failure(let error, let cause):
+                let failure = StatesError(error, cause: cause)
+                if let token = request.taskToken {
+                    try? tokens.complete(token, with: .failure(failure))
+                    return .null
+                }
+                throw failure
             }
         }
     }
