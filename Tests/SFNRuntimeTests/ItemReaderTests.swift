@@ -159,7 +159,7 @@ import Testing
                 ]
             ],
         ]
-        return await try StateMachineRuntime(definition: definition, configuration: .virtualTime()).run(input: items)
+        return try await StateMachineRuntime(definition: definition, configuration: .virtualTime()).run(input: items)
     }
 
     @Test func batchesCloseAtTheByteLimit() async throws {

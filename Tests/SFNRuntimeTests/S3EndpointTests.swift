@@ -64,7 +64,7 @@ private let motoServer: String? = {
                     "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                                       "StartAt": "K", "States": {"K": {"Type": "Pass", "Parameters": {"key.$": "$.Key", "size.$": "$.Size"}, "End": true}}}}}}
                 """#)
-        let result = await try StateMachineRuntime(definition: definition, configuration: configuration).run()
+        let result = try await StateMachineRuntime(definition: definition, configuration: configuration).run()
         #expect(result.status == .succeeded, "\(result.error ?? "") \(result.cause ?? "")")
         #expect(result.output?["objects"] == [["key": "in/more file.json", "size": 3], ["key": "in/rows.csv", "size": 26]])
         let manifestKey = try #require(result.output?["written"]?["ResultWriterDetails"]?["Key"]?.stringValue)
@@ -79,7 +79,7 @@ private let motoServer: String? = {
             parsing:
                 #"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"sfn-data","Key":"nope.json"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}"#
         )
-        let failed = await try StateMachineRuntime(definition: missing, configuration: configuration).run()
+        let failed = try await StateMachineRuntime(definition: missing, configuration: configuration).run()
         #expect(failed.error == "States.ItemReaderFailed")
         #expect(failed.cause?.contains("NoSuchKey") == true, "\(failed.cause ?? "")")
     }

@@ -177,14 +177,20 @@ struct Interpreter: Sendable {
     /// capped by MaxDelaySeconds, scaled by FULL jitter; never more than the longest delay sfn
     /// keeps (`Duration.longest`), however large the numbers.
     func retryDelay(_ retrier: Retrier, attempt: Int) -> Int64 {
-        var seconds = Double(retrier.intervalSeconds)
-        for _ in 0..<attempt where seconds.isFinite { seconds *= retrier.backoffRate }
-        if let cap = retrier.maxDelaySeconds { seconds = min(seconds, Double(cap)) }
+        var seconds = Self.backoffSeconds(retrier, attempt: attempt)
         if retrier.jitterStrategy == .full {
             let fraction = Double(run.configuration.random() >> 11) / Double(1 << 53)
             seconds *= fraction
         }
         return Durations.milliseconds(seconds: seconds)
+    }
+
+    /// IntervalSeconds × BackoffRate^attempt, capped by MaxDelaySeconds, before any jitter.
+    static func backoffSeconds(_ retrier: Retrier, attempt: Int) -> Double {
+        var seconds = Double(retrier.intervalSeconds)
+        for _ in 0..<attempt where seconds.isFinite { seconds *= retrier.backoffRate }
+        if let cap = retrier.maxDelaySeconds { seconds = min(seconds, Double(cap)) }
+        return seconds
     }
 
     /// Waits on the path's timeline; under virtual time a wait past the execution's deadline ends

@@ -180,9 +180,7 @@ public struct StateTest: Sendable {
             retryCount < state.retriers[index].maxAttempts
         {
             let retrier = state.retriers[index]
-            var seconds = Double(retrier.intervalSeconds)
-            for _ in 0..<retryCount where seconds.isFinite { seconds *= retrier.backoffRate }
-            if let cap = retrier.maxDelaySeconds { seconds = min(seconds, Double(cap)) }
+            let seconds = Interpreter.backoffSeconds(retrier, attempt: retryCount)
             outcome.status = .retriable
             outcome.errorDetails = [
                 "retryIndex": .int(index), "retryBackoffIntervalSeconds": .int(Int(clamping: Int64(seconds.isFinite ? seconds : 1e18))),

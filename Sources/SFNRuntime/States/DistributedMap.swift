@@ -137,16 +137,7 @@ extension Interpreter {
         _ writer: ResultWriter, _ entry: StateEntry, mapRunArn: ARN, label: String, inputs: [JSON], children: [Int: ChildRun],
         effective: JSON, context: JSON, path: PathContext
     ) async throws(StatesError) -> JSON {
-        var arguments: JSON = .emptyObject
-        do {
-            switch writer.arguments {
-            case .jsonPath(let template)?: arguments = try template.evaluate(scope(effective, context: context, path: path))
-            case .jsonata(let template)?: arguments = try template.evaluate(jsonataBindings(entry, context: context, path: path))
-            case nil: break
-            }
-        } catch {
-            throw stateFailure(error, entry)
-        }
+        let arguments = try s3Arguments(writer.arguments, entry, effective: effective, context: context, path: path)
         guard let store = run.configuration.objects else {
             throw StatesError(
                 .resultWriterFailed,

@@ -7,16 +7,7 @@ extension Interpreter {
     func readItems(
         _ reader: ItemReader, _ entry: StateEntry, effective: JSON, context: JSON, path: PathContext
     ) async throws(StatesError) -> [JSON] {
-        var arguments: JSON = .emptyObject
-        do {
-            switch reader.arguments {
-            case .jsonPath(let template)?: arguments = try template.evaluate(scope(effective, context: context, path: path))
-            case .jsonata(let template)?: arguments = try template.evaluate(jsonataBindings(entry, context: context, path: path))
-            case nil: break
-            }
-        } catch {
-            throw stateFailure(error, entry)
-        }
+        let arguments = try s3Arguments(reader.arguments, entry, effective: effective, context: context, path: path)
         guard let store = run.configuration.objects else {
             throw StatesError.itemReaderFailure(
                 "No S3 store is configured for ItemReader: give sfn a folder standing for S3 (--s3 DIR) or set RuntimeConfiguration.objects."
@@ -73,6 +64,24 @@ extension Interpreter {
             throw StatesError.itemReaderFailure("sfn does not read ItemReader InputType \(other) yet")
         }
         return items
+    }
+}
+
+extension Interpreter {
+    /// An ItemReader's or ResultWriter's `Parameters` (JSONPath) or `Arguments` (JSONata): the
+    /// Bucket and Key or Prefix.
+    func s3Arguments(
+        _ arguments: Assignment?, _ entry: StateEntry, effective: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> JSON {
+        do {
+            switch arguments {
+            case .jsonPath(let template)?: return try template.evaluate(scope(effective, context: context, path: path))
+            case .jsonata(let template)?: return try template.evaluate(jsonataBindings(entry, context: context, path: path))
+            case nil: return .emptyObject
+            }
+        } catch {
+            throw stateFailure(error, entry)
+        }
     }
 }
 
