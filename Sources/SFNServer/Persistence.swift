@@ -170,7 +170,8 @@ extension StepFunctionsService {
         var restoredExecutions: [String: ExecutionRecord] = [:]
         var restoredByMachine: [String: [ExecutionRecord]] = [:]
         for (stored, events) in state.executions {
-            guard !events.isEmpty else { continue }  // its StartExecution was never answered
+            // An execution with no events yet was accepted (its record is written before
+            // StartExecution answers) but had not recorded ExecutionStarted: it starts afresh.
             let machine = try machineRecord(stored.machine)
             let runs = try revision(stored.revision, name: machine.name, type: machine.type)
             let redrives = events.filter { $0.type == "ExecutionRedriven" }

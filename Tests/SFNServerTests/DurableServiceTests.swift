@@ -105,4 +105,32 @@ import Testing
         #expect(answered["status"] == "SUCCEEDED")
         #expect(answered["output"] == #"{"late":true}"#)
     }
+
+    @Test func anExecutionAcceptedBeforeItsFirstEventRunsAfterARestart() async throws {
+        let folder = try TemporaryFolder(prefix: "sfn-durable")
+        let first = try open(folder)
+        let machineArn = try await createMachine(first, "orders", Definitions.pass)
+        first.closeStore()
+        // What a crash can leave: StartExecution's record committed (it is, before the answer),
+        // the execution not yet having recorded ExecutionStarted.
+        let store = try SQLiteStore(folder: folder.path)
+        let machine = try #require(try store.load().machines.first)
+        let arn = "arn:aws:states:us-east-1:111111111111:execution:orders:accepted"
+        store.save([
+            .putExecution(
+                StoredExecution(
+                    arn: arn, name: "accepted", machine: machine, revision: machine.revision, inputText: #"{"a": 1}"#, startDate: 1,
+                    versionArn: nil, aliasArn: nil, sequence: 5, redriveToken: nil))
+        ])
+        try await store.commit()
+        store.close()
+
+        let second = try open(folder)
+        let ended = try await finished(second, arn)
+        #expect(ended["status"] == "SUCCEEDED")
+        #expect(ended["stateMachineArn"]?.stringValue == machineArn)
+        let events = try await call(second, "GetExecutionHistory", ["executionArn": .string(arn)])["events"]?.arrayValue ?? []
+        #expect(events.first?["type"] == "ExecutionStarted")
+        #expect(events.last?["type"] == "ExecutionSucceeded")
+    }
 }
