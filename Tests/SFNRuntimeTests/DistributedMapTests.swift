@@ -43,6 +43,26 @@ import Testing
         #expect(arn.hasPrefix("arn:aws:states:us-east-1:111111111111:mapRun:Orders/Batch:"))
     }
 
+    /// A child execution has its own context: its ARN and name, its input, and its state machine
+    /// `MACHINE/LABEL`, not the parent's.
+    @Test func aChildSeesItsOwnExecutionInTheContextObject() async throws {
+        let reading = #"""
+            "StartAt":"Who","States":{"Who":{"Type":"Pass","Parameters":{"id.$":"$$.Execution.Id","name.$":"$$.Execution.Name",
+              "input.$":"$$.Execution.Input","machine.$":"$$.StateMachine.Name","machineId.$":"$$.StateMachine.Id"},"End":true}}
+            """#
+        let (result, _) = try await run(distributed(reading, extra: #""Label":"Batch","#), input: [["n": 1], ["n": 2]])
+        let children = result.output?.arrayValue ?? []
+        #expect(children.count == 2)
+        for (index, child) in children.enumerated() {
+            let name = try #require(child["name"]?.stringValue)
+            #expect(child["id"]?.stringValue == "arn:aws:states:us-east-1:111111111111:execution:Orders/Batch:\(name)")
+            #expect(child["input"] == ["n": .int(index + 1)])
+            #expect(child["machine"] == "Orders/Batch")
+            #expect(child["machineId"] == "arn:aws:states:us-east-1:111111111111:stateMachine:Orders/Batch")
+        }
+        #expect(children[0]["name"] != children[1]["name"])
+    }
+
     @Test func aFailedChildFailsTheMapRunWithTheThresholdError() async throws {
         // The default tolerance is zero: one failed child execution fails the Map Run, and the
         // Map's error is States.ExceedToleratedFailureThreshold, not the child's own error.

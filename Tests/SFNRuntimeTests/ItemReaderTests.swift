@@ -108,19 +108,120 @@ import Testing
     @Test(arguments: [
         (#"{"InputType": "JSON"}"#, "missing.json", "The specified key does not exist"),
         (#"{"InputType": "CSV"}"#, "bad.csv", "ends inside a quoted field"),
-        (#"{"InputType": "CSV"}"#, "wide.csv", "has 3 fields, more than the 2 headers"),
-        (#"{"InputType": "JSON"}"#, "object.json", "not a JSON array"),
+        (#"{"InputType": "CSV"}"#, "twice.csv", "CSV headers cannot contain duplicates."),
+        (#"{"InputType": "JSON"}"#, "object.json", "Attempting to map over non-iterable node."),
         (#"{"InputType": "JSONL"}"#, "broken.jsonl", "Line 2"),
     ])
     func unreadableItemsFailWithItemReaderFailed(config: String, key: String, cause: String) async throws {
         try put("bad.csv", "a,b\n\"open,1\n")
-        try put("wide.csv", "a,b\n1,2,3\n")
+        try put("twice.csv", "a,b,a\n1,2,3\n")
         try put("object.json", #"{"not": "a list"}"#)
         try put("broken.jsonl", "{\"n\": 1}\n{broken\n")
         let result = try await run(Self.getObject(key, try JSON(parsing: config)))
         #expect(result.status == .failed)
         #expect(result.error == "States.ItemReaderFailed")
         #expect(result.cause?.contains(cause) == true, "\(result.cause ?? "")")
+    }
+
+    /// AWS's recorded CSV behaviour: fields past the headers are dropped, missing ones are empty
+    /// strings, a row of blanks is an item, and an empty header name is a key.
+    @Test func csvRowsTakeTheirHeadersShape() async throws {
+        try put("ragged.csv", "H1,\nValue4,Value5,Value6\n,,,\nNull,None,\n   \n")
+        let result = try await run(Self.getObject("ragged.csv", ["InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"]))
+        #expect(
+            result.output
+                == [["H1": "Value4", "": "Value5"], ["H1": "", "": ""], ["H1": "Null", "": "None"], ["H1": "   ", "": ""]])
+        let given = try await run(
+            Self.getObject("ragged.csv", ["InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["only"]]))
+        #expect(given.output?.arrayValue?.first == ["only": "H1"])
+        let twice = try await run(
+            Self.getObject("ragged.csv", ["InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["x", "x"]]))
+        #expect(twice.error == "States.ItemReaderFailed")
+        #expect(twice.cause == "CSV headers cannot contain duplicates.")
+    }
+
+    /// The Map Run reads the items: MapStateStarted counts none, and a reader failure is the
+    /// Map Run's (MapRunFailed with the error, then MapStateFailed), which a Catch can take.
+    @Test func aReaderFailureFailsTheMapRun() async throws {
+        var recording = configuration
+        recording.recordsHistory = true
+        let definition: JSON = [
+            "StartAt": "Map",
+            "States": [
+                "Map": [
+                    "Type": "Map", "ItemReader": Self.getObject("missing.json", ["InputType": "JSON"]), "End": true,
+                    "ItemProcessor": [
+                        "ProcessorConfig": ["Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"], "StartAt": "P",
+                        "States": ["P": ["Type": "Pass", "End": true]],
+                    ],
+                ]
+            ],
+        ]
+        let runtime = try StateMachineRuntime(definition: definition, configuration: recording)
+        let execution = runtime.start()
+        let result = await execution.result()
+        #expect(result.error == "States.ItemReaderFailed")
+        let events = execution.history
+        #expect(
+            events.map(\.type) == [
+                "ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed",
+                "ExecutionFailed",
+            ])
+        #expect(events[2].details?["length"] == 0)
+        #expect(events[4].details?["error"] == "States.ItemReaderFailed")
+    }
+
+    /// MaxItems as AWS takes it: 0 is no limit, a negative number fails the Map Run, a number
+    /// that is not an integer fails the state, and anything past 100,000,000 is that cap.
+    @Test(arguments: [
+        (JSON.int(0), nil as String?, nil as String?, 4), (JSON.int(2), nil, nil, 2), (JSON.int(100_000_001), nil, nil, 4),
+        (JSON.int(-1), "States.ItemReaderFailed", "field MaxItems must be positive", 0),
+        (
+            JSON.double(1.5), "States.Runtime",
+            #"An error occurred while executing the state 'Map' (entered at the event id #2). The MaxItemsPath field refers to value "1.5" which is not a valid integer: $.MaxItems"#,
+            0
+        ),
+    ])
+    func maxItemsFromAPath(limit: JSON, error: String?, cause: String?, count: Int) async throws {
+        try put("four.csv", "Col1,Col2\n1,2\n3,4\n5,6\n7,8\n")
+        let result = try await run(
+            Self.getObject("four.csv", ["InputType": "CSV", "MaxItemsPath": "$.MaxItems"]), input: ["MaxItems": limit])
+        #expect(result.error == error)
+        #expect(result.cause == cause)
+        if error == nil { #expect(result.output?.arrayValue?.count == count) }
+    }
+
+    /// Lines and CSV rows are read from pieces: a piece may end anywhere, inside a quoted field,
+    /// between a carriage return and its line feed.
+    @Test func piecesMayEndAnywhere() throws {
+        let text = Array("a,\"b\r\nc\",\"\"\"q\"\"\"\r\nd,e\n\nf,g".utf8)
+        var whole = CSVRowParser(delimiter: UInt8(ascii: ","))
+        whole.add(text)
+        _ = try whole.finish(source: "s")
+        var expected: [[String]] = []
+        while let row = whole.nextRow() { expected.append(row) }
+        #expect(expected == [["a", "b\r\nc", "\"q\""], ["d", "e"], [""], ["f", "g"]])
+        for cut in 0...text.count {
+            var parser = CSVRowParser(delimiter: UInt8(ascii: ","))
+            var rows: [[String]] = []
+            parser.add(Array(text[..<cut]))
+            while let row = parser.nextRow() { rows.append(row) }
+            parser.add(Array(text[cut...]))
+            _ = try parser.finish(source: "s")
+            while let row = parser.nextRow() { rows.append(row) }
+            #expect(rows == expected, "cut at \(cut)")
+        }
+        let lines = Array("{\"a\":1}\r\n\n{\"b\":2}".utf8)
+        for cut in 0...lines.count {
+            var splitter = LineSplitter()
+            var found: [String] = []
+            splitter.add(Array(lines[..<cut]))
+            while let line = splitter.nextLine() { found.append(String(decoding: line, as: UTF8.self)) }
+            splitter.add(Array(lines[cut...]))
+            _ = splitter.finish()
+            while let line = splitter.nextLine() { found.append(String(decoding: line, as: UTF8.self)) }
+            #expect(found == [#"{"a":1}"#, "", #"{"b":2}"#], "cut at \(cut)")
+        }
     }
 
     @Test func aReaderWithoutAStoreSaysHowToGiveOne() async throws {

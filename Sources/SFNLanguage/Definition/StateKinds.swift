@@ -195,11 +195,19 @@ public struct ResultWriter: Sendable {
     public var resource: String?
     /// `Parameters` (JSONPath) or `Arguments` (JSONata): the Bucket and Prefix.
     public var arguments: Assignment?
+    /// `WriterConfig.Transformation`: NONE (each child's output with its execution's details,
+    /// the default with a Resource), COMPACT (the outputs only, the default without one) or
+    /// FLATTEN (the outputs, arrays spliced into one).
+    public var transformation: String?
+    /// `WriterConfig.OutputType`: JSON (an array, the default) or JSONL (one result per line).
+    public var outputType: String?
 
     /// A writer to `resource`.
-    public init(resource: String? = nil, arguments: Assignment? = nil) {
+    public init(resource: String? = nil, arguments: Assignment? = nil, transformation: String? = nil, outputType: String? = nil) {
         self.resource = resource
         self.arguments = arguments
+        self.transformation = transformation
+        self.outputType = outputType
     }
 }
 

@@ -19,7 +19,7 @@ extension Interpreter {
 
     func context(for entry: StateEntry, retryCount: Int? = nil, taskToken: String? = nil) -> JSON {
         guard entry.state.readsContext || taskToken != nil else { return .emptyObject }
-        return run.context(
+        return contextObject(
             stateName: entry.state.name, enteredTime: entry.enteredAt, retryCount: retryCount, taskToken: taskToken)
     }
 
@@ -32,7 +32,7 @@ extension Interpreter {
         if let errorOutput { states["errorOutput"] = errorOutput }
         states["context"] =
             context.objectValue == nil || context == .emptyObject
-            ? run.context(stateName: entry.state.name, enteredTime: entry.enteredAt) : context
+            ? contextObject(stateName: entry.state.name, enteredTime: entry.enteredAt) : context
         var bindings = path.variables.isEmpty ? [:] : path.variables.visible
         bindings["states"] = .object(states)
         return JSONataBindings(input: entry.input, bindings: bindings, environment: run.jsonataEnvironment)

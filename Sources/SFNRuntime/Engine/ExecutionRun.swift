@@ -145,13 +145,13 @@ final class ExecutionRun: Sendable {
     /// The context object (`$$`) for a state entered at `enteredTime`.
     func context(
         stateName: String, enteredTime: EpochMilliseconds, retryCount: Int? = nil, taskToken: String? = nil,
-        mapItem: (index: Int, value: JSON)? = nil
+        mapItem: (index: Int, value: JSON)? = nil, identity: ChildIdentity? = nil
     ) -> JSON {
         var state: JSONObject = ["Name": .string(stateName), "EnteredTime": .string(Timestamps.iso8601(enteredTime))]
         if let retryCount { state["RetryCount"] = .int(retryCount) }
         var members: JSONObject = [
-            "Execution": executionContext,
-            "StateMachine": stateMachineContext,
+            "Execution": identity?.execution ?? executionContext,
+            "StateMachine": identity?.stateMachine ?? stateMachineContext,
             "State": .object(state),
         ]
         if let taskToken { members["Task"] = ["Token": .string(taskToken)] }
@@ -165,6 +165,27 @@ final class ExecutionRun: Sendable {
         }
         return .object(members)
     }
+}
+
+/// A Distributed Map child execution's own `$$.Execution` and `$$.StateMachine` (built only
+/// when a state reads them).
+struct ChildIdentity: Sendable {
+    var executionArn: String
+    var name: String
+    var input: JSON
+    var startTime: EpochMilliseconds
+    var roleArn: String
+    var machineArn: String
+    var machineName: String
+
+    var execution: JSON {
+        [
+            "Id": .string(executionArn), "Input": input, "Name": .string(name), "RoleArn": .string(roleArn),
+            "StartTime": .string(Timestamps.iso8601(startTime)), "RedriveCount": 0,
+        ]
+    }
+
+    var stateMachine: JSON { ["Id": .string(machineArn), "Name": .string(machineName)] }
 }
 
 /// One path through an execution: its time, where its history chain is, its variables.

@@ -16,10 +16,23 @@ struct Interpreter: Sendable {
     /// Where this interpreter's events go: the execution's history, or a Distributed Map child
     /// execution's own.
     let history: HistoryRecorder
+    /// A Distributed Map child execution's own context (nil: the execution's).
+    let identity: ChildIdentity?
 
-    init(run: ExecutionRun, history: HistoryRecorder? = nil) {
+    init(run: ExecutionRun, history: HistoryRecorder? = nil, identity: ChildIdentity? = nil) {
         self.run = run
         self.history = history ?? run.history
+        self.identity = identity
+    }
+
+    /// The context object (`$$`) a state sees.
+    func contextObject(
+        stateName: String, enteredTime: EpochMilliseconds, retryCount: Int? = nil, taskToken: String? = nil,
+        mapItem: (index: Int, value: JSON)? = nil
+    ) -> JSON {
+        run.context(
+            stateName: stateName, enteredTime: enteredTime, retryCount: retryCount, taskToken: taskToken, mapItem: mapItem,
+            identity: identity)
     }
 
     /// Runs a machine (the top level, a Parallel branch or a Map iteration) to its end.

@@ -23,6 +23,74 @@ public protocol ObjectStore: Sendable {
     func objects(bucket: String, prefix: String) async throws(StatesError) -> [StoredObjectSummary]
     /// Writes an object.
     func put(bucket: String, key: String, _ bytes: [UInt8]) async throws(StatesError)
+    /// The object's bytes a piece at a time (ItemReader streams JSON Lines and CSV through it).
+    func reader(bucket: String, key: String) async throws(StatesError) -> any ObjectReader
+    /// Writes an object from a local file (ResultWriter's result files, spooled as they grow).
+    func put(bucket: String, key: String, file: String) async throws(StatesError)
+}
+
+/// An object read a piece at a time.
+public protocol ObjectReader: AnyObject, Sendable {
+    /// The next piece, or nil at the object's end.
+    func next() async throws(StatesError) -> [UInt8]?
+}
+
+extension ObjectStore {
+    /// The whole object, as one piece.
+    public func reader(bucket: String, key: String) async throws(StatesError) -> any ObjectReader {
+        WholeObjectReader(try await object(bucket: bucket, key: key))
+    }
+
+    /// Reads the file and writes its bytes.
+    public func put(bucket: String, key: String, file: String) async throws(StatesError) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw StatesError(.resultWriterFailed, cause: "Cannot read the result file spooled for s3://\(bucket)/\(key)")
+        }
+        try await put(bucket: bucket, key: key, Array(data))
+    }
+}
+
+/// An object already read whole.
+final class WholeObjectReader: ObjectReader {
+    private let bytes: Locked<[UInt8]?>
+    init(_ bytes: [UInt8]) { self.bytes = Locked(bytes) }
+    func next() async throws(StatesError) -> [UInt8]? {
+        bytes.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+}
+
+/// A file read a piece at a time.
+final class FileObjectReader: ObjectReader {
+    private let handle: Locked<FileHandle?>
+    private let source: String
+    static let pieceBytes = 1 << 20
+
+    init(_ handle: FileHandle, source: String) {
+        self.handle = Locked(handle)
+        self.source = source
+    }
+
+    func next() async throws(StatesError) -> [UInt8]? {
+        let result: Result<[UInt8]?, StatesError> = handle.withLock { handle in
+            guard let open = handle else { return .success(nil) }
+            do {
+                if let data = try open.read(upToCount: Self.pieceBytes), !data.isEmpty { return .success(Array(data)) }
+                try? open.close()
+                handle = nil
+                return .success(nil)
+            } catch {
+                try? open.close()
+                handle = nil
+                return .failure(StatesError.itemReaderFailure("Cannot read \(self.source): \(error.localizedDescription)"))
+            }
+        }
+        return try result.get()
+    }
+
+    deinit { handle.withLock { try? $0?.close() } }
 }
 
 /// S3 in a folder (`sfn run --s3 DIR`): the object `s3://BUCKET/KEY` is the file `DIR/BUCKET/KEY`.
@@ -65,6 +133,34 @@ public struct FolderObjectStore: ObjectStore {
             throw StatesError.itemReaderFailure("The specified key does not exist. (Bucket: \(bucket), Key: \(key))")
         }
         return Array(data)
+    }
+
+    /// The file `root/bucket/key`, a megabyte at a time.
+    public func reader(bucket: String, key: String) async throws(StatesError) -> any ObjectReader {
+        let file = try path(bucket: bucket, key: key)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: try bucketPath(bucket), isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StatesError.itemReaderFailure("The specified bucket does not exist (Bucket: \(bucket))")
+        }
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let handle = FileHandle(forReadingAtPath: file)
+        else {
+            throw StatesError.itemReaderFailure("The specified key does not exist. (Bucket: \(bucket), Key: \(key))")
+        }
+        return FileObjectReader(handle, source: "s3://\(bucket)/\(key)")
+    }
+
+    /// Moves (or copies) the file to `root/bucket/key`.
+    public func put(bucket: String, key: String, file: String) async throws(StatesError) {
+        let destination = try path(bucket: bucket, key: key)
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if FileManager.default.fileExists(atPath: destination) { try FileManager.default.removeItem(atPath: destination) }
+            if rename(file, destination) != 0 { try FileManager.default.copyItem(atPath: file, toPath: destination) }
+        } catch {
+            throw StatesError(.resultWriterFailed, cause: "Cannot write s3://\(bucket)/\(key): \(error.localizedDescription)")
+        }
     }
 
     /// The files under `root/bucket` whose paths start with `prefix`.

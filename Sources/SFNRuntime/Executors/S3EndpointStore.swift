@@ -15,6 +15,8 @@ public struct S3EndpointStore: ObjectStore {
     public let secret: String
     /// How long one request may take.
     public var timeoutSeconds: Double = 30
+    /// How many bytes each ranged GET of a streamed object (JSON Lines, CSV) asks for.
+    public var rangeBytes = 8 << 20
 
     /// A store at `endpoint` (http only: a local server).
     public init(endpoint: String, region: String = "us-east-1", accessKey: String, secret: String) {
@@ -24,8 +26,9 @@ public struct S3EndpointStore: ObjectStore {
         self.secret = secret
     }
 
-    private func call(
-        _ method: String, bucket: String, key: String = "", query: [(String, String)] = [], body: [UInt8] = []
+    fileprivate func call(
+        _ method: String, bucket: String, key: String = "", query: [(String, String)] = [], body: [UInt8] = [],
+        extraHeaders: [(String, String)] = []
     ) async throws(StatesError) -> PlainHTTPClient.Response {
         let path =
             "/" + SignatureV4.encode(bucket)
@@ -44,13 +47,14 @@ public struct S3EndpointStore: ObjectStore {
             region: region, service: "s3")
         let url = endpoint + path + (queryText.isEmpty ? "" : "?" + queryText)
         do throws(PlainHTTPClient.Failure) {
-            return try await PlainHTTPClient.request(method, url, headers: headers, body: body, timeoutSeconds: timeoutSeconds)
+            return try await PlainHTTPClient.request(
+                method, url, headers: headers + extraHeaders, body: body, timeoutSeconds: timeoutSeconds)
         } catch {
             throw StatesError.itemReaderFailure("S3 endpoint \(endpoint): \(error)")
         }
     }
 
-    private func failure(_ response: PlainHTTPClient.Response, bucket: String, key: String) -> StatesError {
+    fileprivate func failure(_ response: PlainHTTPClient.Response, bucket: String, key: String) -> StatesError {
         let body = String(decoding: response.body, as: UTF8.self)
         let code = XMLText.first("Code", in: body) ?? "HTTP \(response.status)"
         let message = XMLText.first("Message", in: body) ?? body.prefix(200).description
@@ -63,6 +67,11 @@ public struct S3EndpointStore: ObjectStore {
         let response = try await call("GET", bucket: bucket, key: key)
         guard response.status == 200 else { throw failure(response, bucket: bucket, key: key) }
         return response.body
+    }
+
+    /// GET /BUCKET/KEY in ranges of eight megabytes.
+    public func reader(bucket: String, key: String) async throws(StatesError) -> any ObjectReader {
+        S3RangeReader(store: self, bucket: bucket, key: key)
     }
 
     /// ListObjectsV2, page after page.
@@ -92,6 +101,44 @@ public struct S3EndpointStore: ObjectStore {
         let response = try await call("PUT", bucket: bucket, key: key, body: bytes)
         guard response.status == 200 else {
             throw StatesError(.resultWriterFailed, cause: failure(response, bucket: bucket, key: key).cause ?? "")
+        }
+    }
+}
+
+/// An S3 object read with ranged GETs, so a large object is never held whole.
+final class S3RangeReader: ObjectReader {
+    let store: S3EndpointStore
+    let bucket: String
+    let key: String
+    /// Where the next range starts, and the object's size once known.
+    private let position = Locked<(offset: Int, size: Int?)>((0, nil))
+
+    init(store: S3EndpointStore, bucket: String, key: String) {
+        self.store = store
+        self.bucket = bucket
+        self.key = key
+    }
+
+    func next() async throws(StatesError) -> [UInt8]? {
+        let (offset, size) = position.withLock { $0 }
+        if let size, offset >= size { return nil }
+        let (end, overflow) = offset.addingReportingOverflow(max(1, store.rangeBytes) - 1)
+        let range = "bytes=\(offset)-\(overflow ? Int.max : end)"
+        let response = try await store.call("GET", bucket: bucket, key: key, extraHeaders: [("Range", range)])
+        switch response.status {
+        case 206:
+            // Content-Range: bytes FIRST-LAST/SIZE
+            let total = response.header("Content-Range").flatMap { $0.split(separator: "/").last }.flatMap { Int($0) }
+            position.withLock { $0 = (offset + response.body.count, total ?? Int.max) }
+            return response.body.isEmpty ? nil : response.body
+        case 200:
+            // A server that ignores ranges sends the whole object.
+            position.withLock { $0 = (response.body.count, response.body.count) }
+            return offset == 0 && !response.body.isEmpty ? response.body : nil
+        case 416:
+            return nil  // an empty object has no first byte
+        default:
+            throw store.failure(response, bucket: bucket, key: key)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SFNJSON
 import SFNLanguage
 
@@ -7,11 +8,23 @@ extension Interpreter {
     /// iterations' states: each child execution counts its own events, under its own 25,000-event
     /// limit. Child failures count against the tolerated failure threshold (none by default, as
     /// AWS documents), and exceeding it fails the Map with `States.ExceedToleratedFailureThreshold`.
+    ///
+    /// Items stream: an ItemReader's object is read as children become free for its items, and
+    /// with a ResultWriter each child's result goes to a result file as it ends, so memory stays
+    /// bounded by the concurrency, not by the item count. Children that never wait (no task, no
+    /// Wait) run in chunks on every core.
     func runMapRun(
-        _ entry: StateEntry, _ plan: MapState, processor: MachinePlan, inputs: [JSON], tolerance: FailureTolerance?,
+        _ entry: StateEntry, _ plan: MapState, processor: MachinePlan, inputs: [JSON]?, tolerance: FailureTolerance?,
         maxConcurrency: Int, effective: JSON, context: JSON, path: inout PathContext
     ) async throws(StatesError) -> StepOutcome {
         let configuration = run.configuration
+        // What the ItemReader reads, evaluated before the Map Run starts.
+        var reading: ItemReading?
+        var batcher: MapBatcher?
+        if let reader = plan.reader {
+            reading = try itemReading(reader, entry, effective: effective, context: context, path: path)
+            batcher = try mapBatcher(entry, plan, effective: effective, context: context, path: path)
+        }
         var mapRunArn = ARN.mapRun(
             machine: run.stateMachineName, label: plan.label ?? UUIDs.make(configuration.random), id: UUIDs.make(configuration.random),
             region: configuration.region, account: configuration.accountId)
@@ -30,74 +43,53 @@ extension Interpreter {
                 arn: mapRunArn.description, executionArn: run.executionArn, stateMachineArn: run.stateMachineArn,
                 startDate: path.timeline.now, maxConcurrency: maxConcurrency,
                 toleratedFailureCount: tolerance?.count ?? 0, toleratedFailurePercentage: tolerance?.percentage ?? 0,
-                itemCount: inputs.count))
-        let base = path
-        // With a ResultWriter, each child's run is kept for the result files.
-        // Each child execution's run: ListExecutions and DescribeExecution read them from the
-        // Map Run report, a ResultWriter writes them.
-        let children: ChildRuns? = ChildRuns()
-        let runArn = mapRunArn
+                itemCount: inputs?.count ?? 0))
         let label = plan.label ?? entry.state.name
-        let outcomes = await runConcurrently(
-            count: inputs.count, maxConcurrency: maxConcurrency, inline: processor.isPurelyComputational,
-            stopOnFailure: (tolerance ?? .none).allowsNoFailure
-        ) { index in
-            report.update { $0.itemStarted() }
-            // A child execution: its events go to a history of its own, which starts at id 1.
-            let child = Interpreter(run: self.run, history: HistoryRecorder(keepsEvents: false))
-            var childPath = base.branch()
-            let childStart = childPath.timeline.now
-            childPath.previousEventId = child.history.record("ExecutionStarted", previous: 0, at: childPath.timeline.now)
-            let result: Result<JSON, StatesError>
-            do throws(StatesError) {
-                result = .success(try await child.execute(processor, input: inputs[index], path: &childPath))
-            } catch {
-                result = .failure(error)
-            }
-            report.update { $0.itemEnded(result) }
-            if let children {
-                let run = ChildRun(name: UUIDs.make(configuration.random), start: childStart, stop: childPath.timeline.now, result: result)
-                children.runs.withLock { $0[index] = run }
-                report.update { report in
-                    report.children.append(
-                        MapRunChild(
-                            name: run.name, arn: self.childArn(runArn, label: label, name: run.name), input: inputs[index],
-                            start: run.start, stop: run.stop, result: result))
+        let shape = ResultShape(plan.writer)
+        var run = MapRunProgress(
+            interpreter: self, entry: entry, plan: plan, processor: processor, mapRunArn: mapRunArn, label: label,
+            tolerance: tolerance ?? .none, shape: shape, report: report, base: path, effective: effective)
+
+        var readerFailure: StatesError?
+        do throws(StatesError) {
+            let feed: ItemFeed
+            if let reading {
+                guard let store = configuration.objects else {
+                    throw StatesError.itemReaderFailure(
+                        "No S3 store is configured for ItemReader: give sfn a folder standing for S3 (--s3 DIR) or set RuntimeConfiguration.objects."
+                    )
                 }
+                feed = try await ItemFeed.open(reading, store: store)
+            } else {
+                feed = ItemFeed(items: inputs ?? [])
             }
-            return PathOutcome(result: result, timeline: childPath.timeline, lastEventId: startedId)
+            if plan.writer?.resource != nil { run.spool = try ResultSpool(jsonLines: shape.jsonLines) }
+            readerFailure = await run.run(
+                feed, selecting: reading != nil, batcher: batcher, maxConcurrency: maxConcurrency,
+                pure: processor.isPurelyComputational)
+        } catch {
+            readerFailure = error
         }
-        path.timeline.join(outcomes.map(\.timeline))
-        var results: [JSON] = []
-        results.reserveCapacity(inputs.count)
-        var failures = 0
-        for outcome in outcomes {
-            switch outcome.result {
-            case .success(let value):
-                results.append(value)
-            case .failure(let error):
-                // Stopping or timing out the parent ends its children: that is the parent's end,
-                // not a failed item.
-                if run.aborted || run.timedOut {
-                    report.update { $0.end(.aborted, at: path.timeline.now) }
-                    throw error
-                }
-                failures += 1
-                results.append(error.errorOutput)
-            }
+        path.timeline.join([run.latest])
+        // Stopping or timing out the parent ends its children: that is the parent's end, not a
+        // failed item.
+        if self.run.aborted || self.run.timedOut {
+            report.update { $0.end(.aborted, at: path.timeline.now) }
+            throw run.firstFailure ?? StatesError.runtime("The execution ended while its Map Run ran")
         }
         var written: JSON?
-        if let writer = plan.writer, writer.resource != nil, let children {
+        if let writer = plan.writer, writer.resource != nil, let spool = run.spool {
             written = try await writeResults(
-                writer, entry, mapRunArn: mapRunArn, label: label, inputs: inputs, children: children.runs.withLock { $0 },
-                effective: effective,
-                context: context, path: path)
+                writer, entry, spool: spool, mapRunArn: mapRunArn, effective: effective, context: context, path: path)
         }
         // UpdateMapRun may have changed the tolerance while the items ran.
-        let tolerance = report.snapshot.tolerance
-        if failures > 0, tolerance.isExceeded(failures: failures, total: inputs.count) {
+        let total = report.snapshot.items.total
+        var failure = readerFailure
+        if failure == nil, run.failures > 0, report.tolerance.isExceeded(failures: run.failures, total: total) {
+            failure = StatesError.toleratedFailureThresholdExceeded
+        }
+        if let failure {
             report.update { $0.end(.failed, at: path.timeline.now) }
-            let failure = StatesError.toleratedFailureThresholdExceeded
             let failedId = history.record(
                 "MapRunFailed", previous: startedId, at: path.timeline.now, detailsKey: "mapRunFailedEventDetails",
                 details: history.wantsDetails ? ["error": .string(failure.error), "cause": .string(failure.cause ?? "")] : nil)
@@ -109,7 +101,7 @@ extension Interpreter {
         history.record("MapStateSucceeded", previous: succeededId, at: path.timeline.now)
         path.previousEventId = succeededId
         path.spelled = nil
-        return try finish(entry, result: written ?? .array(results), context: context, path: &path)
+        return try finish(entry, result: written ?? shape.output(run.results), context: context, path: &path)
     }
 
     /// A child execution's ARN: `...:execution:MACHINE/LABEL:NAME`.
@@ -117,25 +109,11 @@ extension Interpreter {
         "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):execution:\(run.stateMachineName)/\(label):\(name)"
     }
 
-    /// The child runs a ResultWriter reports, by item index.
-    final class ChildRuns: Sendable {
-        let runs = Locked<[Int: ChildRun]>([:])
-    }
-
-    /// One child execution's run, for ResultWriter's files.
-    struct ChildRun: Sendable {
-        var name: String
-        var start: EpochMilliseconds
-        var stop: EpochMilliseconds
-        var result: Result<JSON, StatesError>
-    }
-
-    /// ResultWriter: `PREFIX/MAP_RUN_ID/manifest.json` and `SUCCEEDED_0.json` / `FAILED_0.json`
-    /// (each child execution's ARN, input, output or error and dates), as AWS's ResultWriter page
-    /// lays them out; the Map's result names the manifest.
+    /// ResultWriter: `PREFIX/MAP_RUN_ID/manifest.json` and `SUCCEEDED_0.json` / `FAILED_0.json`,
+    /// as AWS's ResultWriter page lays them out; the Map's result names the manifest.
     func writeResults(
-        _ writer: ResultWriter, _ entry: StateEntry, mapRunArn: ARN, label: String, inputs: [JSON], children: [Int: ChildRun],
-        effective: JSON, context: JSON, path: PathContext
+        _ writer: ResultWriter, _ entry: StateEntry, spool: ResultSpool, mapRunArn: ARN, effective: JSON, context: JSON,
+        path: PathContext
     ) async throws(StatesError) -> JSON {
         let arguments = try s3Arguments(writer.arguments, entry, effective: effective, context: context, path: path)
         guard let store = run.configuration.objects else {
@@ -151,38 +129,11 @@ extension Interpreter {
         let prefix = arguments["Prefix"]?.stringValue ?? ""
         let runId = mapRunArn.resourceParts.last.map(String.init) ?? UUIDs.make(run.configuration.random)
         let folder = (prefix.isEmpty ? "" : prefix.hasSuffix("/") ? prefix : prefix + "/") + runId + "/"
-        let childMachine = ARN(
-            service: "states", region: run.configuration.region, account: run.configuration.accountId,
-            resource: "stateMachine:\(run.stateMachineName)/\(label)")
-        var succeeded: [JSON] = []
-        var failed: [JSON] = []
-        for index in inputs.indices {
-            guard let child = children[index] else { continue }
-            var entry: JSONObject = [
-                "ExecutionArn": .string(childArn(mapRunArn, label: label, name: child.name)),
-                "Input": .string(inputs[index].compactText), "InputDetails": ["Included": true], "Name": .string(child.name),
-                "StartDate": .string(Timestamps.iso8601(child.start)), "StateMachineArn": .string(childMachine.description),
-                "StopDate": .string(Timestamps.iso8601(child.stop)),
-            ]
-            switch child.result {
-            case .success(let output):
-                entry["Output"] = .string(output.compactText)
-                entry["OutputDetails"] = ["Included": true]
-                entry["Status"] = "SUCCEEDED"
-                succeeded.append(.object(entry))
-            case .failure(let error):
-                entry["Error"] = .string(error.error)
-                if let cause = error.cause { entry["Cause"] = .string(cause) }
-                entry["Status"] = error.name == .timeout ? "TIMED_OUT" : "FAILED"
-                failed.append(.object(entry))
-            }
-        }
         var files: JSONObject = ["FAILED": [], "PENDING": [], "SUCCEEDED": []]
-        for (status, entries) in [("SUCCEEDED", succeeded), ("FAILED", failed)] where !entries.isEmpty {
-            let key = folder + "\(status)_0.json"
-            let bytes = Array(JSON.array(entries).compactText.utf8)
-            try await store.put(bucket: bucket, key: key, bytes)
-            files[status] = [["Key": .string(key), "Size": .int(bytes.count)]]
+        for file in try spool.finish() {
+            let key = folder + "\(file.status)_0.json"
+            try await store.put(bucket: bucket, key: key, file: file.path)
+            files[file.status] = [["Key": .string(key), "Size": .int(file.size)]]
         }
         let manifest: JSON = [
             "DestinationBucket": .string(bucket), "MapRunArn": .string(mapRunArn.description), "ResultFiles": .object(files),
@@ -195,6 +146,291 @@ extension Interpreter {
     }
 }
 
+/// How a Map Run's results are shaped (ResultWriter's WriterConfig): in result files, NONE (the
+/// default there) gives each child's execution details with its output, COMPACT the outputs,
+/// FLATTEN the outputs with arrays spliced; failed children keep their details. In the state's
+/// output (no Resource), COMPACT is the default.
+struct ResultShape: Sendable {
+    enum Transformation: String, Sendable { case none = "NONE", compact = "COMPACT", flatten = "FLATTEN" }
+    var transformation: Transformation
+    var jsonLines: Bool
+    var toFiles: Bool
+
+    init(_ writer: ResultWriter?) {
+        toFiles = writer?.resource != nil
+        transformation = writer?.transformation.flatMap(Transformation.init(rawValue:)) ?? (toFiles ? .none : .compact)
+        jsonLines = writer?.outputType == "JSONL"
+    }
+
+    /// The state's output from the results in item order.
+    func output(_ results: [JSON]) -> JSON {
+        guard transformation == .flatten else { return .array(results) }
+        var flat: [JSON] = []
+        flat.reserveCapacity(results.count)
+        for result in results {
+            if case .array(let elements) = result { flat.append(contentsOf: elements) } else { flat.append(result) }
+        }
+        return .array(flat)
+    }
+}
+
+/// One ended child execution of a Map Run, as its chunk reports it.
+struct ChildOutcome: Sendable {
+    var index: Int
+    var child: MapRunChild
+    var timeline: Timeline
+    /// The state output's entry (no ResultWriter Resource), or nil.
+    var result: JSON?
+    /// The result file's entries (with a Resource): status and element texts.
+    var pieces: (status: String, texts: [String])?
+}
+
+/// A Map Run under way: it hands items to children, at most `slots` chunks at a time, and takes
+/// their outcomes in (counts, results, result files, the report) on its own task.
+struct MapRunProgress {
+    let interpreter: Interpreter
+    let entry: StateEntry
+    let plan: MapState
+    let processor: MachinePlan
+    let mapRunArn: ARN
+    let label: String
+    let tolerance: FailureTolerance
+    let shape: ResultShape
+    let report: MapRunBook.Entry
+    let base: PathContext
+    let effective: JSON
+
+    var spool: ResultSpool?
+    var results: [JSON] = []
+    var failures = 0
+    var firstFailure: StatesError?
+    var latest: Timeline
+    private var stopping = false
+    private var spoolFailure: StatesError?
+
+    /// AWS runs at most 10,000 child executions of a Distributed Map at once.
+    static let concurrencyCap = 10_000
+    /// How many ended children the report keeps (ListExecutions by mapRunArn, DescribeExecution).
+    static let keptChildren = 1_000
+    /// Items a chunk of never-waiting children runs one after the other.
+    static let pureChunk = 64
+
+    init(
+        interpreter: Interpreter, entry: StateEntry, plan: MapState, processor: MachinePlan, mapRunArn: ARN, label: String,
+        tolerance: FailureTolerance, shape: ResultShape, report: MapRunBook.Entry, base: PathContext, effective: JSON
+    ) {
+        self.interpreter = interpreter
+        self.entry = entry
+        self.plan = plan
+        self.processor = processor
+        self.mapRunArn = mapRunArn
+        self.label = label
+        self.tolerance = tolerance
+        self.shape = shape
+        self.report = report
+        self.base = base
+        self.effective = effective
+        latest = base.timeline
+    }
+
+    /// Runs every item; returns the reader's failure, if reading failed.
+    mutating func run(
+        _ feed: ItemFeed, selecting: Bool, batcher: MapBatcher?, maxConcurrency: Int, pure: Bool
+    ) async -> StatesError? {
+        let limit = maxConcurrency > 0 ? min(maxConcurrency, Self.concurrencyCap) : Self.concurrencyCap
+        // Children that never wait gain nothing from more tasks than cores: chunks of them
+        // keep every core busy without a task per item.
+        let chunkSize = pure ? Self.pureChunk : 1
+        let slots = pure ? min(limit, max(2, ProcessInfo.processInfo.activeProcessorCount * 2)) : limit
+        var batcher = batcher
+        var readerFailure: StatesError?
+        var exhausted = false
+        var nextIndex = 0
+        let source = feed
+        let counted = !selecting  // items in hand are counted from the start
+        // Reads the next child input: an item (with ItemSelector for read items) or a batch.
+        func nextInput() async throws(StatesError) -> JSON? {
+            while true {
+                guard let item = try await source.next() else {
+                    return batcher?.close()
+                }
+                guard var current = batcher else {
+                    return selecting
+                        ? try interpreter.selectItem(entry, plan, index: source.count - 1, item: item, effective: effective, path: base)
+                        : item
+                }
+                let closed = try current.add(item, entry: entry, interpreter: interpreter)
+                batcher = current
+                if let closed { return closed }
+            }
+        }
+        await withTaskGroup(of: [ChildOutcome].self) { group in
+            var inFlight = 0
+            while true {
+                while !exhausted && !stopping && inFlight < slots {
+                    var chunk: [(Int, JSON)] = []
+                    do throws(StatesError) {
+                        while chunk.count < chunkSize, let input = try await nextInput() {
+                            chunk.append((nextIndex, input))
+                            nextIndex += 1
+                        }
+                    } catch {
+                        readerFailure = error
+                        stopping = true
+                        group.cancelAll()
+                    }
+                    if chunk.count < chunkSize { exhausted = true }
+                    if !counted { report.update { $0.itemsRead(chunk.count) } }
+                    guard !chunk.isEmpty, readerFailure == nil else { break }
+                    report.update { $0.itemsStarted(chunk.count) }
+                    let work = self.chunkWork(chunk)
+                    group.addTask(operation: work)
+                    inFlight += 1
+                }
+                guard inFlight > 0, let outcomes = await group.next() else { break }
+                inFlight -= 1
+                take(outcomes, group: &group)
+            }
+        }
+        return readerFailure ?? spoolFailure
+    }
+
+    /// The work of one chunk: its children one after the other.
+    private func chunkWork(_ chunk: [(Int, JSON)]) -> @Sendable () async -> [ChildOutcome] {
+        let interpreter = interpreter
+        let processor = processor
+        let base = base
+        let shape = shape
+        let arn = mapRunArn
+        let label = label
+        return {
+            var outcomes: [ChildOutcome] = []
+            outcomes.reserveCapacity(chunk.count)
+            for (index, input) in chunk {
+                outcomes.append(
+                    await interpreter.runChild(
+                        index: index, input: input, processor: processor, base: base, shape: shape, mapRunArn: arn, label: label))
+            }
+            return outcomes
+        }
+    }
+
+    private mutating func take(_ outcomes: [ChildOutcome], group: inout TaskGroup<[ChildOutcome]>) {
+        for outcome in outcomes {
+            latest.join([outcome.timeline])
+            let result = outcome.child.result
+            if stopping, case .failure = result {
+                // Cancelled with the Map Run: aborted, not failed.
+                report.update { $0.itemAborted() }
+                continue
+            }
+            report.update { report in
+                report.itemEnded(result)
+                report.keep(outcome.child, limit: Self.keptChildren)
+            }
+            if case .failure(let error) = result {
+                failures += 1
+                if firstFailure == nil { firstFailure = error }
+            }
+            if let spool, let pieces = outcome.pieces, spoolFailure == nil {
+                do throws(StatesError) {
+                    try spool.append(pieces.status, pieces.texts)
+                } catch {
+                    spoolFailure = error
+                }
+            }
+            if let value = outcome.result {
+                while results.count <= outcome.index { results.append(.null) }
+                results[outcome.index] = value
+            }
+            // Once the threshold is passed whatever the total, no further child starts.
+            if failures > 0, !stopping, report.tolerance.isExceeded(failures: failures, total: Int.max) || spoolFailure != nil {
+                stopping = true
+                group.cancelAll()
+            }
+        }
+    }
+}
+
+extension Interpreter {
+    /// One child execution: its events go to a history of its own, which starts at id 1.
+    func runChild(
+        index: Int, input: JSON, processor: MachinePlan, base: PathContext, shape: ResultShape, mapRunArn: ARN, label: String
+    ) async -> ChildOutcome {
+        var childPath = base.branch()
+        let start = childPath.timeline.now
+        let name = UUIDs.make(run.configuration.random)
+        let arn = childArn(mapRunArn, label: label, name: name)
+        // Its own $$.Execution and $$.StateMachine (MACHINE/LABEL), as AWS gives a child execution.
+        let machineName = "\(run.stateMachineName)/\(label)"
+        let identity = ChildIdentity(
+            executionArn: arn, name: name, input: input, startTime: start, roleArn: run.configuration.roleArn,
+            machineArn:
+                "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):stateMachine:\(machineName)",
+            machineName: machineName)
+        let child = Interpreter(run: run, history: HistoryRecorder(keepsEvents: false), identity: identity)
+        childPath.previousEventId = child.history.record("ExecutionStarted", previous: 0, at: start)
+        let result: Result<JSON, StatesError>
+        do throws(StatesError) {
+            result = .success(try await child.execute(processor, input: input, path: &childPath))
+        } catch {
+            result = .failure(error)
+        }
+        let ended = MapRunChild(name: name, arn: arn, input: input, start: start, stop: childPath.timeline.now, result: result)
+        var outcome = ChildOutcome(index: index, child: ended, timeline: childPath.timeline)
+        if shape.toFiles {
+            outcome.pieces = resultPieces(ended, shape: shape, mapRunArn: mapRunArn, label: label)
+        } else {
+            switch result {
+            case .success(let output):
+                outcome.result = shape.transformation == .none ? resultEntry(ended, mapRunArn: mapRunArn, label: label) : output
+            case .failure(let error): outcome.result = error.errorOutput
+            }
+        }
+        return outcome
+    }
+
+    /// A child's entries in a result file.
+    func resultPieces(_ child: MapRunChild, shape: ResultShape, mapRunArn: ARN, label: String) -> (status: String, texts: [String]) {
+        switch child.result {
+        case .success(let output):
+            switch shape.transformation {
+            case .none: return ("SUCCEEDED", [resultEntry(child, mapRunArn: mapRunArn, label: label).compactText])
+            case .compact: return ("SUCCEEDED", [output.compactText])
+            case .flatten:
+                if case .array(let elements) = output { return ("SUCCEEDED", elements.map(\.compactText)) }
+                return ("SUCCEEDED", [output.compactText])
+            }
+        case .failure:
+            return ("FAILED", [resultEntry(child, mapRunArn: mapRunArn, label: label).compactText])
+        }
+    }
+
+    /// A child execution as ResultWriter's NONE shape gives it: its ARN, input, output or error
+    /// and dates.
+    func resultEntry(_ child: MapRunChild, mapRunArn: ARN, label: String) -> JSON {
+        let childMachine = ARN(
+            service: "states", region: run.configuration.region, account: run.configuration.accountId,
+            resource: "stateMachine:\(run.stateMachineName)/\(label)")
+        var entry: JSONObject = [
+            "ExecutionArn": .string(child.arn), "Input": .string(child.input.compactText), "InputDetails": ["Included": true],
+            "Name": .string(child.name), "StartDate": .string(Timestamps.iso8601(child.start)),
+            "StateMachineArn": .string(childMachine.description), "StopDate": .string(Timestamps.iso8601(child.stop)),
+        ]
+        switch child.result {
+        case .success(let output):
+            entry["Output"] = .string(output.compactText)
+            entry["OutputDetails"] = ["Included": true]
+            entry["Status"] = "SUCCEEDED"
+        case .failure(let error):
+            entry["Error"] = .string(error.error)
+            if let cause = error.cause { entry["Cause"] = .string(cause) }
+            entry["Status"] = error.name == .timeout ? "TIMED_OUT" : "FAILED"
+        }
+        return .object(entry)
+    }
+}
+
 /// What DescribeMapRun shows of a Map Run: its settings and how its items stand.
 public struct MapRunReport: Sendable, Equatable {
     /// How a Map Run stands.
@@ -202,7 +438,8 @@ public struct MapRunReport: Sendable, Equatable {
         case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED", aborted = "ABORTED"
     }
 
-    /// Its child executions that have ended, in the order they ended.
+    /// Its child executions that have ended, in the order they ended: the first thousand, with
+    /// failed ones taking the place of succeeded ones after that (the counts cover them all).
     public var children: [MapRunChild] = []
 
     /// Items (each is one child execution) in each condition.
@@ -264,9 +501,32 @@ public struct MapRunReport: Sendable, Equatable {
             percentage: toleratedFailurePercentage > 0 ? toleratedFailurePercentage : nil)
     }
 
-    mutating func itemStarted() {
-        items.pending -= 1
-        items.running += 1
+    /// Items read (an ItemReader counts them as it reads).
+    mutating func itemsRead(_ count: Int) {
+        items.pending += count
+        items.total += count
+    }
+
+    mutating func itemsStarted(_ count: Int) {
+        items.pending -= count
+        items.running += count
+    }
+
+    /// A child cancelled when its Map Run stopped.
+    mutating func itemAborted() {
+        items.running -= 1
+        items.aborted += 1
+    }
+
+    /// Keeps an ended child for ListExecutions and DescribeExecution: the first `limit`, and
+    /// then failed ones in place of succeeded ones.
+    mutating func keep(_ child: MapRunChild, limit: Int) {
+        if children.count < limit {
+            children.append(child)
+        } else if case .failure = child.result, let succeeded = children.firstIndex(where: { $0.status == .succeeded }) {
+            children.remove(at: succeeded)
+            children.append(child)
+        }
     }
 
     mutating func itemEnded(_ result: Result<JSON, StatesError>) {
@@ -321,6 +581,8 @@ final class MapRunBook: Sendable {
         init(_ report: MapRunReport) { self.report = Locked(report) }
         func update(_ change: (inout MapRunReport) -> Void) { report.withLock { change(&$0) } }
         var snapshot: MapRunReport { report.withLock { $0 } }
+        /// The tolerance now (UpdateMapRun may change it), without copying the report.
+        var tolerance: FailureTolerance { report.withLock { $0.tolerance } }
     }
 
     private let entries = Locked<[Entry]>([])

@@ -10,12 +10,12 @@ extension Interpreter {
     ) async throws(StatesError) -> StepOutcome {
         let context = self.context(for: entry)
         let effective: JSON
-        let items: [JSON]
+        // A Distributed Map's ItemReader reads its items in the Map Run (its length is 0 here, as AWS records).
+        var items: [JSON] = []
         let maxConcurrency: Int
         do {
-            if let reader = plan.reader {
+            if plan.reader != nil {
                 effective = try readerInput(entry, context: context, path: path)
-                items = try await readItems(reader, entry, effective: effective, context: context, path: path)
             } else {
                 (effective, items) = try mapItems(entry, plan, context: context, path: path)
             }
@@ -37,12 +37,16 @@ extension Interpreter {
         let tolerance = try mapTolerance(entry, plan, input: effective, context: context, path: path)
         let base = path
         let stateName = entry.state.name
-        let inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
         if plan.processorConfig.mode == .distributed {
+            var inputs: [JSON]?
+            if plan.reader == nil {
+                inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
+            }
             return try await runMapRun(
                 entry, plan, processor: processor, inputs: inputs, tolerance: tolerance, maxConcurrency: maxConcurrency,
                 effective: effective, context: context, path: &path)
         }
+        let inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
         let inline = processor.isPurelyComputational
         // Iterations run one after the other link each MapIterationStarted to the previous
         // iteration's last state event, as AWS does; concurrent ones to MapStateStarted.
@@ -163,57 +167,47 @@ extension Interpreter {
     private func iterationInputs(
         _ entry: StateEntry, _ plan: MapState, items: [JSON], effective: JSON, context: JSON, path: PathContext
     ) throws(StatesError) -> [JSON] {
-        var inputs: [JSON] = []
-        let batchSize = try mapBatchSize(entry, plan, input: effective, context: context, path: path)
-        let batchBytes = try mapBatchBytes(entry, plan, input: effective, context: context, path: path)
-        if batchSize != nil || batchBytes != nil {
-            let maxItems = batchSize ?? Int.max
-            let maxBytes = batchBytes ?? Int.max
-            let batchInput = plan.itemBatcher?.batchInput
-            // {"BatchInput":...,"Items":[...]}: what a batch costs before its items.
-            let overhead = (batchInput.map { 14 + $0.compactText.utf8.count } ?? 0) + 12
-            var batch: [JSON] = []
-            var bytes = overhead
-            func close() {
-                var members: JSONObject = [:]
-                if let batchInput { members["BatchInput"] = batchInput }
-                members["Items"] = .array(batch)
-                inputs.append(.object(members))
-                batch = []
-                bytes = overhead
-            }
+        if var batcher = try mapBatcher(entry, plan, effective: effective, context: context, path: path) {
+            var inputs: [JSON] = []
             for item in items {
-                let size = item.compactText.utf8.count + 1
-                if overhead + size > maxBytes {
-                    throw stateFailure(
-                        StatesError.runtime(
-                            "An item of \(size - 1) bytes does not fit in a batch of MaxInputBytesPerBatch \(maxBytes) bytes"),
-                        entry)
-                }
-                if !batch.isEmpty && (batch.count == maxItems || bytes + size > maxBytes) { close() }
-                batch.append(item)
-                bytes += size
+                if let batch = try batcher.add(item, entry: entry, interpreter: self) { inputs.append(batch) }
             }
-            if !batch.isEmpty { close() }
+            if let batch = batcher.close() { inputs.append(batch) }
             return inputs
         }
-        guard let selector = plan.itemSelector else { return items }
+        guard plan.itemSelector != nil else { return items }
+        var inputs: [JSON] = []
         inputs.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            let itemContext = run.context(
-                stateName: entry.state.name, enteredTime: entry.enteredAt, mapItem: (index, item))
-            do {
-                switch selector {
-                case .jsonPath(let template):
-                    inputs.append(try template.evaluate(scope(effective, context: itemContext, path: path)))
-                case .jsonata(let template):
-                    inputs.append(try template.evaluate(jsonataBindings(entry, context: itemContext, path: path)))
-                }
-            } catch {
-                throw stateFailure(error, entry)
-            }
+            inputs.append(try selectItem(entry, plan, index: index, item: item, effective: effective, path: path))
         }
         return inputs
+    }
+
+    /// ItemSelector applied to one item, with `$$.Map.Item` naming it.
+    func selectItem(
+        _ entry: StateEntry, _ plan: MapState, index: Int, item: JSON, effective: JSON, path: PathContext
+    ) throws(StatesError) -> JSON {
+        guard let selector = plan.itemSelector else { return item }
+        let itemContext = contextObject(stateName: entry.state.name, enteredTime: entry.enteredAt, mapItem: (index, item))
+        do {
+            switch selector {
+            case .jsonPath(let template): return try template.evaluate(scope(effective, context: itemContext, path: path))
+            case .jsonata(let template): return try template.evaluate(jsonataBindings(entry, context: itemContext, path: path))
+            }
+        } catch {
+            throw stateFailure(error, entry)
+        }
+    }
+
+    /// The Map's ItemBatcher with its limits evaluated, or nil when items are not batched.
+    func mapBatcher(
+        _ entry: StateEntry, _ plan: MapState, effective: JSON, context: JSON, path: PathContext
+    ) throws(StatesError) -> MapBatcher? {
+        let batchSize = try mapBatchSize(entry, plan, input: effective, context: context, path: path)
+        let batchBytes = try mapBatchBytes(entry, plan, input: effective, context: context, path: path)
+        guard batchSize != nil || batchBytes != nil else { return nil }
+        return MapBatcher(maxItems: batchSize ?? Int.max, maxBytes: batchBytes ?? Int.max, batchInput: plan.itemBatcher?.batchInput)
     }
 
     private func mapBatchSize(
@@ -291,6 +285,52 @@ extension Interpreter {
         } catch {
             throw stateFailure(error, entry)
         }
+    }
+}
+
+/// ItemBatcher: items gathered into `{"BatchInput": ..., "Items": [...]}` of at most
+/// MaxItemsPerBatch items and MaxInputBytesPerBatch bytes, as they come.
+struct MapBatcher {
+    let maxItems: Int
+    let maxBytes: Int
+    let batchInput: JSON?
+    /// What a batch costs before its items: `{"BatchInput":...,"Items":[]}`.
+    let overhead: Int
+    private var batch: [JSON] = []
+    private var bytes: Int
+
+    init(maxItems: Int, maxBytes: Int, batchInput: JSON?) {
+        self.maxItems = maxItems
+        self.maxBytes = maxBytes
+        self.batchInput = batchInput
+        overhead = (batchInput.map { 14 + $0.compactText.utf8.count } ?? 0) + 12
+        bytes = overhead
+    }
+
+    /// Adds an item; returns the batch it closed, if it closed one.
+    mutating func add(_ item: JSON, entry: StateEntry, interpreter: Interpreter) throws(StatesError) -> JSON? {
+        let size = item.compactText.utf8.count + 1
+        if overhead + size > maxBytes {
+            throw interpreter.stateFailure(
+                StatesError.runtime("An item of \(size - 1) bytes does not fit in a batch of MaxInputBytesPerBatch \(maxBytes) bytes"),
+                entry)
+        }
+        var closed: JSON?
+        if !batch.isEmpty && (batch.count == maxItems || bytes + size > maxBytes) { closed = close() }
+        batch.append(item)
+        bytes += size
+        return closed
+    }
+
+    /// The batch being gathered, if it has items.
+    mutating func close() -> JSON? {
+        guard !batch.isEmpty else { return nil }
+        var members: JSONObject = [:]
+        if let batchInput { members["BatchInput"] = batchInput }
+        members["Items"] = .array(batch)
+        batch = []
+        bytes = overhead
+        return .object(members)
     }
 }
 

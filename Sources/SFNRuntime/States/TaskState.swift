@@ -51,7 +51,7 @@ extension Interpreter {
         let seed = pattern == .waitForTaskToken || Self.isActivity(plan.resource) ? tokenSeed(entry, retryCount: retryCount) : nil
         let tokens = run.configuration.tokens
         let token = pattern == .waitForTaskToken ? (seed.map { tokens.issue(seed: $0) } ?? tokens.issue()) : nil
-        let context = run.context(
+        let context = contextObject(
             stateName: entry.state.name, enteredTime: entry.enteredAt, retryCount: retryCount, taskToken: token)
         let effective: JSON
         switch entry.state.flow {

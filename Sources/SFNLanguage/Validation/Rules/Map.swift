@@ -111,6 +111,10 @@ extension DefinitionParser {
     /// ResultWriter compiled: its Resource and its arguments.
     mutating func writer(_ fields: JSONObject, at pointer: JSONPointer, language: QueryLanguage) -> ResultWriter {
         var result = ResultWriter(resource: fields["Resource"]?.stringValue)
+        if case .object(let config)? = fields["WriterConfig"] {
+            result.transformation = config["Transformation"]?.stringValue
+            result.outputType = config["OutputType"]?.stringValue
+        }
         switch language {
         case .jsonPath:
             if let parameters = fields["Parameters"],
