@@ -264,22 +264,64 @@ struct RunCommand: AsyncParsableCommand {
 
 }
 
-/// Shows which state is running on a terminal, on stderr, so stdout stays clean.
+/// Shows which state is running on a terminal, on stderr, so stdout stays clean; while a
+/// Distributed Map runs, how far its Map Run has got (items read, ended, failed, per second).
 final class ProgressDisplay: Sendable {
     private struct Screen {
         var entered = 0
         var current = ""
         var lastDraw: ContinuousClock.Instant?
         var drew = false
+        /// The last Map Run figures drawn: when, and how many items had ended.
+        var lastMapRun: (at: ContinuousClock.Instant, ended: Int)?
     }
 
     private let screen = Locked(Screen())
+    private let poller = Locked<Task<Void, Never>?>(nil)
 
     static func startIfTerminal(for execution: Execution, enabled: Bool) -> ProgressDisplay? {
         guard enabled, Terminal.standardErrorIsTerminal else { return nil }
         let display = ProgressDisplay()
         execution.observe { event in display.handle(event) }
+        let task = Task { [display] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                if let running = execution.mapRuns.last(where: { $0.status == .running }) { display.draw(running) }
+            }
+        }
+        display.poller.withLock { $0 = task }
         return display
+    }
+
+    private func draw(_ report: MapRunReport) {
+        screen.withLock { screen in
+            let now = ContinuousClock.now
+            let counts = report.items
+            let ended = counts.succeeded + counts.failed + counts.timedOut + counts.aborted
+            var rate = ""
+            if let last = screen.lastMapRun {
+                let seconds = (now - last.at) / .seconds(1)
+                if seconds > 0 { rate = " · \(Self.grouped(Int(Double(ended - last.ended) / seconds))) items/s" }
+            }
+            screen.lastMapRun = (now, ended)
+            screen.drew = true
+            // mapRun:MACHINE/LABEL:ID; without a Label, LABEL is a UUID, not worth showing.
+            let label = report.arn.split(separator: ":").dropLast().last?.split(separator: "/").last.map(String.init) ?? ""
+            let named = label.isEmpty || UUID(uuidString: label) != nil ? "" : " \(label)"
+            Terminal.printErrorInline(
+                "\r\u{1B}[K▸ Map Run\(named): \(Self.grouped(counts.total)) items read · \(Self.grouped(ended)) ended"
+                    + " (\(Self.grouped(counts.failed + counts.timedOut)) failed) · \(Self.grouped(counts.running)) running\(rate)")
+        }
+    }
+
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var text = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0 && (digits.count - offset) % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return number < 0 ? "-" + text : text
     }
 
     private func handle(_ event: HistoryEvent) {
@@ -296,6 +338,7 @@ final class ProgressDisplay: Sendable {
     }
 
     func finish() {
+        poller.withLock { $0?.cancel() }
         screen.withLock { screen in
             if screen.drew { Terminal.printErrorInline("\r\u{1B}[K") }
         }

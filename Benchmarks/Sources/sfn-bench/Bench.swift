@@ -74,6 +74,7 @@ struct Bench {
         Workload(name: "pass-chain-history", run: { try await passChain($0, history: true) }),
         Workload(name: "choice-loop", run: choiceLoop),
         Workload(name: "map-fanout", run: mapFanout),
+        Workload(name: "distributed-items", run: distributedItems),
         Workload(name: "parallel-wide", run: parallelWide),
         Workload(name: "templates", run: templates),
         Workload(name: "jsonata-template", run: jsonataTemplate),
@@ -126,6 +127,52 @@ struct Bench {
         return Measurement(
             name: "map-fanout", rate: 100_000 / seconds, unit: "items/s",
             detail: "100,000 items × 3 states in \(formatSeconds(seconds))", peakMemoryKiB: peakMemoryKiB())
+    }
+
+    /// A Distributed Map over SFN_BENCH_ITEMS (default 1,000,000) JSON Lines read from a folder
+    /// standing for S3, each child's result written to a ResultWriter file: items/s, peak
+    /// memory (reset before it runs), and CPU time over wall time (2.0 is both cores busy).
+    static func distributedItems(_ folder: String) async throws -> Measurement {
+        let count = ProcessInfo.processInfo.environment["SFN_BENCH_ITEMS"].flatMap { Int($0) } ?? 1_000_000
+        let s3 = (NSTemporaryDirectory() as NSString).appendingPathComponent("sfn-bench-s3-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: s3) }
+        try FileManager.default.createDirectory(atPath: s3 + "/bench-items", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: s3 + "/bench-results", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: s3 + "/bench-items/items.jsonl", contents: nil)
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: s3 + "/bench-items/items.jsonl"))
+        var text = ""
+        for index in 0..<count {
+            text += "{\"id\": \(index), \"price\": \(index % 1000), \"tax\": 7, \"sku\": \"SKU-\(index)\"}\n"
+            if text.utf8.count > 1 << 20 {
+                file.write(Data(text.utf8))
+                text = ""
+            }
+        }
+        file.write(Data(text.utf8))
+        try file.close()
+        let runtime = try loadRuntime(folder, "distributed-items", history: false, objects: FolderObjectStore(root: s3))
+        // The peak from here on, not the file's writing or earlier workloads.
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        let cpuBefore = cpuSeconds()
+        var result: ExecutionResult?
+        let seconds = try await timed { result = await runtime.run() }
+        let cpu = cpuSeconds() - cpuBefore
+        guard result?.status == .succeeded, result?.output?["ResultWriterDetails"] != nil else {
+            throw BenchError("distributed-items ended \(String(describing: result?.status)) \(result?.cause ?? "")")
+        }
+        return Measurement(
+            name: "distributed-items", rate: Double(count) / seconds, unit: "items/s",
+            detail: String(
+                format: "%d items × 3 states in %.2f s wall, %.2f s CPU (%.2f cores), results to a ResultWriter file", count, seconds, cpu,
+                cpu / seconds),
+            peakMemoryKiB: peakMemoryKiB())
+    }
+
+    /// User and system CPU time of the process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     static func parallelWide(_ folder: String) async throws -> Measurement {
@@ -307,7 +354,9 @@ struct Bench {
             .appendingPathComponent("workflows").path
     }
 
-    static func loadRuntime(_ folder: String, _ name: String, history: Bool) throws -> StateMachineRuntime {
+    static func loadRuntime(
+        _ folder: String, _ name: String, history: Bool, objects: (any ObjectStore)? = nil
+    ) throws -> StateMachineRuntime {
         guard let data = FileManager.default.contents(atPath: "\(folder)/\(name).asl.json") else {
             throw BenchError("missing \(folder)/\(name).asl.json")
         }
@@ -315,6 +364,7 @@ struct Bench {
         configuration.recordsHistory = history
         configuration.maxHistoryEvents = Int.max
         configuration.maxPayloadBytes = Int.max
+        configuration.objects = objects
         return try StateMachineRuntime(definition: try JSON(parsing: data), name: name, configuration: configuration)
     }
 
