@@ -45,6 +45,22 @@ def moto_rate(client, name, definition, execution_input, units, runs):
     return units * runs / elapsed
 
 
+def moto_distributed(items):
+    """Items per second through distributed-items.asl.json on moto, over a JSON array in moto's S3."""
+    import boto3
+    definition = load("distributed-items", ".asl.json")
+    reader = definition["States"]["Fan"]["ItemReader"]
+    reader["ReaderConfig"]["InputType"] = "JSON"
+    reader["Parameters"]["Key"] = "items.json"
+    s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
+    s3.create_bucket(Bucket="bench-items")
+    s3.create_bucket(Bucket="bench-results")
+    body = json.dumps([{"id": i, "price": i % 1000, "tax": 7, "sku": f"SKU-{i}"} for i in range(items)])
+    s3.put_object(Bucket="bench-items", Key="items.json", Body=body)
+    client = boto3.client("stepfunctions", region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
+    return moto_rate(client, "distributed-items", definition, {}, items, 1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sfn-bench", default=os.path.join(HERE, "..", ".build", "release", "sfn-bench"))
@@ -79,8 +95,21 @@ def main():
             moto[name] = moto_rate(client, name, definition, execution_input, units, runs)
             print(f"moto {name}: {moto[name]:.1f} {unit}", file=sys.stderr)
 
-    output = subprocess.run([args.sfn_bench, "--json"] + list(plans), capture_output=True, text=True, check=True)
+    # A Distributed Map reading its items from S3 and writing a ResultWriter file: moto reads
+    # no JSON Lines, so both sides read one JSON array (moto from its own S3).
+    dm_items = int(200 * scale)
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        moto["distributed-items"] = moto_distributed(dm_items)
+        print(f"moto distributed-items: {moto['distributed-items']:.1f} items/s", file=sys.stderr)
+    plans["distributed-items"] = (None, None, dm_items, 1, "items/s")
+
+    output = subprocess.run([args.sfn_bench, "--json"] + [n for n in plans if n != "distributed-items"],
+                            capture_output=True, text=True, check=True)
     sfn = {m["name"]: m for m in json.loads(output.stdout)}
+    environment = dict(os.environ, SFN_BENCH_FORMAT="json", SFN_BENCH_ITEMS=str(100_000))
+    output = subprocess.run([args.sfn_bench, "--json", "distributed-items"], capture_output=True, text=True, check=True,
+                            env=environment)
+    sfn.update({m["name"]: m for m in json.loads(output.stdout)})
     # sfn-bench reports templates as evaluations/s of the template alone; its states/s is in the detail.
     print(f"{'workload':<16} {'moto':>14} {'sfn':>16}  {'sfn/moto':>10}")
     for name, (_, _, _, _, unit) in plans.items():

@@ -133,24 +133,46 @@ struct Bench {
     /// standing for S3, each child's result written to a ResultWriter file: items/s, peak
     /// memory (reset before it runs), and CPU time over wall time (2.0 is both cores busy).
     static func distributedItems(_ folder: String) async throws -> Measurement {
-        let count = ProcessInfo.processInfo.environment["SFN_BENCH_ITEMS"].flatMap { Int($0) } ?? 1_000_000
+        let environment = ProcessInfo.processInfo.environment
+        let count = environment["SFN_BENCH_ITEMS"].flatMap { Int($0) } ?? 1_000_000
+        // SFN_BENCH_FORMAT=json: one JSON array instead of JSON Lines (what moto can read, for compare-moto.py).
+        let jsonArray = environment["SFN_BENCH_FORMAT"] == "json"
+        let objectName = jsonArray ? "items.json" : "items.jsonl"
         let s3 = (NSTemporaryDirectory() as NSString).appendingPathComponent("sfn-bench-s3-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: s3) }
         try FileManager.default.createDirectory(atPath: s3 + "/bench-items", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: s3 + "/bench-results", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: s3 + "/bench-items/items.jsonl", contents: nil)
-        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: s3 + "/bench-items/items.jsonl"))
-        var text = ""
+        FileManager.default.createFile(atPath: s3 + "/bench-items/" + objectName, contents: nil)
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: s3 + "/bench-items/" + objectName))
+        var text = jsonArray ? "[" : ""
         for index in 0..<count {
-            text += "{\"id\": \(index), \"price\": \(index % 1000), \"tax\": 7, \"sku\": \"SKU-\(index)\"}\n"
+            if jsonArray && index > 0 { text += "," }
+            text += "{\"id\": \(index), \"price\": \(index % 1000), \"tax\": 7, \"sku\": \"SKU-\(index)\"}"
+            if !jsonArray { text += "\n" }
             if text.utf8.count > 1 << 20 {
                 file.write(Data(text.utf8))
                 text = ""
             }
         }
+        if jsonArray { text += "]" }
         file.write(Data(text.utf8))
         try file.close()
-        let runtime = try loadRuntime(folder, "distributed-items", history: false, objects: FolderObjectStore(root: s3))
+        var runtime = try loadRuntime(folder, "distributed-items", history: false, objects: FolderObjectStore(root: s3))
+        if jsonArray {
+            guard
+                case .object(var definition) = try JSON(
+                    parsing: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/distributed-items.asl.json"))),
+                case .object(var states)? = definition["States"], case .object(var fan)? = states["Fan"]
+            else { throw BenchError("distributed-items.asl.json has no Fan state") }
+            fan["ItemReader"] = [
+                "Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": ["InputType": "JSON"],
+                "Parameters": ["Bucket": "bench-items", "Key": "items.json"],
+            ]
+            states["Fan"] = .object(fan)
+            definition["States"] = .object(states)
+            runtime = try StateMachineRuntime(
+                definition: .object(definition), name: "distributed-items", configuration: runtime.configuration)
+        }
         // The peak from here on, not the file's writing or earlier workloads.
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
         let cpuBefore = cpuSeconds()
@@ -163,8 +185,8 @@ struct Bench {
         return Measurement(
             name: "distributed-items", rate: Double(count) / seconds, unit: "items/s",
             detail: String(
-                format: "%d items × 3 states in %.2f s wall, %.2f s CPU (%.2f cores), results to a ResultWriter file", count, seconds, cpu,
-                cpu / seconds),
+                format: "%d items (%@) × 3 states in %.2f s wall, %.2f s CPU (%.2f cores), results to a ResultWriter file", count,
+                jsonArray ? "JSON array" : "JSON Lines", seconds, cpu, cpu / seconds),
             peakMemoryKiB: peakMemoryKiB())
     }
 

@@ -64,9 +64,7 @@ extension Interpreter {
                 feed = ItemFeed(items: inputs ?? [])
             }
             if plan.writer?.resource != nil { run.spool = try ResultSpool(jsonLines: shape.jsonLines) }
-            readerFailure = await run.run(
-                feed, selecting: reading != nil, batcher: batcher, maxConcurrency: maxConcurrency,
-                pure: processor.isPurelyComputational)
+            readerFailure = await run.run(feed, selecting: reading != nil, batcher: batcher, pure: processor.isPurelyComputational)
         } catch {
             readerFailure = error
         }
@@ -234,14 +232,18 @@ struct MapRunProgress {
     }
 
     /// Runs every item; returns the reader's failure, if reading failed.
-    mutating func run(
-        _ feed: ItemFeed, selecting: Bool, batcher: MapBatcher?, maxConcurrency: Int, pure: Bool
-    ) async -> StatesError? {
-        let limit = maxConcurrency > 0 ? min(maxConcurrency, Self.concurrencyCap) : Self.concurrencyCap
+    mutating func run(_ feed: ItemFeed, selecting: Bool, batcher: MapBatcher?, pure: Bool) async -> StatesError? {
+        // UpdateMapRun may change MaxConcurrency while the Map Run runs.
+        let report = report
+        let cores = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+        func slots() -> Int {
+            let configured = report.maxConcurrency
+            let limit = configured > 0 ? min(configured, Self.concurrencyCap) : Self.concurrencyCap
+            return pure ? min(limit, cores) : limit
+        }
         // Children that never wait gain nothing from more tasks than cores: chunks of them
         // keep every core busy without a task per item.
         let chunkSize = pure ? Self.pureChunk : 1
-        let slots = pure ? min(limit, max(2, ProcessInfo.processInfo.activeProcessorCount * 2)) : limit
         var batcher = batcher
         var readerFailure: StatesError?
         var exhausted = false
@@ -267,7 +269,7 @@ struct MapRunProgress {
         await withTaskGroup(of: [ChildOutcome].self) { group in
             var inFlight = 0
             while true {
-                while !exhausted && !stopping && inFlight < slots {
+                while !exhausted && !stopping && inFlight < slots() {
                     var chunk: [(Int, JSON)] = []
                     do throws(StatesError) {
                         while chunk.count < chunkSize, let input = try await nextInput() {
@@ -581,6 +583,8 @@ final class MapRunBook: Sendable {
         init(_ report: MapRunReport) { self.report = Locked(report) }
         func update(_ change: (inout MapRunReport) -> Void) { report.withLock { change(&$0) } }
         var snapshot: MapRunReport { report.withLock { $0 } }
+        /// MaxConcurrency now (UpdateMapRun may change it).
+        var maxConcurrency: Int { report.withLock { $0.maxConcurrency } }
         /// The tolerance now (UpdateMapRun may change it), without copying the report.
         var tolerance: FailureTolerance { report.withLock { $0.tolerance } }
     }
