@@ -243,6 +243,11 @@ def boto3_scenario():
     assert len(children) == 3 and all(c["status"] == "SUCCEEDED" and c["mapRunArn"] == runs[0]["mapRunArn"] for c in children), children
     child = client.describe_execution(executionArn=children[0]["executionArn"])
     assert child["stateMachineArn"].endswith(":stateMachine:api-map/fan") and json.loads(child["input"]) in (1, 2, 3), child
+    # A child execution has a history of its own: its states, from ExecutionStarted to its end.
+    child_events = history(children[0]["executionArn"])
+    types = [e["type"] for e in child_events]
+    assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded" and len(types) > 2, types
+    assert json.loads(child_events[0]["executionStartedEventDetails"]["input"]) == json.loads(child["input"]), child_events[0]
     expect_error("ResourceNotFound", client.describe_map_run, mapRunArn=runs[0]["mapRunArn"][:-3] + "abc")
 
     express = machine("api-express", PASS, type="EXPRESS")["stateMachineArn"]

@@ -370,15 +370,38 @@ extension Interpreter {
             machineArn:
                 "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):stateMachine:\(machineName)",
             machineName: machineName)
-        let child = Interpreter(run: run, history: HistoryRecorder(keepsEvents: false), identity: identity)
-        childPath.previousEventId = child.history.record("ExecutionStarted", previous: 0, at: start)
+        // The first children keep their histories (GetExecutionHistory on their ARNs), when the
+        // execution keeps its own; the rest only count their events.
+        let keeps = index < MapRunProgress.keptChildren && run.history.keepsEvents
+        let child = Interpreter(run: run, history: HistoryRecorder(keepsEvents: keeps), identity: identity)
+        childPath.previousEventId = child.history.record(
+            "ExecutionStarted", previous: 0, at: start, detailsKey: "executionStartedEventDetails",
+            details: keeps
+                ? [
+                    "input": .string(input.compactText), "inputDetails": HistoryPayload.notTruncated,
+                    "roleArn": .string(run.configuration.roleArn),
+                ] : nil)
         let result: Result<JSON, StatesError>
         do throws(StatesError) {
             result = .success(try await child.execute(processor, input: input, path: &childPath))
         } catch {
             result = .failure(error)
         }
-        let ended = MapRunChild(name: name, arn: arn, input: input, start: start, stop: childPath.timeline.now, result: result)
+        var ended = MapRunChild(name: name, arn: arn, input: input, start: start, stop: childPath.timeline.now, result: result)
+        if keeps {
+            let last = child.history.eventCount
+            switch result {
+            case .success(let output):
+                child.history.record(
+                    "ExecutionSucceeded", previous: last, at: ended.stop, detailsKey: "executionSucceededEventDetails",
+                    details: ["output": .string(output.compactText), "outputDetails": HistoryPayload.notTruncated])
+            case .failure(let error):
+                child.history.record(
+                    "ExecutionFailed", previous: last, at: ended.stop, detailsKey: "executionFailedEventDetails",
+                    details: error.historyDetailsOmittingEmpty)
+            }
+            ended.events = child.history.snapshot
+        }
         var outcome = ChildOutcome(index: index, child: ended, timeline: childPath.timeline)
         if shape.toFiles {
             outcome.pieces = resultPieces(ended, shape: shape, mapRunArn: mapRunArn, label: label)
@@ -565,6 +588,9 @@ public struct MapRunChild: Sendable, Equatable {
     public var stop: EpochMilliseconds
     /// Its output or its failure.
     public var result: Result<JSON, StatesError>
+    /// Its history, for the first thousand children of a Map Run whose execution keeps its
+    /// history (empty otherwise).
+    public var events: [HistoryEvent] = []
 
     /// SUCCEEDED, FAILED or TIMED_OUT.
     public var status: ExecutionStatus {

@@ -156,6 +156,31 @@ extension StepFunctionsService {
 
     /// DescribeExecution of a Distributed Map's child: `...:execution:MACHINE/LABEL:NAME`.
     func describeChild(_ arn: String, includedData: Bool) -> JSON? {
+        if let (child, run) = mapRunChild(arn) {
+            var response = Self.childSummary(child, of: run)
+            if includedData {
+                response["input"] = .string(child.input.compactText)
+                response["inputDetails"] = ["included": true]
+                switch child.result {
+                case .success(let output):
+                    response["output"] = .string(output.compactText)
+                    response["outputDetails"] = ["included": true]
+                case .failure(let error):
+                    response["error"] = .string(error.error)
+                    if let cause = error.cause { response["cause"] = .string(cause) }
+                }
+            }
+            response["redriveCount"] = 0
+            response["redriveStatus"] = "NOT_REDRIVABLE"
+            response["redriveStatusReason"] = "A Map Run's child execution is redriven with its parent"
+            return .object(response)
+        }
+        return nil
+    }
+
+    /// A Distributed Map's child execution (`...:execution:MACHINE/LABEL:NAME`) that its Map
+    /// Run's report keeps, and that report.
+    func mapRunChild(_ arn: String) -> (MapRunChild, MapRunReport)? {
         guard let parsed = ARN(parsing: arn), parsed.resourceParts.count == 3, let slash = parsed.resourceParts[1].firstIndex(of: "/")
         else {
             return nil
@@ -164,24 +189,7 @@ extension StepFunctionsService {
         let candidates = lock.withLock { (executionsByMachine[machineArn(machine)] ?? []).reversed() }
         for record in candidates {
             for run in record.execution.mapRuns {
-                guard let child = run.children.first(where: { $0.arn == arn }) else { continue }
-                var response = Self.childSummary(child, of: run)
-                if includedData {
-                    response["input"] = .string(child.input.compactText)
-                    response["inputDetails"] = ["included": true]
-                    switch child.result {
-                    case .success(let output):
-                        response["output"] = .string(output.compactText)
-                        response["outputDetails"] = ["included": true]
-                    case .failure(let error):
-                        response["error"] = .string(error.error)
-                        if let cause = error.cause { response["cause"] = .string(cause) }
-                    }
-                }
-                response["redriveCount"] = 0
-                response["redriveStatus"] = "NOT_REDRIVABLE"
-                response["redriveStatusReason"] = "A Map Run's child execution is redriven with its parent"
-                return .object(response)
+                if let child = run.children.first(where: { $0.arn == arn }) { return (child, run) }
             }
         }
         return nil
@@ -370,11 +378,16 @@ extension StepFunctionsService {
 
     func executionHistory(_ fields: RequestFields) throws(ServerError) -> JSON {
         let arn = try fields.string("executionArn")
-        let record = try existingExecution(arn)
         let maxResults = try fields.optionalInt("maxResults", range: 0...1000)
         let reverse = try fields.optionalBool("reverseOrder") ?? false
         let includeData = try fields.optionalBool("includeExecutionData") ?? true
-        let events = record.execution.history
+        let events: [HistoryEvent]
+        if arn.contains("/"), lock.withLock({ executions[arn] }) == nil, let (child, _) = mapRunChild(arn), !child.events.isEmpty {
+            // A Distributed Map's child execution, one of those its Map Run kept with a history.
+            events = child.events
+        } else {
+            events = try existingExecution(arn).execution.history
+        }
         let (page, next) = try pageTokens.page(
             events, key: \.id, descending: reverse, scope: "GetExecutionHistory \(arn) \(reverse)",
             token: fields.optionalString("nextToken"),
