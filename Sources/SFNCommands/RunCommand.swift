@@ -47,6 +47,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
+    @OptionGroup var templateParameters: TemplateParameterOptions
+
     @Option(help: "The execution name (default: a new UUID).")
     var name: String?
 
@@ -77,6 +79,11 @@ struct RunCommand: AsyncParsableCommand {
     )
     var callbackPort: Int?
 
+    @Flag(
+        name: .customLong("allow-unrouted"),
+        help: "Run even when a Task has no executor (it then fails when it runs, as an unknown Lambda function does on AWS).")
+    var allowUnrouted = false
+
     @Option(
         name: .customLong("s3"),
         help: ArgumentHelp(ObjectStores.help, valueName: "DIR|URL"))
@@ -86,13 +93,19 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await execute()
         } catch {
+            if result == .json, case .usage(let message) = error {
+                // Tools reading --result json get their one object whatever went wrong.
+                let report: JSON = ["status": "USAGE_ERROR", "output": nil, "error": "sfn.UsageError", "cause": .string(message)]
+                Terminal.write(report.compactText + "\n")
+            }
             throw error.exit(quiet: { if case .execution = error { true } else { false } }())
         }
     }
 
     private func execute() async throws(CommandFailure) {
         SignalCleanup.install()
-        let loaded = try DefinitionFiles.load(definition, stateMachine: stateMachine, account: account.value)
+        let parameters = try templateParameters.values()
+        let loaded = try DefinitionFiles.load(definition, stateMachine: stateMachine, account: account.value, parameters: parameters)
         let definitionJSON = loaded.definition
         let (executionInput, inputText) = try readInput()
 
@@ -133,21 +146,32 @@ struct RunCommand: AsyncParsableCommand {
         let runtime: StateMachineRuntime
         do {
             runtime = try StateMachineRuntime(
-                definition: definitionJSON, name: loaded.stateMachine ?? Self.machineName(definition), configuration: configuration)
+                definition: definitionJSON, name: loaded.deployedName ?? loaded.stateMachine ?? Self.machineName(definition),
+                configuration: configuration)
         } catch {
             throw invalid(describe(error, in: loaded))
         }
         directory.add(runtime)
         try refuseUnanswerableCallbacks(definitionJSON, configuration: configuration)
+        if !allowUnrouted { try refuseUnroutedTasks(definitionJSON, configuration: configuration) }
+        var others: [(LoadedDefinition, String)] = []
         for path in registered {
-            let other = try DefinitionFiles.load(path, stateMachine: nil, account: account.value)
+            let other = try DefinitionFiles.load(path, stateMachine: nil, account: account.value, parameters: parameters)
+            others.append((other, other.stateMachine ?? Self.machineName(path)))
+        }
+        // The other state machines of the same template, for states:startExecution between them.
+        if let chosen = loaded.stateMachine, let text = try? String(contentsOfFile: definition, encoding: .utf8) {
+            for sibling in DefinitionLoader.stateMachineNames(text: text, file: definition) where sibling != chosen {
+                // The template is one unit, as a stack is: a sibling that does not load stops the run.
+                let other = try DefinitionFiles.load(definition, stateMachine: sibling, account: account.value, parameters: parameters)
+                others.append((other, other.deployedName ?? sibling))
+            }
+        }
+        for (other, otherName) in others {
             var otherConfiguration = configuration
             otherConfiguration.machineType = other.machineType ?? .standard
             do {
-                directory.add(
-                    try StateMachineRuntime(
-                        definition: other.definition, name: other.stateMachine ?? Self.machineName(path),
-                        configuration: otherConfiguration))
+                directory.add(try StateMachineRuntime(definition: other.definition, name: otherName, configuration: otherConfiguration))
             } catch {
                 throw invalid(describe(error, in: other))
             }
@@ -191,6 +215,20 @@ struct RunCommand: AsyncParsableCommand {
                 "state '\(state)' waits for a task token (\(resource)), but nothing can send it: run with --callback-port to answer it over HTTP, or route the resource to an executor with --config"
             )
         }
+    }
+
+    /// A Task that nothing serves would fail at run time, where a `Catch` on `States.ALL` could
+    /// hide the mistake: before running, every Task must have a route (a mock, `--config`, or a
+    /// built-in one), else the run is refused with the configuration lines that would route them.
+    private func refuseUnroutedTasks(_ definition: JSON, configuration: RuntimeConfiguration) throws(CommandFailure) {
+        var unrouted: [TaskRoute] = []
+        for task in TaskRoute.all(in: definition) where !task.resource.hasSuffix(".waitForTaskToken") {
+            if configuration.executors.serves(task, region: configuration.region, accountId: configuration.accountId) == false {
+                unrouted.append(task)
+            }
+        }
+        guard !unrouted.isEmpty else { return }
+        throw .usage(UnroutedTasks.message(unrouted, hasConfig: config != nil))
     }
 
     /// Routes Task resources as `--config` and `--mock-config` say.

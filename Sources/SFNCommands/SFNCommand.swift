@@ -33,6 +33,11 @@ extension SFNCommand {
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
+            if code == .success {
+                // --help and --version answer on stdout, so `sfn run --help | grep mock` finds it.
+                if !message.isEmpty { Terminal.write(message + "\n") }
+                Foundation.exit(0)
+            }
             if !message.isEmpty {
                 Terminal.printError(message)
             }

@@ -37,6 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
+    @OptionGroup var templateParameters: TemplateParameterOptions
+
     @Option(
         name: .customLong("access-key"),
         help: ArgumentHelp(
@@ -117,8 +119,8 @@ struct ServeCommand: AsyncParsableCommand {
         var registered: [String] = []
         for path in definitions {
             // A template deploys all of its state machines, each under its logical id.
-            for loaded in try DefinitionFiles.loadAll(path, account: account.value) {
-                let name = loaded.stateMachine ?? RunCommand.machineName(path)
+            for loaded in try DefinitionFiles.loadAll(path, account: account.value, parameters: try templateParameters.values()) {
+                let name = loaded.deployedName ?? loaded.stateMachine ?? RunCommand.machineName(path)
                 do {
                     registered.append(
                         try service.register(

@@ -111,10 +111,25 @@ enum ValidationRun {
             }
             parameters[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
         }
-        let results = files.map { file in
-            validate(
-                file: file, stateMachine: stateMachine, parameters: parameters, type: type, account: account,
-                text: file == standardInputName ? standardInput() : nil)
+        var results: [FileValidation] = []
+        for file in files {
+            let text = file == standardInputName ? standardInput() : nil
+            // Without --state-machine, every state machine of a template is checked.
+            let machines =
+                stateMachine == nil
+                ? DefinitionLoader.stateMachineNames(
+                    text: text ?? (try? String(contentsOfFile: file, encoding: .utf8)) ?? "",
+                    file: file == standardInputName ? "<stdin>" : file)
+                : []
+            if machines.count > 1 {
+                for machine in machines {
+                    results.append(
+                        validate(file: file, stateMachine: machine, parameters: parameters, type: type, account: account, text: text))
+                }
+            } else {
+                results.append(
+                    validate(file: file, stateMachine: stateMachine, parameters: parameters, type: type, account: account, text: text))
+            }
         }
         let exitCode: Int32 =
             results.contains { $0.usageProblem != nil }

@@ -188,12 +188,19 @@ struct ValidateCommandTests {
                   B: {Type: Pass, Result: "${Known} ${Unknown}", End: true}
         """
 
-    @Test func templatesNeedAChoiceWhenTheyHoldSeveralMachines() throws {
+    @Test func everyMachineOfATemplateIsCheckedUnlessOneIsChosen() throws {
         let folder = try TemporaryFolder(prefix: "sfn-validate")
         let file = try folder.write("template.yaml", Self.template)
-        let ambiguous = run([file])
-        #expect(ambiguous.exitCode == 2)
-        #expect(ambiguous.errorOutput.contains("First, Second"))
+        let all = run([file])
+        #expect(all.exitCode == 0)
+        #expect(all.output.contains("\(file) (First): valid"))
+        #expect(all.output.contains("\(file) (Second): valid"))
+        // One broken machine makes the template invalid, and the report names it.
+        let broken = try folder.write("broken.yaml", Self.template.replacingOccurrences(of: "End: true", with: "Next: Nowhere"))
+        let failing = run([broken])
+        #expect(failing.exitCode == 1)
+        #expect(failing.output.contains("\(broken) (First): valid"))
+        #expect(failing.output.contains("\(broken) (Second): invalid"))
         let chosen = run([file], stateMachine: "First")
         #expect(chosen.exitCode == 0)
         #expect(chosen.output.contains("\(file) (First): valid"))

@@ -177,7 +177,7 @@ extension StatesError {
         StatesError(
             .runtime,
             cause:
-                "No executor is configured for the resource '\(resource)'. Route it to a local function with a configuration file (--config) or an ExecutorRegistry entry."
+                "No executor is configured for the resource '\(resource)'. Route it to a local program, a Lambda endpoint or a fixed result in an executor configuration file (sfn run --config FILE), or answer it from a mock file (--mock-config)."
         )
     }
 

@@ -235,7 +235,12 @@ struct CloudFormationIntrinsics {
     private func parameterValue(_ name: String, at pointer: JSONPointer) throws(DefinitionLoadError) -> JSON {
         if let override = parameterOverrides[name] { return .string(override) }
         guard let fallback = parameters[name]?["Default"] else {
-            throw failure("parameter '\(name)' has no Default; pass a value for it", at: pointer)
+            // Every parameter still without a value, so one run says all that is missing.
+            let unset = parameters.keys.filter { parameters[$0]?["Default"] == nil && parameterOverrides[$0] == nil }
+            let others = unset.filter { $0 != name }
+            throw failure(
+                "parameter '\(name)' has no Default; give it a value (sfn: --parameter \(name)=VALUE, or --parameters FILE)"
+                    + (others.isEmpty ? "" : "; these have none either: " + others.joined(separator: ", ")), at: pointer)
         }
         return fallback
     }
@@ -375,6 +380,7 @@ struct CloudFormationIntrinsics {
             throw failure("Fn::Sub takes a string or [string, {variables}]", at: pointer)
         }
         var missing: String?
+        var parameterFailure: DefinitionLoadError?
         let result = Placeholders.replace(in: template) { name in
             if name.hasPrefix("!") { return "${" + name.dropFirst() + "}" }
             if let value = variables[name] { return value }
@@ -384,11 +390,14 @@ struct CloudFormationIntrinsics {
                 }
                 if let value = try reference(name, at: pointer), let text = Self.text(of: value) { return text }
             } catch {
-                // Reported below, with the variable's name, like CloudFormation does.
+                // A parameter without a value says so; the rest is reported below, with the
+                // variable's name, like CloudFormation does.
+                if parameters[name] != nil, parameterFailure == nil { parameterFailure = error as? DefinitionLoadError }
             }
             if missing == nil { missing = name }
             return nil
         }
+        if let parameterFailure { throw parameterFailure }
         if let missing {
             throw failure("Fn::Sub variable '${\(missing)}' is not a parameter, resource, attribute or given variable", at: pointer)
         }

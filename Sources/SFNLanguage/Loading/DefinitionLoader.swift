@@ -16,6 +16,9 @@ public struct LoadedDefinition: Sendable {
     /// The type a template gives the state machine (`StateMachineType`, or SAM's `Type`); nil for
     /// plain definitions and templates that leave it out.
     public var machineType: StateMachineType?
+    /// The template's `StateMachineName` for it, the name its `Ref` and `Fn::GetAtt` ARNs carry
+    /// (nil: none given; the ARNs carry the logical id).
+    public var deployedName: String?
 
     /// A loaded definition with where its values sit in the file.
     public init(definition: JSON, sourceMap: SourceMap, file: String, stateMachine: String? = nil, warnings: [LoadWarning] = []) {
@@ -164,6 +167,16 @@ public enum DefinitionLoader {
         var loaded: [LoadedDefinition] = []
         for name in names { loaded.append(try template.load(stateMachine: name)) }
         return loaded
+    }
+
+    /// The logical ids of the state machines of the template in `text`, in its order; empty for
+    /// a plain definition or a document that does not parse.
+    public static func stateMachineNames(text: String, file: String) -> [String] {
+        guard let (document, _) = try? parseDocument(text: text, file: file, format: SourceFormat(fileName: file)),
+            case .object(let members) = document, isTemplate(members)
+        else { return [] }
+        let resources = members["Resources"]?.objectValue ?? [:]
+        return resources.filter { _, resource in resource["Type"]?.stringValue.map(stateMachineTypes.contains) ?? false }.map(\.key)
     }
 
     /// Parses JSON or YAML text into a value and its source map.
@@ -317,6 +330,7 @@ private struct TemplateLoader {
     private func loadMachine(_ logicalID: String) throws(DefinitionLoadError) -> LoadedDefinition {
         var loaded = try loadDefinition(logicalID)
         loaded.machineType = try machineType(logicalID)
+        if case .string(let name)? = template["Resources"]?[logicalID]?["Properties"]?["StateMachineName"] { loaded.deployedName = name }
         return loaded
     }
 

@@ -54,6 +54,8 @@ public struct LambdaRouter: TaskExecutor {
         return try await function.execute(functionRequest)
     }
 
+    func hasFunction(_ reference: LambdaFunctionReference, arn: String) -> Bool { function(for: reference, arn: arn) != nil }
+
     private func function(for reference: LambdaFunctionReference, arn: String) -> (any TaskExecutor)? {
         functions[reference.name] ?? resources.executor(for: arn)
     }

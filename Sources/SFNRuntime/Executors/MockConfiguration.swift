@@ -230,6 +230,12 @@ public final class MockExecutor: TaskExecutor, Sendable {
         self.tokens = tokens
     }
 
+    /// Whether the test case mocks `state`.
+    func mocks(_ state: String) -> Bool { testCase.responses[state] != nil }
+
+    /// What serves the states the test case does not mock.
+    var fallbackRegistry: ExecutorRegistry { fallback }
+
     /// Answers with the state's next mocked response, or passes the task on.
     public func execute(_ request: TaskRequest) async throws(StatesError) -> JSON {
         guard let response = nextResponse(for: request.stateName) else {
