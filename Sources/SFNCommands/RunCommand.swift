@@ -176,8 +176,20 @@ struct RunCommand: AsyncParsableCommand {
                 throw invalid(describe(error, in: other))
             }
         }
-        let execution = runtime.start(input: executionInput, name: name, inputText: inputText)
-        let progress = ProgressDisplay.startIfTerminal(for: execution, enabled: result == .text)
+        // The display observes from the first event (a fast run's states may all be entered
+        // before start returns).
+        let progress = ProgressDisplay.makeIfTerminal(enabled: result == .text)
+        var observer: StateMachineRuntime.EventObserver?
+        if let progress { observer = { _, event in progress.handle(event) } }
+        let execution = runtime.start(input: executionInput, name: name, inputText: inputText, observer: observer)
+        progress?.poll(execution)
+        SignalCleanup.describe.withLock { describe in
+            describe = { [progress] in
+                let state = progress?.whereabouts
+                return "execution \(execution.name) stopped" + (state.map { " in \($0)" } ?? "")
+                    + (execution.history.isEmpty ? "" : " after \(execution.history.count) history events")
+            }
+        }
         let outcome = await execution.result()
         progress?.finish()
         await callbacks?.stop()
@@ -317,18 +329,20 @@ final class ProgressDisplay: Sendable {
     private let screen = Locked(Screen())
     private let poller = Locked<Task<Void, Never>?>(nil)
 
-    static func startIfTerminal(for execution: Execution, enabled: Bool) -> ProgressDisplay? {
+    static func makeIfTerminal(enabled: Bool) -> ProgressDisplay? {
         guard enabled, Terminal.standardErrorIsTerminal else { return nil }
-        let display = ProgressDisplay()
-        execution.observe { event in display.handle(event) }
-        let task = Task { [display] in
+        return ProgressDisplay()
+    }
+
+    /// Draws the execution's running Map Run, if any, twice a second until ``finish()``.
+    func poll(_ execution: Execution) {
+        let task = Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
-                if let running = execution.mapRuns.last(where: { $0.status == .running }) { display.draw(running) }
+                if let running = execution.mapRuns.last(where: { $0.status == .running }) { draw(running) }
             }
         }
-        display.poller.withLock { $0 = task }
-        return display
+        poller.withLock { $0 = task }
     }
 
     private func draw(_ report: MapRunReport) {
@@ -362,7 +376,7 @@ final class ProgressDisplay: Sendable {
         return number < 0 ? "-" + text : text
     }
 
-    private func handle(_ event: HistoryEvent) {
+    func handle(_ event: HistoryEvent) {
         guard event.type.hasSuffix("StateEntered") else { return }
         screen.withLock { screen in
             screen.entered += 1
@@ -373,6 +387,13 @@ final class ProgressDisplay: Sendable {
             screen.drew = true
             Terminal.printErrorInline("\r\u{1B}[K▸ \(screen.entered) states entered · now in \(screen.current)")
         }
+    }
+
+    /// Where the run is: its state, and a running Map Run's figures.
+    var whereabouts: String? {
+        let (state, entered) = screen.withLock { ($0.current, $0.entered) }
+        guard !state.isEmpty else { return nil }
+        return "state '\(state)' (\(entered) states entered)"
     }
 
     func finish() {

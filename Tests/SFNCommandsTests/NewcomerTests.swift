@@ -129,4 +129,27 @@ import Testing
         #expect(report["status"] == "SUCCEEDED", "\(outcome.stdout) \(outcome.stderr)")
         #expect(report["output"] == ["text": "Hello, world! (dev)"])
     }
+
+    /// Ctrl-C says where the run was instead of ending without a word.
+    @Test func anInterruptedRunSaysWhichExecutionItStopped() async throws {
+        guard let executable = RunCommandTests.executable else { return }
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("nap.json")
+        try #"{"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":30,"End":true}}}"#.write(
+            to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["run", file.path, "--name", "napping"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(700))
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGINT)
+        #expect(text.contains("interrupted: execution napping stopped"), "\(text)")
+    }
 }

@@ -156,4 +156,31 @@ import Testing
         let result = try await runWorkflow(definition) { $0.executors = registry }
         #expect(result.output == ["Error": "SNS.Down", "Cause": "offline"])
     }
+
+    /// A catch-all resource glob serves `lambda:invoke` as a function, its result in Lambda's
+    /// Payload shape; function names may be globs; an exact route for the integration's resource
+    /// still answers as written.
+    @Test func globsServeFunctionsInLambdasShape() async throws {
+        let definition = #"""
+            {"StartAt":"Invoke","States":{
+              "Invoke":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"order-create","Payload":{"n":1}},"End":true}}}
+            """#
+        let anyResource = try ExecutorConfiguration(json: ["resources": ["*": ["result": ["made": true]]]]).makeRegistry()
+        let wrapped = try await runWorkflow(definition) { $0.executors = anyResource }
+        #expect(wrapped.output?["Payload"] == ["made": true], "\(String(describing: wrapped.output))")
+        #expect(wrapped.output?["StatusCode"] == 200)
+
+        let named = try ExecutorConfiguration(json: ["functions": ["order-*": ["result": ["by": "glob"]], "*": ["result": ["by": "any"]]]])
+            .makeRegistry()
+        #expect(try await runWorkflow(definition) { $0.executors = named }.output?["Payload"] == ["by": "glob"])
+
+        let integration = try ExecutorConfiguration(json: ["resources": ["arn:aws:states:::lambda:invoke": ["result": ["raw": 1]]]])
+            .makeRegistry()
+        #expect(try await runWorkflow(definition) { $0.executors = integration }.output == ["raw": 1])
+        let task = TaskRoute(state: "Invoke", resource: "arn:aws:states:::lambda:invoke", functionName: "order-create")
+        #expect(integration.serves(task, region: "us-east-1", accountId: "111111111111") == true)
+        #expect(named.serves(task, region: "us-east-1", accountId: "111111111111") == true)
+        #expect(
+            ExecutorConfiguration(resources: [], functions: []).makeRegistry().serves(task, region: "us-east-1", accountId: "1") == false)
+    }
 }

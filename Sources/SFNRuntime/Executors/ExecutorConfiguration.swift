@@ -25,7 +25,9 @@ public struct ExecutorConfigurationError: Error, Sendable, Equatable, CustomStri
 ///  "functions": {"greet": {"shell": "./greet.sh"}}}
 /// ```
 /// `resources` keys are Resource ARNs or globs (`*`, `?`); `functions` keys are Lambda function
-/// names, for `arn:aws:states:::lambda:invoke` (by FunctionName) and `arn:aws:lambda:...` resources.
+/// names or globs of them (`order-*`, `*`), for `arn:aws:states:::lambda:invoke` (by FunctionName)
+/// and `arn:aws:lambda:...` resources. Lambda resources reach the functions first: a resource glob
+/// such as `*` then serves a function the others do not, with Lambda's response shape.
 /// An executor is one of: `command` (argv array, or a string run by `/bin/sh -c`) or `shell`
 /// (a string); `url` (a Lambda Invoke endpoint, optional `functionName`); `result` (a fixed
 /// result); `error` with an optional `cause` (a fixed failure). Relative paths resolve against the
@@ -89,17 +91,26 @@ public struct ExecutorConfiguration: Sendable {
     /// (functions by name, then resources by the function's ARN).
     public func makeRegistry(random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }) -> ExecutorRegistry {
         var resourceRegistry = ExecutorRegistry()
-        for (pattern, executor) in resources {
-            resourceRegistry.register(pattern, Self.makeExecutor(executor))
+        let resourceExecutors = resources.map { (pattern: $0.pattern, executor: Self.makeExecutor($0.executor)) }
+        for (pattern, executor) in resourceExecutors {
+            resourceRegistry.register(pattern, executor)
         }
         var functionExecutors: [String: any TaskExecutor] = [:]
+        var functionPatterns: [(pattern: ResourcePattern, executor: any TaskExecutor)] = []
         for (name, executor) in functions {
-            if let reference = LambdaFunctionReference(name), functionExecutors[reference.name] == nil {
+            if name.contains("*") || name.contains("?") {
+                functionPatterns.append((ResourcePattern(name), Self.makeExecutor(executor)))
+            } else if let reference = LambdaFunctionReference(name), functionExecutors[reference.name] == nil {
                 functionExecutors[reference.name] = Self.makeExecutor(executor)
             }
         }
-        var registry = resourceRegistry
-        registry.registerLambda(LambdaRouter(functions: functionExecutors, resources: resourceRegistry, random: random))
+        // Lambda resources go to the router first, so a glob such as `*` serves lambda:invoke as
+        // a function (its result wrapped in Payload, as AWS wraps it) rather than replacing the
+        // integration; the router looks functions up by name, then in these resources.
+        var registry = ExecutorRegistry()
+        registry.registerLambda(
+            LambdaRouter(functions: functionExecutors, functionPatterns: functionPatterns, resources: resourceRegistry, random: random))
+        for (pattern, executor) in resourceExecutors { registry.register(pattern, executor) }
         return registry
     }
 

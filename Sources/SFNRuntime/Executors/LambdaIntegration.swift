@@ -19,6 +19,8 @@ public struct LambdaRouter: TaskExecutor {
     public static let functionResourcePattern = "arn:aws:lambda:*"
 
     private let functions: [String: any TaskExecutor]
+    /// Function-name globs (`order-*`, `*`), in order, for names not in `functions`.
+    private let functionPatterns: [(pattern: ResourcePattern, executor: any TaskExecutor)]
     private let resources: ExecutorRegistry
     private let random: @Sendable () -> UInt64
 
@@ -26,12 +28,15 @@ public struct LambdaRouter: TaskExecutor {
     ///   - functions: executors by function name (unqualified, e.g. `order-handler`).
     ///   - resources: where a function not in `functions` is looked up by its full ARN
     ///     (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`). It must not route back to this router.
+    ///   - functionPatterns: executors by function-name glob (`*` any run, `?` one character),
+    ///     tried in order for a name not in `functions`.
     ///   - random: entropy for request ids and trace ids.
     public init(
-        functions: [String: any TaskExecutor], resources: ExecutorRegistry = ExecutorRegistry(),
-        random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
+        functions: [String: any TaskExecutor], functionPatterns: [(pattern: ResourcePattern, executor: any TaskExecutor)] = [],
+        resources: ExecutorRegistry = ExecutorRegistry(), random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
     ) {
         self.functions = functions
+        self.functionPatterns = functionPatterns
         self.resources = resources
         self.random = random
     }
@@ -56,8 +61,24 @@ public struct LambdaRouter: TaskExecutor {
 
     func hasFunction(_ reference: LambdaFunctionReference, arn: String) -> Bool { function(for: reference, arn: arn) != nil }
 
+    func servesIntegration(_ resource: String) -> Bool { resources.executor(for: resource) != nil }
+
+    /// A configured route for the `lambda:invoke` resource itself (an exact entry, or a glob
+    /// that names the integration), used when no function of the FunctionName is routed.
+    private func directIntegration(_ request: TaskRequest) -> (any TaskExecutor)? {
+        guard case .object(let parameters) = request.input, let name = parameters["FunctionName"]?.stringValue,
+            let reference = LambdaFunctionReference(name)
+        else { return resources.executor(for: request.resource) }
+        let location = ExecutionLocation(context: request.context)
+        if function(for: reference, arn: reference.arn(defaultRegion: location.region, defaultAccountId: location.accountId)) != nil {
+            return nil
+        }
+        return resources.executor(for: request.resource)
+    }
+
     private func function(for reference: LambdaFunctionReference, arn: String) -> (any TaskExecutor)? {
-        functions[reference.name] ?? resources.executor(for: arn)
+        functions[reference.name] ?? functionPatterns.first { $0.pattern.matches(reference.name) }?.executor
+            ?? resources.executor(for: arn)
     }
 
     private func notFound(_ reference: LambdaFunctionReference, arn: String) -> StatesError {
@@ -67,6 +88,11 @@ public struct LambdaRouter: TaskExecutor {
     }
 
     private func invokeIntegration(_ request: TaskRequest) async throws(StatesError) -> JSON {
+        if let direct = directIntegration(request) {
+            // A route for the integration's Resource itself, not for a function: its executor
+            // answers as written, without Lambda's response shape.
+            return try await direct.execute(request)
+        }
         guard case .object(let parameters) = request.input else {
             throw StatesError.invokeParametersNotObject(request.input)
         }

@@ -73,9 +73,12 @@ extension ExecutorRegistry {
 extension LambdaRouter: RoutingExecutor {
     /// A function served by name or by its ARN.
     public func serves(_ task: TaskRoute, region: String, accountId: String) -> Bool? {
+        let integration = task.resource.hasPrefix("arn:aws:states:::lambda:invoke")
+        // A route for the integration's resource itself serves any FunctionName.
+        if integration, servesIntegration(task.resource) { return true }
         guard let reference = task.function else {
             // lambda:invoke whose FunctionName is computed: the run will tell.
-            return task.resource.hasPrefix("arn:aws:states:::lambda:invoke") ? nil : false
+            return integration ? nil : false
         }
         return hasFunction(reference, arn: reference.arn(defaultRegion: region, defaultAccountId: accountId))
     }
