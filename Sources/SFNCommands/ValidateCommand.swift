@@ -27,10 +27,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(name: .customLong("state-machine"), help: "The state machine resource (logical id) to check in a template.")
     var stateMachine: String?
 
-    @Option(
-        name: .customLong("parameter"),
-        help: ArgumentHelp("A template parameter value, overriding its Default.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var templateParameters: TemplateParameterOptions
 
     @Option(
         name: .customLong("type"),
@@ -40,8 +37,15 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var account: AccountOptions
 
     func run() async throws {
+        let parameters: [String: String]
+        do {
+            parameters = try templateParameters.values()
+        } catch {
+            throw error.exit()
+        }
         let outcome = ValidationRun.perform(
-            files: files, format: format, stateMachine: stateMachine, parameterAssignments: parameters, type: machineType,
+            files: files, format: format, stateMachine: stateMachine,
+            parameterAssignments: parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }, type: machineType,
             account: account.value)
         if !outcome.errorOutput.isEmpty {
             FileHandle.standardError.write(Data(outcome.errorOutput.utf8))
