@@ -245,7 +245,7 @@ struct ValidateCommandTests {
         #expect(command.files == ["a.json", "b.yaml"])
         #expect(command.format == .json)
         #expect(command.stateMachine == "M")
-        #expect(command.parameters == ["K=V"])
+        #expect(try command.templateParameters.values() == ["K": "V"])
         #expect(throws: (any Error).self) { try ValidateCommand.parse(["a.json", "--format", "xml"]) }
     }
 }
