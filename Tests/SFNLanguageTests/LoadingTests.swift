@@ -246,6 +246,34 @@ struct LoadingYAMLTests {
 
 @Suite("Loading from templates")
 struct LoadingTemplateTests {
+    /// SAM's parser loads a template with a key written twice, the later one winning; a plain
+    /// definition with one is still refused. Positions after the duplicate stay where they are.
+    @Test func aKeyWrittenTwiceInATemplateTakesTheLaterValue() throws {
+        let template = """
+            Resources:
+              Queue:
+                Type: AWS::SQS::Queue
+                Properties:
+                  QueueName: first
+                  Tags:
+                    - {Key: a, Value: b}
+                  QueueName: second
+              Machine:
+                Type: AWS::StepFunctions::StateMachine
+                Properties:
+                  Definition:
+                    StartAt: P
+                    States:
+                      P: {Type: Pass, Result: !GetAtt Queue.QueueName, End: true}
+            """
+        let loaded = try DefinitionLoader.load(text: template, file: "template.yaml")
+        #expect(loaded.definition["States"]?["P"]?["Result"] == "second")
+        #expect(loaded.sourceMap.position(of: JSONPointer(parsing: "/States/P") ?? .root)?.line == 15)
+        #expect(throws: DefinitionLoadError.self) {
+            try DefinitionLoader.load(text: "StartAt: P\nStartAt: Q\nStates:\n  P: {Type: Pass, End: true}\n", file: "machine.yaml")
+        }
+    }
+
     @Test func readsAnInlineSAMDefinitionWithSubstitutions() throws {
         let template = """
             Transform: AWS::Serverless-2016-10-31

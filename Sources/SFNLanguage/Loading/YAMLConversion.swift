@@ -15,14 +15,32 @@ enum YAMLConversion {
     static let maximumNodeCount = 250_000
 
     static func load(_ text: String, file: String) throws(DefinitionLoadError) -> (JSON, SourceMap) {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text, coreSchemaResolver)
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
-        } catch {
-            throw DefinitionLoadError(.syntax, file: file, message: "invalid YAML: \(error)")
+        var root: Node?
+        var source = text
+        var firstDuplicate: YamlError?
+        var blankings = 0
+        while true {
+            do {
+                root = try Yams.compose(yaml: source, coreSchemaResolver)
+                break
+            } catch let error as YamlError {
+                // A template with a key written twice in a block mapping loads as SAM's parser
+                // loads it: the later one wins. Anything else keeps the error.
+                // (At most a hundred such keys: each costs a parse of the whole document.)
+                if case .duplicatedKeysInMapping(let keys, let context) = error, let key = keys.first, blankings < 100,
+                    let blanked = blankingEarlierEntry(source, key: key, line: context.mark.line, column: context.mark.column)
+                {
+                    firstDuplicate = firstDuplicate ?? error
+                    source = blanked
+                    blankings += 1
+                    continue
+                }
+                throw syntaxError(firstDuplicate ?? error, file: file)
+            } catch {
+                throw DefinitionLoadError(.syntax, file: file, message: "invalid YAML: \(error)")
+            }
         }
+        if let firstDuplicate, !isTemplate(root) { throw syntaxError(firstDuplicate, file: file) }
         guard let root else {
             throw DefinitionLoadError(.invalidDocument, file: file, message: "the file holds no YAML document")
         }
@@ -36,6 +54,35 @@ enum YAMLConversion {
         let start = converter.location(of: root)
         let value = try converter.convert(root, at: .root, member: start)
         return (value, converter.map)
+    }
+
+    /// Whether the document is a SAM or CloudFormation template (a mapping with Resources).
+    private static func isTemplate(_ root: Node?) -> Bool {
+        guard case .mapping(let mapping)? = root else { return false }
+        return mapping.keys.contains { $0.string == "Resources" || $0.string == "AWSTemplateFormatVersion" }
+    }
+
+    /// `text` with the block-mapping entry whose key `key` starts at `line`:`column` (1-based)
+    /// replaced by empty lines (so every other position stays where it was), or nil when the
+    /// entry is not one that can be cut that way (a flow mapping, a sequence item's first key).
+    private static func blankingEarlierEntry(_ text: String, key: String, line: Int, column: Int) -> String? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard line >= 1, line <= lines.count, column >= 1 else { return nil }
+        let first = Array(lines[line - 1].unicodeScalars)
+        guard column - 1 <= first.count, first[..<(column - 1)].allSatisfy({ $0 == " " }) else { return nil }
+        let rest = String(String.UnicodeScalarView(first[(column - 1)...]))
+        guard rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") else { return nil }
+        lines[line - 1] = ""
+        var next = line
+        while next < lines.count {
+            let candidate = lines[next]
+            let trimmed = candidate.drop { $0 == " " }
+            // The entry goes on while its lines are blank, comments or indented past its key.
+            if !trimmed.isEmpty && !trimmed.hasPrefix("#") && candidate.count - trimmed.count <= column - 1 { break }
+            lines[next] = ""
+            next += 1
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Counts values as the conversion will copy them, stopping as soon as the budget runs out:
