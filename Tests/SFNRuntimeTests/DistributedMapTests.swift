@@ -115,4 +115,25 @@ import Testing
         #expect(result.status == .succeeded)
         #expect(execution.history.count == 8)
     }
+
+    /// Stopping the execution ends its Map Run: no further child starts, whatever the tolerance.
+    @Test func stoppingTheExecutionStartsNoMoreChildren() async throws {
+        let napping = #""StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":1,"End":true}}"#
+        let machine = try StateMachineRuntime(
+            definition: try JSON(
+                parsing: distributed(napping, extra: #""MaxConcurrency":5,"ToleratedFailurePercentage":100,"ItemsPath":"$.items","#)),
+            name: "Orders", configuration: RuntimeConfiguration())
+        let execution = machine.start(input: ["items": .array((0..<1_000).map { JSON.int($0) })])
+        try await Task.sleep(for: .milliseconds(200))
+        execution.stop(error: "Enough", cause: "test")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = await execution.result()
+        #expect(result.status == .aborted)
+        #expect(clock.now - started < .seconds(5))
+        let report = try #require(execution.mapRuns.first)
+        #expect(report.status == .aborted)
+        #expect(report.items.succeeded < 50)
+        #expect(report.items.failed < 50, "children went on starting after the stop: \(report.items)")
+    }
 }

@@ -269,7 +269,8 @@ struct MapRunProgress {
         await withTaskGroup(of: [ChildOutcome].self) { group in
             var inFlight = 0
             while true {
-                while !exhausted && !stopping && inFlight < slots() {
+                // A stopped or timed-out execution starts no more children.
+                while !exhausted && !stopping && inFlight < slots() && !interpreter.run.aborted && !interpreter.run.timedOut {
                     var chunk: [(Int, JSON)] = []
                     do throws(StatesError) {
                         while chunk.count < chunkSize, let input = try await nextInput() {
