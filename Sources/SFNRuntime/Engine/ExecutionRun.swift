@@ -168,15 +168,28 @@ final class ExecutionRun: Sendable {
 }
 
 /// A Distributed Map child execution's own `$$.Execution` and `$$.StateMachine` (built only
-/// when a state reads them).
-struct ChildIdentity: Sendable {
-    var executionArn: String
-    var name: String
-    var input: JSON
-    var startTime: EpochMilliseconds
-    var roleArn: String
-    var machineArn: String
-    var machineName: String
+/// when a state reads them). A class: an interpreter carries one reference, not the fields.
+final class ChildIdentity: Sendable {
+    let executionArn: String
+    let name: String
+    let input: JSON
+    let startTime: EpochMilliseconds
+    let roleArn: String
+    let machineArn: String
+    let machineName: String
+
+    init(
+        executionArn: String, name: String, input: JSON, startTime: EpochMilliseconds, roleArn: String, machineArn: String,
+        machineName: String
+    ) {
+        self.executionArn = executionArn
+        self.name = name
+        self.input = input
+        self.startTime = startTime
+        self.roleArn = roleArn
+        self.machineArn = machineArn
+        self.machineName = machineName
+    }
 
     var execution: JSON {
         [
