@@ -45,12 +45,16 @@ struct TemplateParameterOptions: ParsableArguments {
             values = try Self.parse(String(decoding: data, as: UTF8.self), file: parametersFile)
         }
         for pair in parameter {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw .usage("--parameter '\(pair)' is not KEY=VALUE")
-            }
-            values[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            guard let (key, value) = Self.assignment(pair[...]) else { throw .usage("--parameter '\(pair)' is not KEY=VALUE") }
+            values[key] = value
         }
         return values
+    }
+
+    /// `KEY=VALUE` split at its first `=` (nil without one, or with an empty key).
+    static func assignment(_ text: Substring) -> (key: String, value: String)? {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { return nil }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 
     static func parse(_ text: String, file: String) throws(CommandFailure) -> [String: String] {
@@ -80,12 +84,9 @@ struct TemplateParameterOptions: ParsableArguments {
         }
         var values: [String: String] = [:]
         for word in trimmed.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
-            guard let equals = word.firstIndex(of: "="), equals != word.startIndex else {
-                throw .usage("--parameters \(file): '\(word)' is not KEY=VALUE")
-            }
-            var value = String(word[word.index(after: equals)...])
+            guard var (key, value) = assignment(word) else { throw .usage("--parameters \(file): '\(word)' is not KEY=VALUE") }
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            values[String(word[..<equals])] = value
+            values[key] = value
         }
         return values
     }

@@ -108,12 +108,12 @@ enum ValidationRun {
         }
         var parameters: [String: String] = [:]
         for assignment in parameterAssignments {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+            guard let (key, value) = TemplateParameterOptions.assignment(assignment[...]) else {
                 return Outcome(
                     output: "", errorOutput: "error: --parameter takes name=value, not '\(assignment)'\n",
                     exitCode: usageExitCode, files: [])
             }
-            parameters[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+            parameters[key] = value
         }
         var results: [FileValidation] = []
         for file in files {
