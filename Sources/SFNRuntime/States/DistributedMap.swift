@@ -102,6 +102,11 @@ extension Interpreter {
         return try finish(entry, result: written ?? shape.output(run.results), context: context, path: &path)
     }
 
+    /// The state machine a child execution runs: `...:stateMachine:MACHINE/LABEL`.
+    func childMachineArn(_ mapRunArn: ARN, label: String) -> String {
+        "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):stateMachine:\(run.stateMachineName)/\(label)"
+    }
+
     /// A child execution's ARN: `...:execution:MACHINE/LABEL:NAME`.
     func childArn(_ mapRunArn: ARN, label: String, name: String) -> String {
         "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):execution:\(run.stateMachineName)/\(label):\(name)"
@@ -368,9 +373,7 @@ extension Interpreter {
         let machineName = "\(run.stateMachineName)/\(label)"
         let identity = ChildIdentity(
             executionArn: arn, name: name, input: input, startTime: start, roleArn: run.configuration.roleArn,
-            machineArn:
-                "arn:\(mapRunArn.partition):states:\(run.configuration.region):\(run.configuration.accountId):stateMachine:\(machineName)",
-            machineName: machineName)
+            machineArn: childMachineArn(mapRunArn, label: label), machineName: machineName)
         // The first children keep their histories (GetExecutionHistory on their ARNs), when the
         // execution keeps its own; the rest only count their events.
         let keeps = index < MapRunProgress.keptChildren && run.history.keepsEvents
@@ -435,13 +438,10 @@ extension Interpreter {
     /// A child execution as ResultWriter's NONE shape gives it: its ARN, input, output or error
     /// and dates.
     func resultEntry(_ child: MapRunChild, mapRunArn: ARN, label: String) -> JSON {
-        let childMachine = ARN(
-            service: "states", region: run.configuration.region, account: run.configuration.accountId,
-            resource: "stateMachine:\(run.stateMachineName)/\(label)")
         var entry: JSONObject = [
             "ExecutionArn": .string(child.arn), "Input": .string(child.input.compactText), "InputDetails": ["Included": true],
             "Name": .string(child.name), "StartDate": .string(Timestamps.iso8601(child.start)),
-            "StateMachineArn": .string(childMachine.description), "StopDate": .string(Timestamps.iso8601(child.stop)),
+            "StateMachineArn": .string(childMachineArn(mapRunArn, label: label)), "StopDate": .string(Timestamps.iso8601(child.stop)),
         ]
         switch child.result {
         case .success(let output):
