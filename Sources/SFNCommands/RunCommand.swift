@@ -380,7 +380,7 @@ final class ProgressDisplay: Sendable {
         guard event.type.hasSuffix("StateEntered") else { return }
         screen.withLock { screen in
             screen.entered += 1
-            screen.current = event.details?["name"]?.stringValue ?? screen.current
+            screen.current = event.stateName ?? screen.current
             let now = ContinuousClock.now
             if let last = screen.lastDraw, now - last < .milliseconds(200) { return }
             screen.lastDraw = now

@@ -59,3 +59,49 @@ extension JSON: Hashable {
         }
     }
 }
+
+extension JSON {
+    /// Whether the two values are the same to the letter: the same types (`1` is not `1.0`), the
+    /// same members in the same order. Such values have the same text; values that share their
+    /// storage are recognised without being walked.
+    public func isExactly(_ other: JSON) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)):
+            guard a.count == b.count else { return false }
+            if Self.sameStorage(a, b) { return true }
+            for index in a.indices where !a[index].isExactly(b[index]) { return false }
+            return true
+        case (.object(let a), .object(let b)):
+            guard a.count == b.count else { return false }
+            if self.sharesStorage(with: other) { return true }
+            for index in a.keys.indices {
+                guard a.keys[index] == b.keys[index], a.values[index].isExactly(b.values[index]) else { return false }
+            }
+            return true
+        default: return false
+        }
+    }
+
+    /// Whether the two are one array or one object, held in the same storage (so equal without a
+    /// look at their elements). Scalars, and empty arrays and objects, share none.
+    public func sharesStorage(with other: JSON) -> Bool {
+        switch (self, other) {
+        case (.array(let a), .array(let b)): return Self.sameStorage(a, b)
+        case (.object(let a), .object(let b)):
+            return Self.sameStorage(a.keys.elements, b.keys.elements) && Self.sameStorage(a.values.elements, b.values.elements)
+        default: return false
+        }
+    }
+
+    /// Whether two arrays are one buffer (an empty array has none to compare).
+    static func sameStorage<Element>(_ a: [Element], _ b: [Element]) -> Bool {
+        a.withUnsafeBufferPointer { left in
+            b.withUnsafeBufferPointer { right in left.baseAddress != nil && left.baseAddress == right.baseAddress }
+        }
+    }
+}

@@ -215,14 +215,19 @@ struct PathContext: Sendable {
     /// The value flowing along the path as the caller spelled it, while no state has changed it
     /// (AWS's histories quote the caller's text, spaces and all, until then).
     var spelled: SpelledValue?
+    /// Sizes of the large arrays and objects measured along this path (see ``SizeMemo``).
+    var sizes = SizeMemo()
 
     func branch() -> PathContext {
         PathContext(timeline: timeline, previousEventId: previousEventId, variables: variables.child())
     }
 }
 
-/// A JSON value with the text the caller wrote for it, and its compact text to recognise it by.
+/// A JSON value with the text the caller wrote for it.
 struct SpelledValue: Sendable {
     let text: String
-    let compact: String
+    let value: JSON
+
+    /// Whether `other` is still the value, so that its text is still the caller's.
+    func matches(_ other: JSON) -> Bool { other.isExactly(value) }
 }

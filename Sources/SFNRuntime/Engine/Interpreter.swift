@@ -59,14 +59,9 @@ struct Interpreter: Sendable {
         var enteredAt = path.timeline.now
         let enteredPrevious = path.previousEventId
         let enteredId = history.record(
-            state.typeName + "StateEntered", previous: path.previousEventId, at: enteredAt,
-            detailsKey: "stateEnteredEventDetails",
-            details: history.wantsDetails
-                ? [
-                    "name": .string(state.name), "input": .string(path.spelled?.text ?? value.compactText),
-                    "inputDetails": HistoryPayload.notTruncated,
-                ]
-                : nil)
+            state.enteredEventType, previous: path.previousEventId, at: enteredAt, detailsKey: "stateEnteredEventDetails",
+            content: history.wantsDetails
+                ? .statePayload(StatePayload(name: state.name, role: .input, value: value, spelling: path.spelled?.text)) : nil)
         path.previousEventId = enteredId
         if history.resumedThrough > 0, let recorded = history.recordedEvent(enteredId) {
             // Resumed: the state was entered when the history says.
@@ -78,28 +73,23 @@ struct Interpreter: Sendable {
 
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func leave(_ entry: StateEntry, _ outcome: StepOutcome, path: inout PathContext) throws(StatesError) {
-        try checkSize(outcome.output, of: entry.state)
-        var details: JSON?
+        // An output that is the input itself (the same storage) fitted when it was measured before.
+        if !outcome.output.sharesStorage(with: entry.input) { try checkSize(outcome.output, of: entry.state, memo: &path.sizes) }
+        var content: EventDetails?
         if history.wantsDetails {
-            var output = outcome.output.compactText
+            var spelling: String?
             if let spelled = path.spelled {
                 // The caller's spelling lasts while the value is unchanged.
-                if output == spelled.compact { output = spelled.text } else { path.spelled = nil }
+                if spelled.matches(outcome.output) { spelling = spelled.text } else { path.spelled = nil }
             }
-            var members: JSONObject = [
-                "name": .string(entry.state.name), "output": .string(output), "outputDetails": HistoryPayload.notTruncated,
-            ]
-            if let assigned = path.assignedForHistory {
-                // AWS lists each assigned variable with its value as JSON text.
-                members["assignedVariables"] = .object(assigned.mapValues { HistoryPayload.text($0) })
-                members["assignedVariablesDetails"] = HistoryPayload.notTruncated
-                path.assignedForHistory = nil
-            }
-            details = .object(members)
+            content = .statePayload(
+                StatePayload(
+                    name: entry.state.name, role: .output, value: outcome.output, spelling: spelling, assigned: path.assignedForHistory))
+            path.assignedForHistory = nil
         }
         path.previousEventId = history.record(
-            entry.state.typeName + "StateExited", previous: path.previousEventId, at: path.timeline.now,
-            detailsKey: "stateExitedEventDetails", details: details)
+            entry.state.exitedEventType, previous: path.previousEventId, at: path.timeline.now,
+            detailsKey: "stateExitedEventDetails", content: content)
     }
 
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
@@ -276,8 +266,8 @@ struct Interpreter: Sendable {
         return recorded
     }
 
-    private func checkSize(_ output: JSON, of state: StatePlan) throws(StatesError) {
-        if PayloadSize.exceeds(output, limit: run.configuration.maxPayloadBytes) {
+    private func checkSize(_ output: JSON, of state: StatePlan, memo: inout SizeMemo) throws(StatesError) {
+        if PayloadSize.exceeds(output, limit: run.configuration.maxPayloadBytes, memo: &memo) {
             throw StatesError.resultTooLarge(stateOrTask: state.name)
         }
     }
@@ -291,34 +281,4 @@ struct StateEntry: Sendable {
     let enteredId: Int
     /// The event the `...StateEntered` followed.
     let enteredPreviousId: Int
-}
-
-/// Payload size checks that stop counting as soon as the limit is passed.
-enum PayloadSize {
-    /// Numbers are over-counted in the quick pass; only a value that seems too big is measured exactly.
-    static func exceeds(_ value: JSON, limit: Int) -> Bool {
-        var remaining = limit
-        if fits(value, &remaining) { return false }
-        return value.compactByteCount > limit
-    }
-
-    private static func fits(_ value: JSON, _ remaining: inout Int) -> Bool {
-        switch value {
-        case .null, .bool: remaining -= 5
-        case .int, .double: remaining -= 25
-        case .string(let text): remaining -= text.utf8.count + 2
-        case .array(let elements):
-            remaining -= 2 + elements.count
-            for element in elements where remaining >= 0 {
-                if !fits(element, &remaining) { return false }
-            }
-        case .object(let members):
-            remaining -= 2 + members.count
-            for (key, member) in members where remaining >= 0 {
-                remaining -= key.utf8.count + 3
-                if !fits(member, &remaining) { return false }
-            }
-        }
-        return remaining >= 0
-    }
 }

@@ -35,6 +35,9 @@ final class StatePlan: Sendable {
     let definition: State
     let name: String
     let typeName: String
+    /// `PassStateEntered`, `PassStateExited`...: built once, not per transition.
+    let enteredEventType: String
+    let exitedEventType: String
     let flow: DataFlow
     let assign: Assignment?
     let readsContext: Bool
@@ -56,6 +59,8 @@ final class StatePlan: Sendable {
         self.definition = definition
         self.name = definition.name
         self.typeName = definition.typeName
+        self.enteredEventType = definition.typeName + "StateEntered"
+        self.exitedEventType = definition.typeName + "StateExited"
         self.flow = definition.flow
         self.assign = definition.assign
         self.readsContext = definition.readsContext

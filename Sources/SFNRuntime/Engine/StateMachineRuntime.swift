@@ -311,25 +311,21 @@ public final class Execution: @unchecked Sendable {
     private static func begin(_ run: ExecutionRun, timeline: Timeline) -> PathContext {
         let history = run.history
         var path = PathContext(timeline: timeline, previousEventId: 0, variables: VariableScope())
-        var details: JSON?
+        var content: EventDetails?
         if history.wantsDetails {
-            let compact = run.input.compactText
-            if let text = run.inputText, text != compact { path.spelled = SpelledValue(text: text, compact: compact) }
-            var members: JSONObject = [
-                "input": .string(path.spelled?.text ?? compact), "inputDetails": HistoryPayload.notTruncated,
-                "roleArn": .string(run.configuration.roleArn),
-            ]
-            if let alias = run.origin.aliasArn { members["stateMachineAliasArn"] = .string(alias) }
-            if let version = run.origin.versionArn { members["stateMachineVersionArn"] = .string(version) }
-            details = .object(members)
+            if let text = run.inputText { path.spelled = SpelledValue(text: text, value: run.input) }
+            var trailing: JSONObject = ["roleArn": .string(run.configuration.roleArn)]
+            if let alias = run.origin.aliasArn { trailing["stateMachineAliasArn"] = .string(alias) }
+            if let version = run.origin.versionArn { trailing["stateMachineVersionArn"] = .string(version) }
+            content = .statePayload(StatePayload(name: nil, role: .input, value: run.input, spelling: run.inputText, trailing: trailing))
         }
-        history.record("ExecutionStarted", previous: 0, at: run.startTime, detailsKey: "executionStartedEventDetails", details: details)
+        history.record("ExecutionStarted", previous: 0, at: run.startTime, detailsKey: "executionStartedEventDetails", content: content)
         return path
     }
 
     private static func runToEnd(_ interpreter: Interpreter, plan: MachinePlan, path: inout PathContext) async -> Progress {
         let run = interpreter.run
-        if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes) {
+        if PayloadSize.exceeds(run.input, limit: run.configuration.maxPayloadBytes, memo: &path.sizes) {
             return .ended(.failure(StatesError.executionInputTooLarge))
         }
         if case .real = path.timeline.mode, let deadline = run.deadline {
@@ -353,12 +349,11 @@ public final class Execution: @unchecked Sendable {
         }
     }
 
-    /// The output's text: the caller's spelling when the output is still the value they wrote
-    /// (checked here, as a run under a real deadline ends with the path it started with).
-    private static func spelling(of output: JSON, path: PathContext) -> String {
-        let compact = output.compactText
-        if let spelled = path.spelled, spelled.compact == compact { return spelled.text }
-        return compact
+    /// The caller's spelling of the output when it is still the value they wrote (checked here,
+    /// as a run under a real deadline ends with the path it started with).
+    private static func spelling(of output: JSON, path: PathContext) -> String? {
+        if let spelled = path.spelled, spelled.matches(output) { return spelled.text }
+        return nil
     }
 
     private static func conclude(_ run: ExecutionRun, outcome: Result<JSON, StatesError>, path: PathContext) -> ExecutionResult {
@@ -369,8 +364,9 @@ public final class Execution: @unchecked Sendable {
         case .success(let output):
             history.record(
                 "ExecutionSucceeded", previous: previous, at: stop, detailsKey: "executionSucceededEventDetails",
-                details: history.wantsDetails
-                    ? ["output": .string(Self.spelling(of: output, path: path)), "outputDetails": HistoryPayload.notTruncated] : nil)
+                content: history.wantsDetails
+                    ? .statePayload(StatePayload(name: nil, role: .output, value: output, spelling: Self.spelling(of: output, path: path)))
+                    : nil)
             return ExecutionResult(status: .succeeded, output: output, startDate: run.startTime, stopDate: stop)
         case .failure(let failure):
             if run.aborted {

@@ -13,19 +13,36 @@ public struct HistoryEvent: Sendable, Equatable {
     public var type: String
     /// The `...EventDetails` member name (e.g. `stateEnteredEventDetails`) and its content.
     public var detailsKey: String?
-    /// The details object.
-    public var details: JSON?
+    /// What the details are made of (see ``EventDetails``).
+    var content: EventDetails?
+
+    /// The details object. A state's input or output is written as JSON text here, when the
+    /// details are read, not when the event is recorded.
+    public var details: JSON? {
+        get { content?.json }
+        set { content = newValue.map(EventDetails.built) }
+    }
+
+    /// The state's name, for `...StateEntered` and `...StateExited` events (without writing the
+    /// payload's text).
+    public var stateName: String? { content?.stateName }
 
     /// An event (as a store reads it back).
     public init(
         id: Int, previousEventId: Int, timestamp: EpochMilliseconds, type: String, detailsKey: String? = nil, details: JSON? = nil
     ) {
+        self.init(
+            id: id, previousEventId: previousEventId, timestamp: timestamp, type: type, detailsKey: detailsKey,
+            content: details.map(EventDetails.built))
+    }
+
+    init(id: Int, previousEventId: Int, timestamp: EpochMilliseconds, type: String, detailsKey: String?, content: EventDetails?) {
         self.id = id
         self.previousEventId = previousEventId
         self.timestamp = timestamp
         self.type = type
         self.detailsKey = detailsKey
-        self.details = details
+        self.content = content
     }
 
     /// The event as GetExecutionHistory returns it.
@@ -37,6 +54,84 @@ public struct HistoryEvent: Sendable, Equatable {
             "previousEventId": .int(previousEventId),
         ]
         if let detailsKey, let details { members[detailsKey] = details }
+        return .object(members)
+    }
+
+    /// Equal events: the same fields and the same details, however they are held.
+    public static func == (lhs: HistoryEvent, rhs: HistoryEvent) -> Bool {
+        lhs.id == rhs.id && lhs.previousEventId == rhs.previousEventId && lhs.timestamp == rhs.timestamp && lhs.type == rhs.type
+            && lhs.detailsKey == rhs.detailsKey && lhs.details == rhs.details
+    }
+}
+
+/// An event's details: a JSON object already built, or a state's input or output kept as the
+/// value itself. Most histories are never read (`sfn run` without `--history`, an execution
+/// nobody asks about), so writing every state's payload as text when it is recorded would cost a
+/// serialization per state for nothing; the value is shared with the execution, not copied.
+enum EventDetails: Sendable {
+    case built(JSON)
+    case statePayload(StatePayload)
+
+    var json: JSON {
+        switch self {
+        case .built(let json): json
+        case .statePayload(let payload): payload.json
+        }
+    }
+
+    var stateName: String? {
+        switch self {
+        case .statePayload(let payload): payload.name
+        case .built(let json): json["name"]?.stringValue
+        }
+    }
+}
+
+/// Details that carry an input or output as JSON text, written out on demand: a
+/// `...StateEntered` (the state's name and input), a `...StateExited` (name, output and the
+/// variables it assigned), `ExecutionStarted` (the input, then the role and version or alias
+/// ARNs) and `ExecutionSucceeded` (the output).
+final class StatePayload: Sendable {
+    enum Role: Sendable {
+        case input, output
+    }
+
+    let name: String?
+    let role: Role
+    let value: JSON
+    /// The caller's text for the value, while no state has changed it.
+    let spelling: String?
+    let assigned: JSONObject?
+    /// Members after the payload's.
+    let trailing: JSONObject?
+
+    init(name: String?, role: Role, value: JSON, spelling: String?, assigned: JSONObject? = nil, trailing: JSONObject? = nil) {
+        self.name = name
+        self.role = role
+        self.value = value
+        self.spelling = spelling
+        self.assigned = assigned
+        self.trailing = trailing
+    }
+
+    var json: JSON {
+        var members: JSONObject = [:]
+        if let name { members["name"] = .string(name) }
+        let text = JSON.string(spelling ?? value.compactText)
+        switch role {
+        case .input:
+            members["input"] = text
+            members["inputDetails"] = HistoryPayload.notTruncated
+        case .output:
+            members["output"] = text
+            members["outputDetails"] = HistoryPayload.notTruncated
+        }
+        if let assigned {
+            // AWS lists each assigned variable with its value as JSON text.
+            members["assignedVariables"] = .object(assigned.mapValues { HistoryPayload.text($0) })
+            members["assignedVariablesDetails"] = HistoryPayload.notTruncated
+        }
+        if let trailing { members.merge(trailing) { _, new in new } }
         return .object(members)
     }
 }
@@ -123,8 +218,16 @@ public final class HistoryRecorder: Sendable {
     public func record(
         _ type: String, previous: Int, at timestamp: EpochMilliseconds, detailsKey: String? = nil, details: JSON? = nil
     ) -> Int {
+        record(type, previous: previous, at: timestamp, detailsKey: detailsKey, content: details.map(EventDetails.built))
+    }
+
+    /// Records an event whose details may be written out later (see ``EventDetails``).
+    @discardableResult
+    func record(_ type: String, previous: Int, at timestamp: EpochMilliseconds, detailsKey: String?, content: EventDetails?) -> Int {
         let limit = keepLimit ?? Int.max
-        if replaying.load(ordering: .relaxed), let matched = matchRecorded(type, previous: previous, details: details) { return matched }
+        if replaying.load(ordering: .relaxed), let matched = matchRecorded(type, previous: previous, content: content) {
+            return matched
+        }
         let (id, event, observers) = book.withLock { book -> (Int, HistoryEvent?, [@Sendable (HistoryEvent) -> Void]) in
             book.lastId += 1
             let keepsEvents = self.keepsEvents && book.events.count < limit
@@ -132,7 +235,7 @@ public final class HistoryRecorder: Sendable {
             if keepsEvents || !book.observers.isEmpty {
                 event = HistoryEvent(
                     id: book.lastId, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey,
-                    details: details)
+                    content: content)
             }
             if keepsEvents, let event { book.events.append(event) }
             return (book.lastId, event, book.observers)
@@ -142,10 +245,10 @@ public final class HistoryRecorder: Sendable {
     }
 
     /// The id of the recorded event this one is, taken out of the replay book.
-    private func matchRecorded(_ type: String, previous: Int, details: JSON?) -> Int? {
+    private func matchRecorded(_ type: String, previous: Int, content: EventDetails?) -> Int? {
         book.withLock { book -> Int? in
             guard var replay = book.replay else { return nil }
-            let matched = replay.take(type, previous: previous, details: details)
+            let matched = replay.take(type, previous: previous, content: content)
             if replay.remaining == 0 {
                 book.replay = nil
                 replaying.store(false, ordering: .relaxed)

@@ -22,25 +22,25 @@ struct ReplayBook: Sendable {
 
     init(_ events: [HistoryEvent]) {
         for event in events {
-            pending[Self.key(event.type, previous: event.previousEventId, details: event.details), default: []].append(event)
+            pending[Self.key(event.type, previous: event.previousEventId, content: event.content), default: []].append(event)
             children[event.previousEventId, default: []].append(event)
         }
         remaining = events.count
     }
 
-    static func key(_ type: String, previous: Int, details: JSON?) -> Key {
+    static func key(_ type: String, previous: Int, content: EventDetails?) -> Key {
         var discriminator = ""
-        if type.hasSuffix("StateEntered"), case .string(let name)? = details?["name"] {
+        if type.hasSuffix("StateEntered"), let name = content?.stateName {
             discriminator = name
-        } else if type.hasPrefix("MapIteration"), let index = details?["index"] {
+        } else if type.hasPrefix("MapIteration"), let index = content?.json["index"] {
             discriminator = index.compactText
         }
         return Key(previous: previous, type: type, discriminator: discriminator)
     }
 
     /// The recorded event an event about to be recorded is, if any (taken out of the book).
-    mutating func take(_ type: String, previous: Int, details: JSON?) -> HistoryEvent? {
-        let key = Self.key(type, previous: previous, details: details)
+    mutating func take(_ type: String, previous: Int, content: EventDetails?) -> HistoryEvent? {
+        let key = Self.key(type, previous: previous, content: content)
         guard var events = pending[key], !events.isEmpty else { return nil }
         let event = events.removeFirst()
         pending[key] = events.isEmpty ? nil : events

@@ -36,7 +36,7 @@ extension Interpreter {
         let startedId = path.previousEventId
         let base = path
         // Branches quote the caller's spelling of their input while it is the state's input unchanged.
-        let spelled = path.spelled.flatMap { spelled in effective.compactText == spelled.compact ? spelled : nil }
+        let spelled = path.spelled.flatMap { spelled in spelled.matches(effective) ? spelled : nil }
         let outcomes = await runConcurrently(count: branches.count, maxConcurrency: 0) { index in
             var branchPath = base.branch()
             branchPath.previousEventId = startedId
@@ -81,7 +81,7 @@ extension Interpreter {
                 }
             }
             text += "]"
-            path.spelled = SpelledValue(text: text, compact: result.compactText)
+            path.spelled = SpelledValue(text: text, value: result)
         }
         return try finish(entry, result: result, context: context, path: &path)
     }

@@ -1,0 +1,260 @@
+import SFNJSON
+
+/// Payload size checks that stop counting as soon as the limit is passed.
+enum PayloadSize {
+    /// Whether `value`'s compact text is longer than `limit` bytes. The quick pass counts some reals
+    /// longer than they are written (never shorter); only a value that seems too big is measured
+    /// exactly.
+    static func exceeds(_ value: JSON, limit: Int) -> Bool {
+        var memo = SizeMemo()
+        return exceeds(value, limit: limit, memo: &memo)
+    }
+
+    /// The same, skipping the arrays and objects `memo` has measured before (and remembering the
+    /// large ones measured now).
+    static func exceeds(_ value: JSON, limit: Int, memo: inout SizeMemo) -> Bool {
+        var remaining = limit
+        if fits(value, &remaining, &memo) { return false }
+        return exactSize(value, &memo) > limit
+    }
+
+    /// The compact text's exact size, taking the large arrays and objects' sizes from `memo`
+    /// where it has them.
+    private static func exactSize(_ value: JSON, _ memo: inout SizeMemo) -> Int {
+        if case .string(let text) = value, text.utf8.count >= SizeMemo.longString,
+            let size = memo.knownSize(of: SizeMemo.Identity(text))
+        {
+            return size
+        }
+        switch value {
+        case .array(let elements):
+            let identity = elements.count >= SizeMemo.smallest ? SizeMemo.Identity(elements) : nil
+            if let identity, let size = memo.exactSize(of: identity) { return size }
+            var total = 2 + max(0, elements.count - 1)
+            for element in elements { total += exactSize(element, &memo) }
+            if let identity { memo.remember(value, identity, exact: total) }
+            return total
+        case .object(let members):
+            let identity = members.count >= SizeMemo.smallest ? SizeMemo.Identity(members) : nil
+            if let identity, let size = memo.exactSize(of: identity) { return size }
+            var total = 2 + max(0, members.count - 1)
+            for (key, member) in members { total += stringSize(key) + 1 + exactSize(member, &memo) }
+            if let identity { memo.remember(value, identity, exact: total) }
+            return total
+        case .string(let text): return stringSize(text)
+        case .int(let number): return String(number).utf8.count
+        case .double(let number): return JSONNumberFormat.text(for: number).utf8.count
+        case .bool(let flag): return flag ? 4 : 5
+        case .null: return 4
+        }
+    }
+
+    /// The digits of a non-negative integer.
+    private static func decimalDigits(_ number: Int) -> Int {
+        var digits = 1
+        var rest = number
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return digits
+    }
+
+    /// At least the length of a real's text (``JSONNumberFormat``): Java spells reals from
+    /// 10^-3 to 10^7 as plain decimals, and a decimal with k fraction digits that reads back as
+    /// the value has at least as many characters as the shortest one. Others: at most 24.
+    private static func doubleBound(_ number: Double) -> Int {
+        let magnitude = number.magnitude
+        guard magnitude >= 1e-3, magnitude < 1e7 else { return 25 }
+        let whole = magnitude < 1 ? 1 : decimalDigits(Int(magnitude))
+        let sign = number.sign == .minus ? 1 : 0
+        var scale = 1.0
+        for fraction in 0...6 {
+            let scaled = (magnitude * scale).rounded()
+            if scaled / scale == magnitude { return sign + whole + 1 + max(fraction, 1) }
+            scale *= 10
+        }
+        return 25
+    }
+
+    /// The length of a string's JSON text, quotes and escapes included (as the writer escapes).
+    static func stringSize(_ text: String) -> Int {
+        if let size = text.utf8.withContiguousStorageIfAvailable({ escapedSize($0) }) { return size }
+        var copy = text
+        copy.makeContiguousUTF8()
+        return copy.utf8.withContiguousStorageIfAvailable { escapedSize($0) } ?? text.utf8.count * 6 + 2
+    }
+
+    private static func escapedSize(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard needsEscapes(bytes) else { return bytes.count + 2 }
+        var size = 2
+        for byte in bytes {
+            switch byte {
+            case 0x22, 0x5C, 0x08, 0x09, 0x0A, 0x0C, 0x0D: size += 2
+            case 0..<0x20: size += 6
+            default: size += 1
+            }
+        }
+        return size
+    }
+
+    /// Whether any byte is a control character, `"` or `\`: eight bytes at a time (a byte of
+    /// `word - 0x01…01 * n` has its high bit set, where the byte of `word` does not, exactly when
+    /// some byte below it is less than n; the lowest flagged byte is always a true one).
+    private static func needsEscapes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let quotes = word ^ (ones &* 0x22)
+            let slashes = word ^ (ones &* 0x5C)
+            let flagged = ((word &- ones &* 0x20) & ~word) | ((quotes &- ones) & ~quotes) | ((slashes &- ones) & ~slashes)
+            if flagged & highs != 0 { return true }
+            offset += 8
+        }
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
+            offset += 1
+        }
+        return false
+    }
+
+    private static func fits(_ value: JSON, _ remaining: inout Int, _ memo: inout SizeMemo) -> Bool {
+        switch value {
+        case .null, .bool: remaining -= 5
+        case .int(let number): remaining -= number < 0 ? 20 : decimalDigits(number)
+        case .double(let number): remaining -= doubleBound(number)
+        case .string(let text):
+            // Counted as written, escapes included, so that the quick pass never counts less
+            // than the text; long strings are scanned once along a path.
+            let identity = text.utf8.count >= SizeMemo.longString ? SizeMemo.Identity(text) : nil
+            if let identity, let size = memo.knownSize(of: identity) {
+                remaining -= size
+            } else {
+                let size = stringSize(text)
+                remaining -= size
+                if let identity { memo.remember(value, identity, estimate: size, exact: size) }
+            }
+        case .array(let elements):
+            let identity = elements.count >= SizeMemo.smallest ? SizeMemo.Identity(elements) : nil
+            if let identity, let size = memo.knownSize(of: identity) {
+                remaining -= size
+                return remaining >= 0
+            }
+            let before = remaining
+            remaining -= 2 + elements.count
+            // Walked through the buffer: borrowing each element, not retaining it.
+            let fitted = elements.withUnsafeBufferPointer { buffer in
+                for index in buffer.indices where remaining >= 0 {
+                    if !fits(buffer[index], &remaining, &memo) { return false }
+                }
+                return true
+            }
+            guard fitted else { return false }
+            if let identity, remaining >= 0 { memo.remember(value, identity, estimate: before - remaining) }
+        case .object(let members):
+            let identity = members.count >= SizeMemo.smallest ? SizeMemo.Identity(members) : nil
+            if let identity, let size = memo.knownSize(of: identity) {
+                remaining -= size
+                return remaining >= 0
+            }
+            let before = remaining
+            remaining -= 2 + members.count
+            let fitted = members.keys.elements.withUnsafeBufferPointer { keys in
+                members.values.elements.withUnsafeBufferPointer { values in
+                    for index in keys.indices where remaining >= 0 {
+                        remaining -= stringSize(keys[index]) + 1
+                        if !fits(values[index], &remaining, &memo) { return false }
+                    }
+                    return true
+                }
+            }
+            guard fitted else { return false }
+            if let identity, remaining >= 0 { memo.remember(value, identity, estimate: before - remaining) }
+        }
+        return remaining >= 0
+    }
+}
+
+/// The sizes of a few large arrays, objects and long strings already measured along one path, known
+/// by their storage. A state's output mostly shares its parts with its input (a Pass that sets
+/// `$.last` copies the top-level object, not what its members hold), so the next size check
+/// skips those parts instead of walking the whole payload again on every state. An entry holds
+/// its value, so its storage cannot be freed and reused by another value while it is
+/// remembered; and a value cannot change without getting new storage, since it is shared.
+struct SizeMemo: Sendable {
+    /// Arrays and objects with fewer elements are walked: cheaper than looking them up.
+    static let smallest = 32
+    /// Strings with fewer bytes are scanned for escapes each time.
+    static let longString = 256
+    private static let capacity = 8
+
+    struct Identity: Equatable, Sendable {
+        let first: UInt
+        let second: UInt
+
+        init(_ elements: [JSON]) {
+            first = Self.address(elements)
+            second = 0
+        }
+
+        /// A native string by its bytes' address; a string without contiguous bytes gets none
+        /// (0, never remembered).
+        init(_ text: String) {
+            first = text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0
+            second = 1
+        }
+
+        init(_ members: JSONObject) {
+            first = Self.address(members.keys.elements)
+            second = Self.address(members.values.elements)
+        }
+
+        private static func address<Element>(_ array: [Element]) -> UInt {
+            array.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        }
+    }
+
+    private struct Entry: Sendable {
+        let value: JSON
+        let identity: Identity
+        /// The quick pass's over-count (see ``PayloadSize``), and the exact size once measured.
+        var estimate: Int?
+        var exact: Int?
+    }
+
+    private var entries: [Entry] = []
+    private var nextSlot = 0
+
+    /// The exact size when it was measured, else the quick pass's.
+    func knownSize(of identity: Identity) -> Int? {
+        guard identity.first != 0 else { return nil }
+        for entry in entries where entry.identity == identity { return entry.exact ?? entry.estimate }
+        return nil
+    }
+
+    func exactSize(of identity: Identity) -> Int? {
+        for entry in entries where entry.identity == identity { return entry.exact }
+        return nil
+    }
+
+    mutating func remember(_ value: JSON, _ identity: Identity, estimate: Int? = nil, exact: Int? = nil) {
+        guard identity.first != 0 else { return }
+        if let index = entries.firstIndex(where: { $0.identity == identity }) {
+            if let estimate { entries[index].estimate = estimate }
+            if let exact { entries[index].exact = exact }
+            return
+        }
+        let entry = Entry(value: value, identity: identity, estimate: estimate, exact: exact)
+        if entries.count < Self.capacity {
+            entries.append(entry)
+        } else {
+            entries[nextSlot] = entry
+            nextSlot = (nextSlot + 1) % Self.capacity
+        }
+    }
+}
