@@ -6,7 +6,8 @@ import SFNLanguage
 import SFNRuntime
 
 /// `sfn-bench [--json] [--workflows DIR] [NAME...]`: measures the engine on fixed workloads and
-/// prints one line per workload (rate and peak memory), or JSON for tools.
+/// prints one line per workload (rate and peak memory), or JSON for tools. `sfn-bench run` and
+/// `sfn-bench limit` are in RunFile.swift.
 @main
 struct Bench {
     struct Measurement: Sendable {
@@ -19,6 +20,13 @@ struct Bench {
 
     static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
+        switch arguments.first {
+        case "run": return await RunFile.main(Array(arguments.dropFirst()))
+        case "limit":
+            let benchmarks = URL(fileURLWithPath: defaultWorkflowFolder()).deletingLastPathComponent().path
+            return await RunFile.limit(Array(arguments.dropFirst()), folder: benchmarks)
+        default: break
+        }
         var asJSON = false
         var folder = defaultWorkflowFolder()
         var selected: [String] = []
@@ -31,6 +39,8 @@ struct Bench {
                 folder = arguments.removeFirst()
             case "--help", "-h":
                 print("usage: sfn-bench [--json] [--workflows DIR] [\(workloads.map(\.name).joined(separator: "|"))...]")
+                print("       sfn-bench run FILE [--input F] [--runs N] [--history]")
+                print("       sfn-bench limit [--history] [--rounds N]")
                 return
             default: selected.append(argument)
             }
@@ -72,6 +82,7 @@ struct Bench {
     static let workloads: [Workload] = [
         Workload(name: "pass-chain", run: { try await passChain($0, history: false) }),
         Workload(name: "pass-chain-history", run: { try await passChain($0, history: true) }),
+        Workload(name: "payload", run: PayloadScaling.run),
         Workload(name: "choice-loop", run: choiceLoop),
         Workload(name: "map-fanout", run: mapFanout),
         Workload(name: "distributed-items", run: distributedItems),
