@@ -41,7 +41,12 @@ struct Interpreter: Sendable {
         var value = input
         while true {
             let entry = try enter(plan.states[index], input: value, path: &path)
-            let outcome = try await perform(entry, path: &path)
+            let outcome: StepOutcome
+            if let immediate = try performImmediately(entry, path: &path) {
+                outcome = immediate
+            } else {
+                outcome = try await perform(entry, path: &path)
+            }
             try leave(entry, outcome, path: &path)
             if run.countTransition() { await Task.yield() }
             guard let next = outcome.next else { return outcome.output }
@@ -90,6 +95,22 @@ struct Interpreter: Sendable {
         path.previousEventId = history.record(
             entry.state.exitedEventType, previous: path.previousEventId, at: path.timeline.now,
             detailsKey: "stateExitedEventDetails", content: content)
+    }
+
+    /// Runs a state that never waits (Pass, Succeed, Fail, Choice) without an async call, which
+    /// would allocate a frame on the task for each; nil for the other types.
+    func performImmediately(_ entry: StateEntry, path: inout PathContext) throws(StatesError) -> StepOutcome? {
+        do {
+            switch entry.state.definition.kind {
+            case .pass(let pass): return try runPass(entry, result: pass.result, path: &path)
+            case .succeed: return try runSucceed(entry, path: &path)
+            case .fail(let fail): return try runFail(entry, fail, path: &path)
+            case .choice(let choice): return try runChoice(entry, choice, path: &path)
+            case .wait, .task, .parallel, .map: return nil
+            }
+        } catch {
+            throw recordEvaluationFailure(error, path: &path)
+        }
     }
 
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs

@@ -59,6 +59,8 @@ extension Interpreter {
                 case .done(let done):
                     outcome = done
                 }
+            } else if let immediate = try performImmediately(entry, path: &path) {
+                outcome = immediate
             } else {
                 outcome = try await perform(entry, path: &path)
             }

@@ -141,13 +141,15 @@ final class StatePayload: Sendable {
 public final class HistoryRecorder: Sendable {
     private struct Book {
         var events: [HistoryEvent] = []
-        var lastId = 0
         var observers: [@Sendable (HistoryEvent) -> Void] = []
         /// While resuming: the recorded events not yet matched.
         var replay: ReplayBook?
     }
 
     private let book = Locked(Book())
+    /// The last id given. Taken under the lock when events are kept or observed (so that they are
+    /// kept in order), without it when they are only counted.
+    private let lastId: Atomic<Int>
     private let detailsWanted: Atomic<Bool>
     private let replaying: Atomic<Bool>
     /// The last id of the history this recorder resumed (0 for a new execution).
@@ -164,6 +166,7 @@ public final class HistoryRecorder: Sendable {
         self.keepLimit = keepLimit
         detailsWanted = Atomic(keepsEvents)
         replaying = Atomic(false)
+        lastId = Atomic(0)
         resumedThrough = 0
     }
 
@@ -176,9 +179,9 @@ public final class HistoryRecorder: Sendable {
         let book = ReplayBook(replayed)
         replaying = Atomic(book.remaining > 0)
         resumedThrough = history.last?.id ?? 0
+        lastId = Atomic(history.last?.id ?? 0)
         self.book.withLock {
             $0.events = history
-            $0.lastId = history.last?.id ?? 0
             $0.replay = book.remaining > 0 ? book : nil
         }
     }
@@ -228,17 +231,20 @@ public final class HistoryRecorder: Sendable {
         if replaying.load(ordering: .relaxed), let matched = matchRecorded(type, previous: previous, content: content) {
             return matched
         }
+        if !detailsWanted.load(ordering: .relaxed) {
+            // Neither kept nor observed: only counted.
+            return lastId.wrappingAdd(1, ordering: .relaxed).newValue
+        }
         let (id, event, observers) = book.withLock { book -> (Int, HistoryEvent?, [@Sendable (HistoryEvent) -> Void]) in
-            book.lastId += 1
+            let id = lastId.wrappingAdd(1, ordering: .relaxed).newValue
             let keepsEvents = self.keepsEvents && book.events.count < limit
             var event: HistoryEvent?
             if keepsEvents || !book.observers.isEmpty {
                 event = HistoryEvent(
-                    id: book.lastId, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey,
-                    content: content)
+                    id: id, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey, content: content)
             }
             if keepsEvents, let event { book.events.append(event) }
-            return (book.lastId, event, book.observers)
+            return (id, event, book.observers)
         }
         if let event { for observer in observers { observer(event) } }
         return id
@@ -263,7 +269,7 @@ public final class HistoryRecorder: Sendable {
     public var snapshot: [HistoryEvent] { book.withLock { $0.events } }
 
     /// How many events were recorded (kept or not).
-    public var eventCount: Int { book.withLock { $0.lastId } }
+    public var eventCount: Int { lastId.load(ordering: .relaxed) }
 
     /// Calls `observer` for each event recorded from now on (progress display, streaming).
     public func observe(_ observer: @escaping @Sendable (HistoryEvent) -> Void) {
