@@ -155,8 +155,14 @@ enum RunFile {
         let source = folder + "/limit/pass-chain-limit.c"
         guard FileManager.default.fileExists(atPath: source) else { throw BenchError("missing \(source)") }
         let output = NSTemporaryDirectory() + "sfn-pass-chain-limit-\(getpid())"
-        let status = try shell(["sh", "-c", "cc -O2 -o \"$1\" \"$2\" $(pkg-config --cflags --libs jansson)", "sh", output, source])
-        guard status.code == 0 else { throw BenchError("building the C limit failed (is libjansson-dev installed?): \(status.text)") }
+        // $CC, else cc, clang or gcc, whichever is found first.
+        let script =
+            #"compiler=${CC:-$(command -v cc || command -v clang || command -v gcc)}; "#
+            + #""$compiler" -O2 -o "$1" "$2" $(pkg-config --cflags --libs jansson)"#
+        let status = try shell(["sh", "-c", script, "sh", output, source])
+        guard status.code == 0 else {
+            throw BenchError("building the C limit failed (are a C compiler and libjansson-dev installed?): \(status.text)")
+        }
         return output
     }
 
