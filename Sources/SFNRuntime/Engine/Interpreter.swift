@@ -113,17 +113,14 @@ struct Interpreter: Sendable {
         }
     }
 
+    /// Runs any state. The state loops call ``performImmediately(_:path:)`` first, so that only the
+    /// states that can wait (Wait, Task, Parallel, Map) make this async call.
     @inline(never)  // see Interpreter.execute: a frame of its own, allocated only when this state runs
     func perform(_ entry: StateEntry, path: inout PathContext) async throws(StatesError) -> StepOutcome {
+        if let outcome = try performImmediately(entry, path: &path) { return outcome }
         do {
-            switch entry.state.definition.kind {
-            case .pass(let pass): return try runPass(entry, result: pass.result, path: &path)
-            case .succeed: return try runSucceed(entry, path: &path)
-            case .fail(let fail): return try runFail(entry, fail, path: &path)
-            case .choice(let choice): return try runChoice(entry, choice, path: &path)
-            case .wait(let wait): return try await runWait(entry, wait.duration, path: &path)
-            case .task, .parallel, .map: return try await withRetryAndCatch(entry, path: &path)
-            }
+            if case .wait(let wait) = entry.state.definition.kind { return try await runWait(entry, wait.duration, path: &path) }
+            return try await withRetryAndCatch(entry, path: &path)
         } catch {
             throw recordEvaluationFailure(error, path: &path)
         }
