@@ -10,43 +10,37 @@ enum PayloadSize {
         return exceeds(value, limit: limit, memo: &memo)
     }
 
-    /// The same, skipping the arrays and objects `memo` has measured before (and remembering the
-    /// large ones measured now).
+    /// The same, skipping the large arrays, objects and strings `memo` has measured before (and
+    /// remembering the ones measured now).
     static func exceeds(_ value: JSON, limit: Int, memo: inout SizeMemo) -> Bool {
         var remaining = limit
         if fits(value, &remaining, &memo) { return false }
         return exactSize(value, &memo) > limit
     }
 
-    /// The compact text's exact size, taking the large arrays and objects' sizes from `memo`
-    /// where it has them.
+    /// The compact text's exact size, taking the large parts' sizes from `memo` where it has
+    /// them.
     private static func exactSize(_ value: JSON, _ memo: inout SizeMemo) -> Int {
-        if case .string(let text) = value, text.utf8.count >= SizeMemo.longString,
-            let size = memo.knownSize(of: SizeMemo.Identity(text))
-        {
-            return size
-        }
+        let identity = SizeMemo.Identity(of: value)
+        if let identity, let size = memo.exactSize(of: identity) { return size }
+        let size: Int
         switch value {
         case .array(let elements):
-            let identity = elements.count >= SizeMemo.smallest ? SizeMemo.Identity(elements) : nil
-            if let identity, let size = memo.exactSize(of: identity) { return size }
             var total = 2 + max(0, elements.count - 1)
             for element in elements { total += exactSize(element, &memo) }
-            if let identity { memo.remember(value, identity, exact: total) }
-            return total
+            size = total
         case .object(let members):
-            let identity = members.count >= SizeMemo.smallest ? SizeMemo.Identity(members) : nil
-            if let identity, let size = memo.exactSize(of: identity) { return size }
             var total = 2 + max(0, members.count - 1)
             for (key, member) in members { total += stringSize(key) + 1 + exactSize(member, &memo) }
-            if let identity { memo.remember(value, identity, exact: total) }
-            return total
-        case .string(let text): return stringSize(text)
-        case .int(let number): return String(number).utf8.count
-        case .double(let number): return JSONNumberFormat.text(for: number).utf8.count
-        case .bool(let flag): return flag ? 4 : 5
-        case .null: return 4
+            size = total
+        case .string(let text): size = stringSize(text)
+        case .int(let number): size = String(number).utf8.count
+        case .double(let number): size = JSONNumberFormat.text(for: number).utf8.count
+        case .bool(let flag): size = flag ? 4 : 5
+        case .null: size = 4
         }
+        if let identity { memo.remember(value, identity, exact: size) }
+        return size
     }
 
     /// The digits of a non-negative integer.
@@ -124,28 +118,21 @@ enum PayloadSize {
     }
 
     private static func fits(_ value: JSON, _ remaining: inout Int, _ memo: inout SizeMemo) -> Bool {
+        let identity = SizeMemo.Identity(of: value)
+        if let identity, let size = memo.knownSize(of: identity) {
+            remaining -= size
+            return remaining >= 0
+        }
+        let before = remaining
         switch value {
         case .null, .bool: remaining -= 5
         case .int(let number): remaining -= number < 0 ? 20 : decimalDigits(number)
         case .double(let number): remaining -= doubleBound(number)
         case .string(let text):
             // Counted as written, escapes included, so that the quick pass never counts less
-            // than the text; long strings are scanned once along a path.
-            let identity = text.utf8.count >= SizeMemo.longString ? SizeMemo.Identity(text) : nil
-            if let identity, let size = memo.knownSize(of: identity) {
-                remaining -= size
-            } else {
-                let size = stringSize(text)
-                remaining -= size
-                if let identity { memo.remember(value, identity, estimate: size, exact: size) }
-            }
+            // than the text.
+            remaining -= stringSize(text)
         case .array(let elements):
-            let identity = elements.count >= SizeMemo.smallest ? SizeMemo.Identity(elements) : nil
-            if let identity, let size = memo.knownSize(of: identity) {
-                remaining -= size
-                return remaining >= 0
-            }
-            let before = remaining
             remaining -= 2 + elements.count
             // Walked through the buffer: borrowing each element, not retaining it.
             let fitted = elements.withUnsafeBufferPointer { buffer in
@@ -155,14 +142,7 @@ enum PayloadSize {
                 return true
             }
             guard fitted else { return false }
-            if let identity, remaining >= 0 { memo.remember(value, identity, estimate: before - remaining) }
         case .object(let members):
-            let identity = members.count >= SizeMemo.smallest ? SizeMemo.Identity(members) : nil
-            if let identity, let size = memo.knownSize(of: identity) {
-                remaining -= size
-                return remaining >= 0
-            }
-            let before = remaining
             remaining -= 2 + members.count
             let fitted = members.keys.elements.withUnsafeBufferPointer { keys in
                 members.values.elements.withUnsafeBufferPointer { values in
@@ -174,7 +154,11 @@ enum PayloadSize {
                 }
             }
             guard fitted else { return false }
-            if let identity, remaining >= 0 { memo.remember(value, identity, estimate: before - remaining) }
+        }
+        if let identity, remaining >= 0 {
+            // A string's count is its exact size; an array's or object's may count reals long.
+            let size = before - remaining
+            memo.remember(value, identity, estimate: size, exact: value.stringValue == nil ? nil : size)
         }
         return remaining >= 0
     }
@@ -193,25 +177,32 @@ struct SizeMemo: Sendable {
     static let longString = 256
     private static let capacity = 8
 
+    /// A remembered value's storage: an array's buffer, an object's keys and values buffers, or
+    /// a string's bytes.
     struct Identity: Equatable, Sendable {
         let first: UInt
         let second: UInt
 
-        init(_ elements: [JSON]) {
-            first = Self.address(elements)
-            second = 0
-        }
-
-        /// A native string by its bytes' address; a string without contiguous bytes gets none
-        /// (0, never remembered).
-        init(_ text: String) {
-            first = text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0
-            second = 1
-        }
-
-        init(_ members: JSONObject) {
-            first = Self.address(members.keys.elements)
-            second = Self.address(members.values.elements)
+        /// The identity of a value worth remembering: an array or object of `smallest` elements
+        /// or more, or a native string of `longString` bytes or more; nil for the rest.
+        @inline(__always)
+        init?(of value: JSON) {
+            switch value {
+            case .array(let elements) where elements.count >= SizeMemo.smallest:
+                first = Self.address(elements)
+                second = 0
+            case .object(let members) where members.count >= SizeMemo.smallest:
+                first = Self.address(members.keys.elements)
+                second = Self.address(members.values.elements)
+            case .string(let text) where text.utf8.count >= SizeMemo.longString:
+                guard let address = text.utf8.withContiguousStorageIfAvailable({ UInt(bitPattern: $0.baseAddress) }) else {
+                    return nil
+                }
+                first = address
+                second = 1
+            default:
+                return nil
+            }
         }
 
         private static func address<Element>(_ array: [Element]) -> UInt {
@@ -232,7 +223,6 @@ struct SizeMemo: Sendable {
 
     /// The exact size when it was measured, else the quick pass's.
     func knownSize(of identity: Identity) -> Int? {
-        guard identity.first != 0 else { return nil }
         for entry in entries where entry.identity == identity { return entry.exact ?? entry.estimate }
         return nil
     }
@@ -243,7 +233,6 @@ struct SizeMemo: Sendable {
     }
 
     mutating func remember(_ value: JSON, _ identity: Identity, estimate: Int? = nil, exact: Int? = nil) {
-        guard identity.first != 0 else { return }
         if let index = entries.firstIndex(where: { $0.identity == identity }) {
             if let estimate { entries[index].estimate = estimate }
             if let exact { entries[index].exact = exact }
