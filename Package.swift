@@ -40,6 +40,10 @@ let package = Package(
             dependencies: ["SFNJSON", "SFNJSONata", "SFNCalendar", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "SFNRuntime", dependencies: ["SFNJSON", "SFNJSONata", "SFNCalendar", "SFNLanguage"]),
+        // State machines drawn as Mermaid, Graphviz DOT and SVG (`sfn graph`, the console).
+        .target(name: "SFNGraph", dependencies: ["SFNJSON"]),
+        // The browser console's page, script and styles, embedded in the binary (no dependencies).
+        .target(name: "SFNConsole"),
         // The storage protocol `sfn serve --data-dir` writes through, and its records.
         .target(name: "SFNStore", dependencies: ["SFNJSON", "SFNRuntime"]),
         // The embedded store: SQLite through GRDB (Debian: libsqlite3-dev).
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "SFNServer",
             dependencies: [
-                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNStore",
+                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNStore", "SFNGraph", "SFNConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
             ]
@@ -58,7 +62,7 @@ let package = Package(
         .target(
             name: "SFNCommands",
             dependencies: [
-                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNStore", "SFNStoreSQLite",
+                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNStore", "SFNStoreSQLite", "SFNGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +87,7 @@ let package = Package(
         .testTarget(name: "SFNJSONataTests", dependencies: ["SFNJSON", "SFNJSONata"]),
         .testTarget(name: "SFNLanguageTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNTestSupport"]),
         .testTarget(name: "SFNRuntimeTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime", "SFNTestSupport"]),
+        .testTarget(name: "SFNGraphTests", dependencies: ["SFNGraph", "SFNJSON", "SFNLanguage", "SFNRuntime"]),
         .testTarget(
             name: "OrderWorkflowTests",
             dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"],

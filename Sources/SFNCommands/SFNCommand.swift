@@ -11,7 +11,7 @@ public struct SFNCommand: AsyncParsableCommand {
         commandName: "sfn",
         abstract: "Run Amazon States Language workflows locally, faithfully and fast.",
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self, GraphCommand.self]
     )
 
     /// The root command.

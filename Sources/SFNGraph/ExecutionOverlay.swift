@@ -1,0 +1,92 @@
+import SFNJSON
+
+/// What happened to each state in one execution, read from its history events.
+public struct ExecutionOverlay: Sendable {
+    /// A state's fate in the execution.
+    public enum Status: String, Sendable, CaseIterable {
+        /// Never entered.
+        case notReached = "not-reached"
+        /// Entered and not yet left.
+        case running
+        /// Left normally (after retries, perhaps).
+        case succeeded
+        /// Failed, and the failure ended the execution (or the branch).
+        case failed
+        /// Failed, and a Catch led on.
+        case caught
+        /// Running when the execution was stopped or timed out.
+        case stopped
+    }
+
+    /// The status of each state reached, by name (absent: not reached).
+    public var statuses: [String: Status] = [:]
+    /// How many times each state was entered (Map iterations and loops enter more than once).
+    public var entries: [String: Int] = [:]
+    /// The execution's own status, from its last event: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED.
+    public var executionStatus = "RUNNING"
+
+    /// The status of `state` (``Status/notReached`` when it never ran).
+    public func status(of state: String) -> Status { statuses[state] ?? .notReached }
+
+    /// No state reached yet.
+    public init() {}
+
+    /// The overlay of `events`: GetExecutionHistory's `events` (or `sfn run --history`'s list).
+    public init(events: [JSON]) {
+        var owner: [Int: String] = [:]
+        var failing: Set<String> = []
+        for event in events {
+            guard let type = event["type"]?.stringValue else { continue }
+            let id = event["id"]?.intValue ?? 0
+            let previous = event["previousEventId"]?.intValue.flatMap { owner[$0] }
+            if type.hasSuffix("StateEntered") {
+                let name = event["stateEnteredEventDetails"]?["name"]?.stringValue ?? ""
+                // A state entered straight after another's failure: that failure was caught.
+                if let previous, failing.contains(previous) {
+                    statuses[previous] = .caught
+                    failing.remove(previous)
+                }
+                owner[id] = name
+                entries[name, default: 0] += 1
+                statuses[name] = .running
+                failing.remove(name)
+            } else if type.hasSuffix("StateExited") {
+                let name = event["stateExitedEventDetails"]?["name"]?.stringValue ?? previous ?? ""
+                statuses[name] = failing.contains(name) ? .caught : .succeeded
+                failing.remove(name)
+            } else if type.hasPrefix("Execution") {
+                switch type {
+                case "ExecutionSucceeded": executionStatus = "SUCCEEDED"
+                case "ExecutionFailed": executionStatus = "FAILED"
+                case "ExecutionTimedOut": executionStatus = "TIMED_OUT"
+                case "ExecutionAborted": executionStatus = "ABORTED"
+                case "ExecutionRedriven": executionStatus = "RUNNING"
+                default: break
+                }
+                if executionStatus != "RUNNING" && executionStatus != "SUCCEEDED" {
+                    for (name, status) in statuses where status == .running {
+                        statuses[name] = failing.contains(name) ? .failed : (executionStatus == "FAILED" ? .failed : .stopped)
+                    }
+                }
+                if type == "ExecutionRedriven" { failing.removeAll() }
+            } else if let previous {
+                owner[id] = previous
+                if type.hasSuffix("Failed") || type.hasSuffix("TimedOut") || type.hasSuffix("Aborted") {
+                    failing.insert(previous)
+                } else if type.hasSuffix("Scheduled") || type.hasSuffix("Started") || type.hasSuffix("Succeeded") {
+                    failing.remove(previous)
+                }
+            }
+        }
+    }
+
+    /// The overlay of a history file: a list of events, GetExecutionHistory's `{"events": [...]}`
+    /// or `sfn run --result json --history`'s `{"history": [...]}`. Nil when it is none of those.
+    public init?(history: JSON) {
+        if let events = history.arrayValue ?? history["events"]?.arrayValue ?? history["history"]?.arrayValue {
+            self.init(events: events)
+        } else {
+            return nil
+        }
+    }
+}
