@@ -21,11 +21,14 @@ public enum StepFunctionsRoutes {
     public static let defaultMaxBodyBytes = 1 << 20
 
     /// The full API (`sfn serve`). With a `verifier`, every request must carry a valid AWS
-    /// Signature Version 4 from one of its keys.
+    /// Signature Version 4 from one of its keys. Without one (loopback), the browser console is
+    /// served at `/` too, unless `console` is false: a browser cannot sign its requests.
     public static func router(
-        service: StepFunctionsService, maxBodyBytes: Int = defaultMaxBodyBytes, verifier: SignatureV4Verifier? = nil
+        service: StepFunctionsService, maxBodyBytes: Int = defaultMaxBodyBytes, verifier: SignatureV4Verifier? = nil,
+        console: Bool = true
     ) -> Router<BasicRequestContext> {
         let router = Router()
+        if console && verifier == nil { ConsoleRoutes.add(to: router, service: service) }
         addProtocolRoute(to: router, operations: StepFunctionsService.operations, maxBodyBytes: maxBodyBytes, verifier: verifier) {
             operation, body throws(ServerError) in
             try await service.handle(operation, body)

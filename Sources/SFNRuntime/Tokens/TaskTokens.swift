@@ -238,6 +238,19 @@ public final class TaskTokenRegistry: Sendable {
         try found.get().heartbeat?()
     }
 
+    /// The seeded tokens whose tasks wait on a callback now, with their seeds, for the seeds that
+    /// begin with `prefix` (an execution's ARN and `|`: that execution's waiting tasks).
+    public func waiting(seedPrefix prefix: String) -> [(token: String, seed: String)] {
+        book.withLock { book in
+            book.waiters.compactMap { token, waiter in
+                guard let seed = waiter.seed, seed.hasPrefix(prefix), waiter.continuation != nil || waiter.callback != nil else {
+                    return nil
+                }
+                return (token, seed)
+            }
+        }
+    }
+
     /// How many tasks wait on a callback now (suspended or parked).
     public var parkedCount: Int {
         book.withLock { book in book.waiters.values.filter { $0.continuation != nil || $0.callback != nil }.count }

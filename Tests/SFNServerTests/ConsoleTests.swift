@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SFNJSON
+import SFNRuntime
+import SFNServer
+import Testing
+
+/// The console's own routes: its embedded page, the graphs and the waiting tasks. (The whole
+/// console in a browser: Tests/Browser/console-test.py.)
+@Suite struct ConsoleRouteTests {
+    static func text(_ buffer: ByteBuffer) -> String { String(decoding: buffer.readableBytesView, as: UTF8.self) }
+
+    @Test func thePageAndItsAssetsAreServedWithATightPolicy() async throws {
+        let app = Application(router: StepFunctionsRoutes.router(service: StepFunctionsService()))
+        try await app.test(.router) { client in
+            for (path, type) in [("/", "text/html"), ("/console/app.js", "text/javascript"), ("/console/app.css", "text/css")] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix(type) == true)
+                    let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                    #expect(policy.contains("default-src 'self'"))
+                    #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                }
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                let page = Self.text(response.body)
+                #expect(page.contains(#"<script src="/console/app.js"></script>"#))
+                // Offline: nothing is loaded from anywhere but the server.
+                #expect(!page.contains("http://") && !page.contains("https://"))
+            }
+            try await client.execute(uri: "/console/app.js", method: .get) { response in
+                let script = Self.text(response.body)
+                #expect(!script.contains("innerHTML"))
+                #expect(!script.contains("http://") && !script.contains("https://"))
+            }
+        }
+    }
+
+    @Test func aSignedServerHasNoConsole() async throws {
+        let verifier = SignatureV4Verifier(secrets: ["AKID": "secret"])
+        let app = Application(router: StepFunctionsRoutes.router(service: StepFunctionsService(), verifier: verifier))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status != .ok)
+            }
+        }
+    }
+
+    @Test func graphsAndWaitingTasksAnswerTheConsole() async throws {
+        let service = StepFunctionsService()
+        let machine = try await createMachine(service, "approve", Definitions.callback)
+        let execution = try await startExecution(service, machine, input: #"{"order": 7}"#)
+        let token = try #require(try await scheduledToken(service, execution))
+        let app = Application(router: StepFunctionsRoutes.router(service: service))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/console/graph.svg?stateMachineArn=\(machine)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("image/svg+xml") == true)
+                #expect(Self.text(response.body).contains(#"<g class="state" id="state-s0" data-state="Wait""#))
+            }
+            try await client.execute(uri: "/console/graph.svg?executionArn=\(execution)", method: .get) { response in
+                #expect(Self.text(response.body).contains(#"<g class="state status-running" id="state-s0" data-state="Wait""#))
+            }
+            try await client.execute(uri: "/console/tasks?executionArn=\(execution)", method: .get) { response in
+                let tasks = try? JSON(parsing: Self.text(response.body))["tasks"]?.arrayValue
+                #expect(tasks?.count == 1)
+                #expect(tasks?.first?["taskToken"]?.stringValue == token)
+                #expect(tasks?.first?["stateName"] == "Wait")
+            }
+            try await client.execute(uri: "/console/graph.svg?executionArn=\(executionPrefix)approve:nope", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(Self.text(response.body).contains("ExecutionDoesNotExist"))
+            }
+            try await client.execute(uri: "/console/graph.svg", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+        _ = try await call(service, "SendTaskSuccess", ["taskToken": .string(token), "output": #"{"ok":true}"#])
+        #expect(try await finished(service, execution)["status"] == "SUCCEEDED")
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/console/tasks?executionArn=\(execution)", method: .get) { response in
+                #expect((try? JSON(parsing: Self.text(response.body)))?["tasks"]?.arrayValue?.count == 0)
+            }
+            try await client.execute(uri: "/console/graph.svg?executionArn=\(execution)", method: .get) { response in
+                #expect(Self.text(response.body).contains(#"<g class="state status-succeeded" id="state-s0" data-state="Wait""#))
+            }
+        }
+    }
+}
