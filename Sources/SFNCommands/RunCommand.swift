@@ -31,8 +31,28 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How to print the result: 'text' (output on stdout, error on stderr) or 'json' ({status, output, error, cause}).")
     var result: ResultFormat = .text
 
-    @Flag(help: "Print the execution history events (on stderr in text mode, as \"history\" in the JSON result).")
-    var history = false
+    @Flag(
+        name: .customLong("history"),
+        help: "Print the execution history events (on stderr in text mode, as \"history\" in the JSON result).")
+    var historyFlag = false
+
+    enum HistoryFormat: String, ExpressibleByArgument, CaseIterable {
+        case json, table
+    }
+
+    @Option(
+        name: .customLong("history-format"),
+        help: "How --history prints in text mode: 'json' (the AWS events) or 'table' (one line per event); 'table' implies --history.")
+    var historyFormat: HistoryFormat?
+
+    var history: Bool { historyFlag || historyFormat != nil }
+
+    @Flag(
+        name: .customLong("progress"),
+        help:
+            "Show the running state, its elapsed time and Map item counts on stderr even when stderr is not a terminal (one line a second)."
+    )
+    var showProgress = false
 
     @Flag(name: .customLong("virtual-time"), help: "Use a virtual clock: Waits, retry back-offs and timeouts take no real time.")
     var virtualTime = false
@@ -178,7 +198,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         // The display observes from the first event (a fast run's states may all be entered
         // before start returns).
-        let progress = ProgressDisplay.makeIfTerminal(enabled: result == .text)
+        let progress = ProgressDisplay.makeIfTerminal(enabled: result == .text || showProgress, forced: showProgress)
         var observer: StateMachineRuntime.EventObserver?
         if let progress { observer = { _, event in progress.handle(event) } }
         let execution = runtime.start(input: executionInput, name: name, inputText: inputText, observer: observer)
@@ -195,7 +215,9 @@ struct RunCommand: AsyncParsableCommand {
         await callbacks?.stop()
 
         let events = JSON.array(execution.history.map(\.json))
-        if history && result == .text { Terminal.printError(events.prettyText) }
+        if history && result == .text {
+            Terminal.printError(historyFormat == .table ? HistoryTable.render(execution.history) : events.prettyText)
+        }
         switch result {
         case .json:
             var report = outcome.json
@@ -314,40 +336,68 @@ struct RunCommand: AsyncParsableCommand {
 
 }
 
-/// Shows which state is running on a terminal, on stderr, so stdout stays clean; while a
-/// Distributed Map runs, how far its Map Run has got (items read, ended, failed, per second).
+/// Shows which state is running on a terminal, on stderr, so stdout stays clean: the state and
+/// how long it has run, redrawn while it waits (a long Wait, a task token, an activity worker),
+/// the items an inline Map has done, and while a Distributed Map runs, how far its Map Run has
+/// got (items read, ended, failed, per second). Off a terminal (`--progress`), one line a second.
 final class ProgressDisplay: Sendable {
     private struct Screen {
         var entered = 0
         var current = ""
         var lastDraw: ContinuousClock.Instant?
         var drew = false
+        let started = ContinuousClock.now
+        var stateSince = ContinuousClock.now
+        /// What the current state waits for, read from its last event.
+        var waitingFor: String?
+        /// The inline Maps open now: their item counts (innermost last).
+        var maps: [(length: Int?, done: Int, failed: Int)] = []
         /// The last Map Run figures drawn: when, and how many items had ended.
         var lastMapRun: (at: ContinuousClock.Instant, ended: Int)?
     }
 
     private let screen = Locked(Screen())
     private let poller = Locked<Task<Void, Never>?>(nil)
+    /// Whether stderr is a terminal (redraw one line in place) or not (append lines).
+    private let inPlace: Bool
 
-    static func makeIfTerminal(enabled: Bool) -> ProgressDisplay? {
-        guard enabled, Terminal.standardErrorIsTerminal else { return nil }
-        return ProgressDisplay()
+    init(inPlace: Bool) {
+        self.inPlace = inPlace
     }
 
-    /// Draws the execution's running Map Run, if any, twice a second until ``finish()``.
+    static func makeIfTerminal(enabled: Bool, forced: Bool = false) -> ProgressDisplay? {
+        guard enabled else { return nil }
+        if Terminal.standardErrorIsTerminal { return ProgressDisplay(inPlace: true) }
+        return forced ? ProgressDisplay(inPlace: false) : nil
+    }
+
+    /// Redraws twice a second until ``finish()``: the running Map Run if any, else the current
+    /// state with its elapsed time when no transition has redrawn it for a second.
     func poll(_ execution: Execution) {
         let task = Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
-                if let running = execution.mapRuns.last(where: { $0.status == .running }) { draw(running) }
+                if let running = execution.mapRuns.last(where: { $0.status == .running }) {
+                    draw(running)
+                } else {
+                    screen.withLock { screen in
+                        if let last = screen.lastDraw, ContinuousClock.now - last < .seconds(1) { return }
+                        drawState(&screen)
+                    }
+                }
             }
         }
         poller.withLock { $0 = task }
     }
 
+    private func emit(_ line: String) {
+        Terminal.printErrorInline(inPlace ? "\r\u{1B}[K" + line : line + "\n")
+    }
+
     private func draw(_ report: MapRunReport) {
         screen.withLock { screen in
             let now = ContinuousClock.now
+            if !inPlace, let last = screen.lastDraw, now - last < .seconds(1) { return }
             let counts = report.items
             let ended = counts.succeeded + counts.failed + counts.timedOut + counts.aborted
             var rate = ""
@@ -356,12 +406,13 @@ final class ProgressDisplay: Sendable {
                 if seconds > 0 { rate = " · \(Self.grouped(Int(Double(ended - last.ended) / seconds))) items/s" }
             }
             screen.lastMapRun = (now, ended)
+            screen.lastDraw = now
             screen.drew = true
             // mapRun:MACHINE/LABEL:ID; without a Label, LABEL is a UUID, not worth showing.
             let label = report.arn.split(separator: ":").dropLast().last?.split(separator: "/").last.map(String.init) ?? ""
             let named = label.isEmpty || UUID(uuidString: label) != nil ? "" : " \(label)"
-            Terminal.printErrorInline(
-                "\r\u{1B}[K▸ Map Run\(named): \(Self.grouped(counts.total)) items read · \(Self.grouped(ended)) ended"
+            emit(
+                "▸ Map Run\(named): \(Self.grouped(counts.total)) items read · \(Self.grouped(ended)) ended"
                     + " (\(Self.grouped(counts.failed + counts.timedOut)) failed) · \(Self.grouped(counts.running)) running\(rate)")
         }
     }
@@ -376,16 +427,74 @@ final class ProgressDisplay: Sendable {
         return number < 0 ? "-" + text : text
     }
 
+    /// `12 s`, `3 min 04 s`, `2 h 05 min`.
+    static func elapsed(_ duration: Duration) -> String {
+        let seconds = Int(duration.components.seconds)
+        if seconds < 60 { return "\(seconds) s" }
+        if seconds < 3600 { return "\(seconds / 60) min \(String(format: "%02d", seconds % 60)) s" }
+        return "\(seconds / 3600) h \(String(format: "%02d", seconds % 3600 / 60)) min"
+    }
+
+    /// `▸ 5 states entered · in Approval for 12 s, waiting for its task token · Map 40/100 items done · 20 s in all`.
+    static func stateLine(
+        entered: Int, state: String, inState: Duration, total: Duration, waitingFor: String?,
+        map: (length: Int?, done: Int, failed: Int)?
+    ) -> String {
+        var line = "▸ \(grouped(entered)) states entered · in \(state) for \(elapsed(inState))"
+        if let waitingFor { line += ", \(waitingFor)" }
+        if let map {
+            line += " · Map \(grouped(map.done))" + (map.length.map { "/\(grouped($0))" } ?? "") + " items done"
+            if map.failed > 0 { line += " (\(grouped(map.failed)) failed)" }
+        }
+        return line + " · \(elapsed(total)) in all"
+    }
+
+    private func drawState(_ screen: inout Screen) {
+        guard !screen.current.isEmpty else { return }
+        let now = ContinuousClock.now
+        screen.lastDraw = now
+        screen.drew = true
+        emit(
+            Self.stateLine(
+                entered: screen.entered, state: screen.current, inState: now - screen.stateSince, total: now - screen.started,
+                waitingFor: screen.waitingFor, map: screen.maps.last))
+    }
+
     func handle(_ event: HistoryEvent) {
-        guard event.type.hasSuffix("StateEntered") else { return }
         screen.withLock { screen in
+            let type = event.type
+            switch type {
+            case "MapStateStarted":
+                if !screen.maps.isEmpty { screen.maps[screen.maps.count - 1].length = event.details?["length"]?.intValue }
+            case "MapIterationSucceeded":
+                if !screen.maps.isEmpty { screen.maps[screen.maps.count - 1].done += 1 }
+            case "MapIterationFailed", "MapIterationAborted":
+                if !screen.maps.isEmpty { screen.maps[screen.maps.count - 1].failed += 1 }
+            case "MapStateExited":  // (a failed Map is exited too)
+                if !screen.maps.isEmpty { screen.maps.removeLast() }
+            case "WaitStateEntered":
+                screen.waitingFor = "waiting"
+            case "TaskScheduled":
+                let resource = event.details?["resource"]?.stringValue ?? ""
+                screen.waitingFor = resource.hasSuffix(".waitForTaskToken") ? "waiting for its task token" : "waiting for the task"
+            case "ActivityScheduled":
+                screen.waitingFor = "waiting for an activity worker"
+            case "ActivityStarted":
+                screen.waitingFor = "waiting for the activity worker to finish"
+            default:
+                break
+            }
+            guard type.hasSuffix("StateEntered") else { return }
+            if type == "MapStateEntered" { screen.maps.append((nil, 0, 0)) }
+            if type != "WaitStateEntered" { screen.waitingFor = nil }
             screen.entered += 1
             screen.current = event.stateName ?? screen.current
+            screen.stateSince = ContinuousClock.now
             let now = ContinuousClock.now
-            if let last = screen.lastDraw, now - last < .milliseconds(200) { return }
+            if let last = screen.lastDraw, now - last < (inPlace ? .milliseconds(200) : .seconds(1)) { return }
             screen.lastDraw = now
             screen.drew = true
-            Terminal.printErrorInline("\r\u{1B}[K▸ \(screen.entered) states entered · now in \(screen.current)")
+            emit("▸ \(screen.entered) states entered · now in \(screen.current)")
         }
     }
 
@@ -399,7 +508,7 @@ final class ProgressDisplay: Sendable {
     func finish() {
         poller.withLock { $0?.cancel() }
         screen.withLock { screen in
-            if screen.drew { Terminal.printErrorInline("\r\u{1B}[K") }
+            if screen.drew && inPlace { Terminal.printErrorInline("\r\u{1B}[K") }
         }
     }
 }
