@@ -169,30 +169,28 @@ struct GraphCommand: AsyncParsableCommand {
     }
 }
 
-/// The few Step Functions API calls `sfn graph` makes (unsigned: `sfn serve` on loopback).
+/// The few Step Functions API calls `sfn graph` makes (unsigned, plain HTTP: `sfn serve` on loopback).
 struct APIClient {
     var endpoint: String
 
     func call(_ operation: String, _ body: JSONObject) async throws(CommandFailure) -> JSON {
-        guard let url = URL(string: endpoint) else { throw .usage("--endpoint \(endpoint) is not a URL") }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/x-amz-json-1.0", forHTTPHeaderField: "Content-Type")
-        request.setValue("AWSStepFunctions.\(operation)", forHTTPHeaderField: "X-Amz-Target")
-        request.httpBody = Data(JSON.object(body).compactText.utf8)
-        request.timeoutInterval = 30
-        let data: Data
+        let response: PlainHTTPClient.Response
         do {
-            (data, _) = try await URLSession.shared.data(for: request)
+            response = try await PlainHTTPClient.post(
+                endpoint,
+                headers: [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "AWSStepFunctions.\(operation)")],
+                body: Array(JSON.object(body).compactText.utf8), timeoutSeconds: 30)
         } catch {
-            throw .usage("cannot reach \(endpoint): \(error.localizedDescription)")
+            throw .usage("cannot reach \(endpoint): \(error)")
         }
-        guard let response = try? JSON(parsing: data) else { throw .usage("\(endpoint) answered \(operation) with something not JSON") }
-        if let type = response["__type"]?.stringValue {
+        guard let answer = try? JSON(parsing: String(decoding: response.body, as: UTF8.self)) else {
+            throw .usage("\(endpoint) answered \(operation) with something not JSON (HTTP \(response.status))")
+        }
+        if let type = answer["__type"]?.stringValue {
             throw .usage(
-                "\(operation): \(type.split(separator: "#").last.map(String.init) ?? type): \(response["message"]?.stringValue ?? "")")
+                "\(operation): \(type.split(separator: "#").last.map(String.init) ?? type): \(answer["message"]?.stringValue ?? "")")
         }
-        return response
+        return answer
     }
 
     /// Every event of the execution, page by page.

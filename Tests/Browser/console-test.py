@@ -139,6 +139,13 @@ def main():
             raise SystemExit(f"console test: the console fetched from elsewhere: {foreign}")
         print("ok: every asset came from the server itself")
         shot("succeeded")
+        # The same execution drawn by `sfn graph` from the server, by its ARN.
+        arn = driver.execute_script("return decodeURIComponent(location.hash.slice('#/execution/'.length));")
+        drawn = subprocess.run([os.path.abspath(args.sfn), "graph", "--execution", arn, "--endpoint", base],
+                               capture_output=True, text=True, timeout=60)
+        if drawn.returncode != 0 or "status-succeeded" not in drawn.stdout or "status-not-reached" not in drawn.stdout:
+            raise SystemExit(f"console test: sfn graph --execution ARN: {drawn.returncode} {drawn.stdout} {drawn.stderr}")
+        print("ok: sfn graph --execution draws the same execution from the server")
         print("console test passed")
     finally:
         driver.quit()

@@ -11,23 +11,23 @@ import Darwin
 /// It exists so that the runtime does not need FoundationNetworking, which on Linux loads libcurl
 /// and some thirty libraries at every `sfn` start. Each request runs its blocking socket calls on a
 /// thread of its own and resumes the caller when done, so no concurrency thread is held.
-struct PlainHTTPClient {
-    struct Response {
-        var status: Int
+package struct PlainHTTPClient {
+    package struct Response {
+        package var status: Int
         /// Header names lowercased.
-        var headers: [String: String]
-        var body: [UInt8]
+        package var headers: [String: String]
+        package var body: [UInt8]
 
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
+        package func header(_ name: String) -> String? { headers[name.lowercased()] }
     }
 
-    enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         case invalidURL(String)
         case connection(String)
         case timedOut
         case malformedResponse(String)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .invalidURL(let url): "'\(url)' is not an http:// URL"
             case .connection(let reason): reason
@@ -37,7 +37,7 @@ struct PlainHTTPClient {
         }
     }
 
-    static func post(
+    package static func post(
         _ urlText: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Double
     ) async throws(Failure) -> Response {
         try await request("POST", urlText, headers: headers, body: body, timeoutSeconds: timeoutSeconds)
