@@ -4,6 +4,7 @@ import NIOCore
 import SFNConsole
 import SFNGraph
 import SFNJSON
+import SFNLanguage
 import SFNRuntime
 
 /// The browser console `sfn serve` offers at `/`: its page and script (embedded, nothing fetched
@@ -65,14 +66,51 @@ extension StepFunctionsService {
         return SVGRenderer.render(WorkflowGraph(definition: definition), title: described["name"]?.stringValue)
     }
 
-    /// An execution's graph, each state coloured by what happened to it so far.
+    /// An execution's graph, each state coloured by what happened to it so far. A Distributed
+    /// Map's child execution is drawn as its item processor.
     func executionGraph(_ arn: String) throws(ServerError) -> String {
+        if arn.contains("/"), lock.withLock({ executions[arn] }) == nil, let (processor, events) = childProcessor(arn) {
+            return SVGRenderer.render(WorkflowGraph(definition: processor), overlay: ExecutionOverlay(events: events.map(\.json)))
+        }
         let described = try describeStateMachineForExecution(RequestFields(["executionArn": .string(arn)]))
         guard let text = described["definition"]?.stringValue, let definition = try? JSON(parsing: text) else {
             throw .invalidArn(arn)
         }
         let overlay = ExecutionOverlay(events: try existingExecution(arn).execution.history.map(\.json))
         return SVGRenderer.render(WorkflowGraph(definition: definition), overlay: overlay, title: described["name"]?.stringValue)
+    }
+
+    /// The item processor a Map Run's child execution runs, and the child's events: the
+    /// Distributed Map of the parent's definition whose Label the child's ARN names (or the only
+    /// one, when the label was generated).
+    func childProcessor(_ arn: String) -> (JSON, [HistoryEvent])? {
+        guard let parsed = ARN(parsing: arn), parsed.resourceParts.count == 3 else { return nil }
+        let label = parsed.resourceParts[1].split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        let machine = parsed.resourceParts[1].split(separator: "/").first.map(String.init) ?? ""
+        let candidates = lock.withLock { (executionsByMachine[machineArn(machine)] ?? []).reversed() }
+        for record in candidates {
+            for run in record.execution.mapRuns {
+                guard let child = run.children.first(where: { $0.arn == arn }) else { continue }
+                let text = record.machine.description(of: record.revision)["definition"]?.stringValue ?? ""
+                guard let definition = try? JSON(parsing: text) else { return nil }
+                var distributed: [JSON] = []
+                Self.collectDistributedMaps(definition, into: &distributed)
+                let chosen = distributed.first { $0["Label"]?.stringValue == label } ?? (distributed.count == 1 ? distributed.first : nil)
+                guard let processor = chosen?["ItemProcessor"] ?? chosen?["Iterator"] else { return nil }
+                return (processor, child.events)
+            }
+        }
+        return nil
+    }
+
+    private static func collectDistributedMaps(_ machine: JSON, into found: inout [JSON]) {
+        for (_, state) in machine["States"]?.objectValue ?? [:] {
+            if state["Type"]?.stringValue == "Map", let processor = state["ItemProcessor"] ?? state["Iterator"] {
+                if processor["ProcessorConfig"]?["Mode"]?.stringValue == "DISTRIBUTED" { found.append(state) }
+                collectDistributedMaps(processor, into: &found)
+            }
+            for branch in state["Branches"]?.arrayValue ?? [] { collectDistributedMaps(branch, into: &found) }
+        }
     }
 
     /// The tasks of an execution that wait for a task token now: `{"tasks": [{taskToken,

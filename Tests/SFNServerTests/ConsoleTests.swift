@@ -89,4 +89,31 @@ import Testing
             }
         }
     }
+
+    /// A Distributed Map's child execution is drawn as the item processor it ran.
+    @Test func aMapRunChildIsDrawnAsItsItemProcessor() async throws {
+        let service = StepFunctionsService()
+        let definition = """
+            {"StartAt":"Each","States":{"Each":{"Type":"Map","Label":"Orders","ItemsPath":"$.items","ItemProcessor":{
+              "ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Look","States":{
+              "Look":{"Type":"Pass","Next":"Ship"},"Ship":{"Type":"Succeed"}}},"End":true}}}
+            """
+        let machine = try await createMachine(service, "orders", definition)
+        let execution = try await startExecution(service, machine, input: #"{"items": [1, 2]}"#)
+        #expect(try await finished(service, execution)["status"] == "SUCCEEDED")
+        let runs = try await call(service, "ListMapRuns", ["executionArn": .string(execution)])["mapRuns"]?.arrayValue ?? []
+        let run = try #require(runs.first?["mapRunArn"]?.stringValue)
+        let children = try await call(service, "ListExecutions", ["mapRunArn": .string(run)])["executions"]?.arrayValue ?? []
+        let child = try #require(children.first?["executionArn"]?.stringValue)
+        let app = Application(router: StepFunctionsRoutes.router(service: service))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/console/graph.svg?executionArn=\(child)", method: .get) { response in
+                #expect(response.status == .ok)
+                let svg = Self.text(response.body)
+                #expect(svg.contains(#"class="state status-succeeded" id="state-s0" data-state="Look""#))
+                #expect(svg.contains(#"data-state="Ship""#))
+                #expect(!svg.contains(#"data-state="Each""#))
+            }
+        }
+    }
 }
