@@ -14,13 +14,14 @@ public enum DOTRenderer {
     }
 
     private static func emit(_ region: WorkflowGraph.Region, indent: String, overlay: ExecutionOverlay?, lines: inout [String]) {
+        let retries = retries(region)
         for node in region.nodes {
             if node.isCompound {
                 // The state's own box heads its cluster; a point below its branches is where it
                 // leaves from, so edges in and out meet the cluster at its top and its bottom.
                 lines.append("\(indent)subgraph cluster_\(node.id) {")
                 lines.append("\(indent)    style=\"rounded,dashed\"; color=\"#8c8c8c\"; label=\"\";")
-                lines.append("\(indent)    \(node.id) [\(attributes(node, retries: retries(node, region), overlay: overlay))];")
+                lines.append("\(indent)    \(node.id) [\(attributes(node, retries: retries[node.id] ?? [], overlay: overlay))];")
                 for (index, inner) in node.regions.enumerated() {
                     lines.append("\(indent)    subgraph cluster_\(node.id)_r\(index) {")
                     lines.append("\(indent)        style=\"rounded\"; color=\"#bfbfbf\"; fontsize=9; label=\(quote(inner.label));")
@@ -32,12 +33,12 @@ public enum DOTRenderer {
                 lines.append("\(indent)    \(node.id)_join [shape=point, width=0.08, color=\"#8c8c8c\"];")
                 lines.append("\(indent)}")
             } else {
-                lines.append("\(indent)\(node.id) [\(attributes(node, retries: retries(node, region), overlay: overlay))];")
+                lines.append("\(indent)\(node.id) [\(attributes(node, retries: retries[node.id] ?? [], overlay: overlay))];")
             }
         }
+        let compound = Set(region.nodes.filter(\.isCompound).map(\.id))
         for edge in region.edges where edge.kind != .retry {
-            let from =
-                region.nodes.first { $0.id == edge.from }?.isCompound == true && edge.kind != .retry ? edge.from + "_join" : edge.from
+            let from = compound.contains(edge.from) ? edge.from + "_join" : edge.from
             var attributes: [String] = []
             if let label = edge.label { attributes.append("label=\(quote(label))") }
             switch edge.kind {
@@ -59,12 +60,15 @@ public enum DOTRenderer {
         return ends.map { $0.isCompound ? $0.id + "_join" : $0.id }
     }
 
-    /// Retriers go in the state's label (a loop per retrier crowds the drawing).
-    private static func retries(_ node: WorkflowGraph.Node, _ region: WorkflowGraph.Region) -> [String] {
-        region.edges.filter { $0.kind == .retry && $0.from == node.id }.compactMap(\.label).map {
-            let text = $0.hasPrefix("Retry ") ? String($0.dropFirst(6)) : $0
-            return "↻ " + (text.count > 44 ? String(text.prefix(43)) + "…" : text)
+    /// Retriers go in the state's label (a loop per retrier crowds the drawing): each state's lines.
+    private static func retries(_ region: WorkflowGraph.Region) -> [String: [String]] {
+        var lines: [String: [String]] = [:]
+        for edge in region.edges where edge.kind == .retry {
+            let label = edge.label ?? "Retry"
+            let text = label.hasPrefix("Retry ") ? String(label.dropFirst(6)) : label
+            lines[edge.from, default: []].append("↻ " + (text.count > 44 ? String(text.prefix(43)) + "…" : text))
         }
+        return lines
     }
 
     private static func attributes(_ node: WorkflowGraph.Node, retries: [String], overlay: ExecutionOverlay?) -> String {

@@ -39,6 +39,8 @@ struct LayeredLayout {
     static let padding = 12.0
     static let regionLabelHeight = 18.0
     static let maxLabelCharacters = 34
+    /// How many bend points (layers crossed by long edges) one region's layout may add.
+    static let maxBendPoints = 20_000
 
     static func textWidth(_ text: String, scale: Double = 1) -> Double {
         Double(min(text.count, maxLabelCharacters + 6)) * characterWidth * scale
@@ -124,7 +126,9 @@ struct LayeredLayout {
         for (edgeIndex, edge) in region.edges.enumerated() where edge.from != edge.to {
             guard let from = index[edge.from], let to = index[edge.to], !backEdges.contains([from, to]) else { continue }
             var chain = [from]
-            if layer[to] - layer[from] > 1 {
+            // Past the budget, long edges are drawn straight: a hostile definition (thousands of
+            // states that all Catch to the last) would otherwise need states² bend points.
+            if layer[to] - layer[from] > 1 && layerOf.count - count + layer[to] - layer[from] <= Self.maxBendPoints {
                 for crossing in (layer[from] + 1)..<layer[to] {
                     chain.append(layerOf.count)
                     layerOf.append(crossing)

@@ -82,6 +82,25 @@ import FoundationXML
         #expect(dotText.contains(#"label="say \"hi\" | #1 \\ end\nChoice""#))
     }
 
+    /// Thousands of states that all Catch to the last would need states² bend points; past a
+    /// budget long edges are drawn straight, so the drawing stays proportional to the definition.
+    @Test func aHostileDefinitionDrawsInBoundedSpace() throws {
+        var states: JSONObject = [:]
+        let count = 2_000
+        for index in 0..<count {
+            states["S\(index)"] = [
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": .string(index + 1 < count ? "S\(index + 1)" : "Last"),
+                "Catch": [["ErrorEquals": ["States.ALL"], "Next": "Last"]],
+            ]
+        }
+        states["Last"] = ["Type": "Succeed"]
+        let graph = WorkflowGraph(definition: ["StartAt": "S0", "States": .object(states)])
+        let svg = SVGRenderer.render(graph)
+        #expect(svg.utf8.count < 4_000_000, "\(svg.utf8.count) bytes")
+        #expect(try SVGShape(svg).states.count == count + 1)
+        #expect(MermaidSyntax.check(MermaidRenderer.render(graph)) == [])
+    }
+
     @Test func edgesSayWhatKindOfTransitionTheyAre() throws {
         let definition = try JSON(
             parsing: #"""
