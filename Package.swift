@@ -78,7 +78,7 @@ let package = Package(
         // The mutation fuzzer: `swift run -c release sfn-fuzz all --seconds 60` (see Fuzz/README.md).
         .executableTarget(
             name: "sfn-fuzz",
-            dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNTestSupport"],
+            dependencies: ["SFNJSON", "SFNJSONata", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNGraph", "SFNTestSupport"],
             path: "Fuzz/Sources/sfn-fuzz"
         ),
         // Helpers the test targets share (seeded randomness, temporary folders); not a product.

@@ -12,6 +12,7 @@
 // run with the target, seed and index, and exit status 3.
 
 import Foundation
+import SFNGraph
 import SFNJSON
 import SFNJSONata
 import SFNLanguage
@@ -420,6 +421,12 @@ struct Fuzzer {
         }
         _ = await execution.result()
         harnessLimit.cancel()
+        // Whatever parses also draws, in every format, coloured by what the run did.
+        let graph = WorkflowGraph(definition: definition)
+        let overlay = ExecutionOverlay(events: execution.history.map(\.json))
+        _ = SVGRenderer.render(graph, overlay: overlay)
+        _ = MermaidRenderer.render(graph, overlay: overlay)
+        _ = DOTRenderer.render(graph, overlay: overlay)
     }
 
     func yaml(_ random: inout CaseRandom) {
