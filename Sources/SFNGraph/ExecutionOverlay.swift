@@ -35,10 +35,28 @@ public struct ExecutionOverlay: Sendable {
     public init(events: [JSON]) {
         var owner: [Int: String] = [:]
         var failing: Set<String> = []
+        // Map and Parallel states entered and not yet left: their own events (MapIterationFailed,
+        // MapStateFailed, ParallelStateFailed, ...) follow their children's, not their own.
+        var open: [(name: String, type: String)] = []
         for event in events {
             guard let type = event["type"]?.stringValue else { continue }
             let id = event["id"]?.intValue ?? 0
-            let previous = event["previousEventId"]?.intValue.flatMap { owner[$0] }
+            var previous = event["previousEventId"]?.intValue.flatMap { owner[$0] }
+            if !type.hasSuffix("StateEntered") && !type.hasSuffix("StateExited") {
+                if type.hasPrefix("MapState") || type.hasPrefix("MapIteration") || type.hasPrefix("MapRun") {
+                    previous = open.last { $0.type == "Map" }?.name ?? previous
+                } else if type.hasPrefix("ParallelState") {
+                    previous = open.last { $0.type == "Parallel" }?.name ?? previous
+                }
+            }
+            if type == "MapStateEntered" || type == "ParallelStateEntered" {
+                open.append((event["stateEnteredEventDetails"]?["name"]?.stringValue ?? "", type.hasPrefix("Map") ? "Map" : "Parallel"))
+            } else if type == "MapStateExited" || type == "ParallelStateExited",
+                let name = event["stateExitedEventDetails"]?["name"]?.stringValue,
+                let index = open.lastIndex(where: { $0.name == name })
+            {
+                open.remove(at: index)
+            }
             if type.hasSuffix("StateEntered") {
                 let name = event["stateEnteredEventDetails"]?["name"]?.stringValue ?? ""
                 // A state entered straight after another's failure: that failure was caught.
@@ -48,7 +66,8 @@ public struct ExecutionOverlay: Sendable {
                 }
                 owner[id] = name
                 entries[name, default: 0] += 1
-                statuses[name] = .running
+                // A Fail state does nothing but fail its branch or execution; it has no Exited event.
+                statuses[name] = type == "FailStateEntered" ? .failed : .running
                 failing.remove(name)
             } else if type.hasSuffix("StateExited") {
                 let name = event["stateExitedEventDetails"]?["name"]?.stringValue ?? previous ?? ""

@@ -181,6 +181,23 @@ import FoundationXML
         #expect(svg.contains(#"class="state status-not-reached" id="state-s3" data-state="Finish""#))
     }
 
+    /// A Fail state fails when entered; a Map that an iteration's Fail ended, and that a Catch
+    /// led on from, is caught.
+    @Test func aFailStateFailsAndTheMapItEndedIsCaught() async throws {
+        let definition = """
+            {"StartAt": "Each", "States": {
+              "Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "Refuse", "States": {"Refuse": {"Type": "Fail", "Error": "No"}}},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "After"}], "End": true},
+              "After": {"Type": "Pass", "End": true}}}
+            """
+        let (result, events) = try await history(definition, input: ["items": [1, 2]], executor: ClosureExecutor(input: { $0 }))
+        #expect(result.status == .succeeded)
+        let overlay = ExecutionOverlay(events: events)
+        #expect(overlay.status(of: "Refuse") == .failed)
+        #expect(overlay.status(of: "Each") == .caught)
+        #expect(overlay.status(of: "After") == .succeeded)
+    }
+
     @Test func anUncaughtFailureFailsItsState() async throws {
         let (result, events) = try await history(
             Self.definition(catching: false), executor: ClosureExecutor(input: { _ in throw StatesError("Broken", cause: "no") }))
