@@ -247,3 +247,26 @@ import Testing
         #expect(mapState.itemProcessor.state(named: "I")?.queryLanguage == .jsonata)
     }
 }
+
+/// A JSONata state gets `$states.context` built only when its text may read it.
+@Suite struct JSONataContextUseTests {
+    func reads(_ output: String) throws -> Bool {
+        let definition = try JSON(
+            parsing:
+                #"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":\#(JSON.string(output).compactText),"End":true}}}"#
+        )
+        return try StateMachine.parse(definition).states[0].readsContext
+    }
+
+    @Test func onlyTextThatMayReachTheContextBuildsIt() throws {
+        #expect(try !reads("{% $states.input.count + 1 %}"))
+        #expect(try !reads("{% {'a': $states.input.a, 'n': $count($states.input.items)} %}"))
+        #expect(try reads("{% $states.context.Execution.Id %}"))
+        #expect(try reads("{% $states.context %}"))
+        #expect(try reads("{% $lookup($states, 'con' & 'text') %}"))
+        #expect(try reads("{% $keys($states) %}"))
+        #expect(try reads("{% $states.* %}"))
+        #expect(try reads("{% ($s := $states; $s.input) %}"))
+        #expect(try reads("{% $eval('$sta' & 'tes.input') %}"))
+    }
+}

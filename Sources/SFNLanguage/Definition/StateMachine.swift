@@ -88,8 +88,8 @@ public struct State: Sendable {
     public var retry: [Retrier]
     /// `Catch` (Task, Parallel, Map).
     public var `catch`: [Catcher]
-    /// Whether any field of the state reads the context object (`$$`; every JSONata state may,
-    /// through `$states.context`), so the runtime builds it only then.
+    /// Whether any field of the state reads the context object (`$$`; a JSONata state
+    /// through `$states.context`, when its text mentions it), so the runtime builds it only then.
     public var readsContext: Bool
 
     /// A state with no data-flow fields, no Retry and no Catch; the parser fills in the rest.

@@ -244,6 +244,7 @@ struct DefinitionParser {
             state.readsContext = value.compactText.contains("$$")
         case .jsonata:
             state.flow = .jsonata(JSONataFlow(arguments: jsonata(&reader, "Arguments"), output: jsonata(&reader, "Output")))
+            state.readsContext = Self.jsonataMayReadContext(value.compactText)
         }
         state.assign = assignment(usable["Assign"], field: "Assign", at: pointer / "Assign", language: language)
         state.retry = retriers(usable["Retry"], at: pointer / "Retry")
@@ -276,5 +277,22 @@ struct DefinitionParser {
             report(.nextOrEnd(at: pointer))
         }
         return nil
+    }
+}
+
+extension DefinitionParser {
+    /// Whether a JSONata state's expressions may read `$states.context`, so the runtime builds
+    /// it (an object with an ISO timestamp) only then. Conservative: any mention of `context`,
+    /// `$eval` (which could spell it at run time), or `$states` used other than through
+    /// `.input`, `.result` or `.errorOutput` (passed whole, a wildcard, a dynamic key) counts.
+    static func jsonataMayReadContext(_ text: String) -> Bool {
+        if text.contains("context") || text.contains("$eval") { return true }
+        var rest = Substring(text)
+        while let found = rest.range(of: "$states") {
+            let after = rest[found.upperBound...]
+            if !(after.hasPrefix(".input") || after.hasPrefix(".result") || after.hasPrefix(".errorOutput")) { return true }
+            rest = after
+        }
+        return false
     }
 }

@@ -30,9 +30,12 @@ extension Interpreter {
         var states: JSONObject = ["input": entry.input]
         if let result { states["result"] = result }
         if let errorOutput { states["errorOutput"] = errorOutput }
-        states["context"] =
-            context.objectValue == nil || context == .emptyObject
-            ? contextObject(stateName: entry.state.name, enteredTime: entry.enteredAt) : context
+        if context.objectValue == nil || context == .emptyObject {
+            // Built only for states whose expressions may read it (`State.readsContext`).
+            if entry.state.readsContext { states["context"] = contextObject(stateName: entry.state.name, enteredTime: entry.enteredAt) }
+        } else {
+            states["context"] = context
+        }
         var bindings = path.variables.isEmpty ? [:] : path.variables.visible
         bindings["states"] = .object(states)
         return JSONataBindings(input: entry.input, bindings: bindings, environment: run.jsonataEnvironment)
