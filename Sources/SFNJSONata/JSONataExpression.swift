@@ -35,6 +35,9 @@ public struct JSONataExpression: Sendable {
         if case .fieldPath(let path) = root.kind, let result = path.evaluateDirectly(input, bindings: bindings) {
             return result
         }
+        if case .binary(let op, let lhs, let rhs) = root.kind, let result = Self.numericDirectly(op, lhs, rhs, input, bindings) {
+            return result
+        }
         do throws(EvaluationFailure) {
             let conversions = ArrayConversions()
             var subject = input.map { Value($0, conversions: conversions) }
@@ -51,6 +54,51 @@ public struct JSONataExpression: Sendable {
         } catch {
             throw error.publicError
         }
+    }
+}
+
+extension JSONataExpression {
+    /// `$states.input.count + 1`, `$x.n < $x.limit` and the like without an evaluator: arithmetic
+    /// (+ - *) and comparisons of two plain field paths or number literals that both hold finite
+    /// numbers. Anything else (a string, an undefined operand, an overflow to infinity) returns nil
+    /// and takes the evaluator, which gives the same answers and the errors.
+    static func numericDirectly(
+        _ op: BinaryOperator, _ lhs: Node, _ rhs: Node, _ input: JSON?, _ bindings: [String: JSON]
+    ) -> JSONataResult? {
+        func operand(_ node: Node) -> Double? {
+            let json: JSON
+            switch node.kind {
+            case .number(let number): return number.isFinite ? number : nil
+            case .fieldPath(let path):
+                guard case .value(let found)? = path.evaluateDirectly(input, bindings: bindings) else { return nil }
+                json = found
+            default: return nil
+            }
+            switch json {
+            case .int(let number): return Double(number)
+            case .double(let number): return number.isFinite ? number : nil
+            default: return nil
+            }
+        }
+        switch op {
+        case .add, .subtract, .multiply, .less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual: break
+        default: return nil
+        }
+        guard let left = operand(lhs), let right = operand(rhs) else { return nil }
+        let result: JSON
+        switch op {
+        case .add, .subtract, .multiply:
+            let number = op == .add ? left + right : op == .subtract ? left - right : left * right
+            guard number.isFinite else { return nil }
+            result = .number(number)
+        case .less: result = .bool(left < right)
+        case .lessOrEqual: result = .bool(left <= right)
+        case .greater: result = .bool(left > right)
+        case .greaterOrEqual: result = .bool(left >= right)
+        case .equal: result = .bool(left == right)
+        default: result = .bool(left != right)
+        }
+        return .value(result)
     }
 }
 
