@@ -5,10 +5,6 @@ import SFNJSON
 import SFNLanguage
 import SFNRuntime
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 struct GraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
