@@ -104,13 +104,13 @@ struct GraphCommand: AsyncParsableCommand {
             let dot = layout == .builtin ? nil : Self.findDot()
             if layout == .dot && dot == nil { throw .usage("--layout dot: Graphviz's dot is not installed (Debian: apt install graphviz)") }
             if let dot {
-                switch Self.runDot(dot, DOTRenderer.render(graph, overlay: overlay, title: title)) {
+                switch await Self.runDot(dot, DOTRenderer.render(graph, overlay: overlay, title: title)) {
                 case .success(let svg):
                     Terminal.write(svg)
                     return
-                case .failure(let message):
-                    if layout == .dot { throw .usage("dot failed: \(message)") }
-                    Terminal.printError("warning: dot failed (\(message)); using the built-in layout")
+                case .failure(let failure):
+                    if layout == .dot { throw .usage("dot failed: \(failure.message)") }
+                    Terminal.printError("warning: dot failed (\(failure.message)); using the built-in layout")
                 }
             }
             Terminal.write(SVGRenderer.render(graph, overlay: overlay, title: title))
@@ -131,37 +131,30 @@ struct GraphCommand: AsyncParsableCommand {
         var message: String
     }
 
-    static func runDot(_ executable: String, _ source: String) -> Result<String, DotFailure> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-Tsvg"]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            return .failure(DotFailure(message: "\(error)"))
+    /// How long `dot` may take, and how much SVG it may write, before it is stopped (a hostile
+    /// definition can keep its layout busy for a very long time).
+    static let dotTimeoutSeconds = 60.0
+    static let dotOutputLimit = 64 << 20
+
+    /// `dot -Tsvg` over `source`, under the project's program runner and its limits.
+    static func runDot(_ executable: String, _ source: String) async -> Result<String, DotFailure> {
+        let launch = ProgramLaunch(
+            executable: executable, arguments: ["-Tsvg"], environment: ProcessInfo.processInfo.environment,
+            timeoutSeconds: dotTimeoutSeconds, stdoutLimit: dotOutputLimit, stderrKeptBytes: 16 * 1024)
+        switch await ProgramRun.run(launch, stdin: Array(source.utf8)) {
+        case .failure(let failure):
+            return .failure(DotFailure(message: failure.message))
+        case .success(let outcome):
+            switch outcome.termination {
+            case .exited(0): return .success(String(decoding: outcome.stdout, as: UTF8.self))
+            case .exited(let status):
+                let message = String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                return .failure(.init(message: message.isEmpty ? "exit status \(status)" : message))
+            case .signalled(let signal): return .failure(.init(message: "killed by signal \(signal)"))
+            case .timedOut(let seconds): return .failure(.init(message: "no layout after \(Int(seconds)) s"))
+            case .outputTooLarge(let bytes): return .failure(.init(message: "more than \(bytes) bytes of SVG"))
+            }
         }
-        // The output is read while the input is written, so neither pipe fills up and blocks.
-        let collected = Locked(Data())
-        let reader = Thread {
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            collected.withLock { $0 = data }
-        }
-        reader.start()
-        input.fileHandleForWriting.write(Data(source.utf8))
-        try? input.fileHandleForWriting.close()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.001) }
-        guard process.terminationStatus == 0 else {
-            return .failure(DotFailure(message: String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        }
-        return .success(String(decoding: collected.withLock { $0 }, as: UTF8.self))
     }
 }
 

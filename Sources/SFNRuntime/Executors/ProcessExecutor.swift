@@ -185,19 +185,12 @@ public struct ProcessExecutor: LambdaFunction {
         let launch = ProgramLaunch(
             executable: executable, arguments: arguments, environment: variables, workingDirectory: workingDirectory,
             timeoutSeconds: timeoutSeconds, stdoutLimit: stdoutLimitBytes, stderrKeptBytes: max(stderrTailBytes, 64 * 1024))
-        let run = ProgramRun(launch)
-        let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutcome?, Never>) in
-                run.start(continuation: continuation, stdin: stdin)
-            }
-        } onCancel: {
-            run.kill()
-        }
-        guard let outcome else {
+        switch await ProgramRun.run(launch, stdin: stdin) {
+        case .success(let outcome):
+            return outcome
+        case .failure(let failure):
             throw LambdaErrorDocument.make(
-                type: "Runtime.InvalidEntrypoint",
-                message: "Could not start '\(executable)': \(run.launchError ?? "unknown error")")
+                type: "Runtime.InvalidEntrypoint", message: "Could not start '\(executable)': \(failure.message)")
         }
-        return outcome
     }
 }

@@ -2,20 +2,33 @@ import Foundation
 import Synchronization
 
 /// What to start and under which limits.
-struct ProgramLaunch: Sendable {
-    var executable: String
-    var arguments: [String]
-    var environment: [String: String]
-    var workingDirectory: String?
-    var timeoutSeconds: Double?
+package struct ProgramLaunch: Sendable {
+    package var executable: String
+    package var arguments: [String]
+    package var environment: [String: String]
+    package var workingDirectory: String?
+    package var timeoutSeconds: Double?
     /// Past this much stdout the program is killed (the outcome says `.outputTooLarge`).
-    var stdoutLimit: Int
+    package var stdoutLimit: Int
     /// How much of the end of stderr is kept.
-    var stderrKeptBytes: Int
+    package var stderrKeptBytes: Int
+
+    package init(
+        executable: String, arguments: [String], environment: [String: String], workingDirectory: String? = nil,
+        timeoutSeconds: Double?, stdoutLimit: Int, stderrKeptBytes: Int
+    ) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.timeoutSeconds = timeoutSeconds
+        self.stdoutLimit = stdoutLimit
+        self.stderrKeptBytes = stderrKeptBytes
+    }
 }
 
-struct ProcessOutcome: Sendable {
-    enum Termination: Sendable, Equatable {
+package struct ProcessOutcome: Sendable {
+    package enum Termination: Sendable, Equatable {
         case exited(Int32)
         case signalled(Int32)
         case timedOut(Double)
@@ -23,10 +36,10 @@ struct ProcessOutcome: Sendable {
         case outputTooLarge(Int)
     }
 
-    var termination: Termination
-    var stdout: [UInt8]
+    package var termination: Termination
+    package var stdout: [UInt8]
     /// The end of stderr (at most `stderrKeptBytes`).
-    var stderr: [UInt8]
+    package var stderr: [UInt8]
 }
 
 /// One running program, started with `posix_spawn` in a process group of its own, with default
@@ -41,7 +54,7 @@ struct ProcessOutcome: Sendable {
 /// short grace, then the group is killed and reading stops whatever still holds them. The
 /// group is killed at the end in any case, before the program is reaped (so its id cannot have
 /// been reused by then).
-final class ProgramRun: @unchecked Sendable {
+package final class ProgramRun: @unchecked Sendable {
     // @unchecked: every mutable member is only touched with `lock` held.
     private let lock = NSLock()
     private let launch: ProgramLaunch
@@ -377,5 +390,27 @@ func writeWithoutBrokenPipeSignal(_ bytes: [UInt8], to descriptor: Int32) {
                 return
             }
         }
+    }
+}
+
+extension ProgramRun {
+    /// Runs `launch` to its end under its limits, killing it if the calling task is cancelled:
+    /// the outcome, or why the program could not be started.
+    package static func run(_ launch: ProgramLaunch, stdin: [UInt8]) async -> Result<ProcessOutcome, LaunchFailure> {
+        let run = ProgramRun(launch)
+        let outcome = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutcome?, Never>) in
+                run.start(continuation: continuation, stdin: stdin)
+            }
+        } onCancel: {
+            run.kill()
+        }
+        guard let outcome else { return .failure(LaunchFailure(message: run.launchError ?? "unknown error")) }
+        return .success(outcome)
+    }
+
+    /// Why a program could not be started.
+    package struct LaunchFailure: Error {
+        package var message: String
     }
 }
