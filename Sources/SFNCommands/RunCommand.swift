@@ -489,8 +489,8 @@ final class ProgressDisplay: Sendable {
             if type != "WaitStateEntered" { screen.waitingFor = nil }
             screen.entered += 1
             screen.current = event.stateName ?? screen.current
-            screen.stateSince = ContinuousClock.now
             let now = ContinuousClock.now
+            screen.stateSince = now
             if let last = screen.lastDraw, now - last < (inPlace ? .milliseconds(200) : .seconds(1)) { return }
             screen.lastDraw = now
             screen.drew = true

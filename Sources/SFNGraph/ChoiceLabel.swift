@@ -1,3 +1,4 @@
+import Foundation
 import SFNJSON
 
 /// A Choice rule in a few words, for the label of its edge: `$.n > 5`, `$.kind == "a" and not
@@ -22,9 +23,9 @@ enum ChoiceLabel {
     private static func text(_ rule: JSON, nested: Bool) -> String {
         if let condition = rule["Condition"] {
             if case .string(let text) = condition {
-                var body = text.trimmingCharacters(in: " \n\t")
+                var body = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if body.hasPrefix("{%") && body.hasSuffix("%}") { body = String(body.dropFirst(2).dropLast(2)) }
-                return body.trimmingCharacters(in: " \n\t")
+                return body.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             return condition.compactText
         }
@@ -36,8 +37,7 @@ enum ChoiceLabel {
         for (key, value) in object where key != "Variable" && key != "Next" && key != "Comment" && key != "Assign" && key != "Output" {
             if key.hasPrefix("Is") {
                 let what = key.dropFirst(2).lowercased()
-                let word = what == "present" ? "present" : what
-                return value.boolValue == false ? "\(variable) is not \(word)" : "\(variable) is \(word)"
+                return value.boolValue == false ? "\(variable) is not \(what)" : "\(variable) is \(what)"
             }
             let isPath = key.hasSuffix("Path")
             let operation = isPath ? String(key.dropLast(4)) : key
@@ -51,14 +51,5 @@ enum ChoiceLabel {
     private static func joined(_ rules: [JSON], _ word: String, nested: Bool) -> String {
         let text = rules.map { self.text($0, nested: true) }.joined(separator: " \(word) ")
         return nested ? "(\(text))" : text
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, set.contains(first) { scalars = scalars.dropFirst() }
-        while let last = scalars.last, set.contains(last) { scalars = scalars.dropLast() }
-        return String(scalars)
     }
 }

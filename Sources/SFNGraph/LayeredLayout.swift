@@ -226,7 +226,7 @@ struct LayeredLayout {
         }
         boxes = sized
         var right = (0..<total).map { centre[$0] + widths[$0] / 2 }.max() ?? 0
-        var bottom = (0..<count).map { sized[$0].y + sized[$0].height }.max() ?? 0
+        let bottom = (0..<count).map { sized[$0].y + sized[$0].height }.max() ?? 0
 
         // Routes.
         var lane = right + 22
@@ -290,7 +290,6 @@ struct LayeredLayout {
             }
         }
         right = max(right, lane - 14)
-        bottom = max(bottom, 0)
         width = right
         height = bottom
     }

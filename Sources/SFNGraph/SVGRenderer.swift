@@ -137,12 +137,12 @@ public enum SVGRenderer {
         guard let label = route.edge.label, let at = route.labelAt else { return }
         let text = shortened(label, limit: 44)
         let width = LayeredLayout.textWidth(text, scale: 0.8)
-        let anchorsLeft =
-            route.edge.kind == .retry || route.points.first.map { abs($0.x - at.x) < 1 && route.points.count == 4 } == true
-            || route.curved
+        // Loops (retries) carry their label to the right; so does a straight edge through one
+        // bend layer, whose label sits on the line.
+        let vertical = route.points.count == 4 && abs(route.points[0].x - at.x) < 1
         let x = at.x + dx
         let y = at.y + dy
-        let left = anchorsLeft || route.edge.kind == .retry ? x : x - width / 2
+        let left = route.curved || vertical ? x : x - width / 2
         out +=
             "<rect class=\"label-back\" x=\"\(number(left - 2))\" y=\"\(number(y - 9))\" width=\"\(number(width + 4))\" height=\"12\" rx=\"2\"/>"
         out += Self.text(text, x: left, y: y, className: "label", anchor: "start") + "\n"

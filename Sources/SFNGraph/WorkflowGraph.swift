@@ -73,7 +73,7 @@ public struct WorkflowGraph: Sendable {
         root = Self.region(definition, label: "", topLevel: true, numbering: &numbering)
     }
 
-    /// Every state node at every depth, each with its region's depth (0 for the top level).
+    /// Every state node at every depth, in definition order (a compound state before its regions' states).
     public var allStates: [Node] {
         var nodes: [Node] = []
         func visit(_ region: Region) {
