@@ -1,3 +1,4 @@
+import SFNGraph
 import SFNJSON
 import SFNRuntime
 
@@ -13,24 +14,12 @@ enum HistoryTable {
     static func render(_ events: [HistoryEvent]) -> String {
         guard let first = events.first else { return "(no events)" }
         var rows: [[String]] = [["ID", "+TIME", "TYPE", "STATE", "DETAILS"]]
-        // Each event's state: its own name, else that of the state its previous event was in.
-        var owners: [Int: (name: String, type: String)] = [:]
+        // Each event's state, as the graph's overlay reads it.
+        var ownership = EventOwnership()
         for event in events {
             let details = event.details
-            var name = ""
-            if let stated = event.stateName {
-                name = stated
-                if let type = event.type.range(of: "StateEntered").map({ String(event.type[..<$0.lowerBound]) }) {
-                    owners[event.id] = (stated, type)
-                }
-            } else if let owner = owners[event.previousEventId] {
-                // `MapStateFailed` after an iteration's last event belongs to the Map, not to that state.
-                let own = event.type.range(of: "State").map { String(event.type[..<$0.lowerBound]) }
-                if own == nil || own == owner.type {
-                    name = owner.name
-                    owners[event.id] = owner
-                }
-            }
+            let ownName = event.type.hasSuffix("StateEntered") || event.type.hasSuffix("StateExited") ? event.stateName : nil
+            let name = ownership.record(id: event.id, previous: event.previousEventId, type: event.type, name: ownName).state ?? ""
             let seconds = Double(event.timestamp - first.timestamp) / 1000
             rows.append([String(event.id), formatSeconds(seconds), event.type, name, summary(details)])
         }

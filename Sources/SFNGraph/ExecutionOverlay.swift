@@ -33,30 +33,15 @@ public struct ExecutionOverlay: Sendable {
 
     /// The overlay of `events`: GetExecutionHistory's `events` (or `sfn run --history`'s list).
     public init(events: [JSON]) {
-        var owner: [Int: String] = [:]
+        var ownership = EventOwnership()
         var failing: Set<String> = []
-        // Map and Parallel states entered and not yet left: their own events (MapIterationFailed,
-        // MapStateFailed, ParallelStateFailed, ...) follow their children's, not their own.
-        var open: [(name: String, type: String)] = []
         for event in events {
             guard let type = event["type"]?.stringValue else { continue }
             let id = event["id"]?.intValue ?? 0
-            var previous = event["previousEventId"]?.intValue.flatMap { owner[$0] }
-            if !type.hasSuffix("StateEntered") && !type.hasSuffix("StateExited") {
-                if type.hasPrefix("MapState") || type.hasPrefix("MapIteration") || type.hasPrefix("MapRun") {
-                    previous = open.last { $0.type == "Map" }?.name ?? previous
-                } else if type.hasPrefix("ParallelState") {
-                    previous = open.last { $0.type == "Parallel" }?.name ?? previous
-                }
-            }
-            if type == "MapStateEntered" || type == "ParallelStateEntered" {
-                open.append((event["stateEnteredEventDetails"]?["name"]?.stringValue ?? "", type.hasPrefix("Map") ? "Map" : "Parallel"))
-            } else if type == "MapStateExited" || type == "ParallelStateExited",
-                let name = event["stateExitedEventDetails"]?["name"]?.stringValue,
-                let index = open.lastIndex(where: { $0.name == name })
-            {
-                open.remove(at: index)
-            }
+            let stated = (event["stateEnteredEventDetails"] ?? event["stateExitedEventDetails"])?["name"]?.stringValue
+            let (owner, previousOwner) = ownership.record(
+                id: id, previous: event["previousEventId"]?.intValue ?? 0, type: type, name: stated)
+            let previous = type.hasSuffix("StateEntered") ? previousOwner : owner
             if type.hasSuffix("StateEntered") {
                 let name = event["stateEnteredEventDetails"]?["name"]?.stringValue ?? ""
                 // A state entered straight after another's failure: that failure was caught.
@@ -64,7 +49,6 @@ public struct ExecutionOverlay: Sendable {
                     statuses[previous] = .caught
                     failing.remove(previous)
                 }
-                owner[id] = name
                 entries[name, default: 0] += 1
                 // A Fail state does nothing but fail its branch or execution; it has no Exited event.
                 statuses[name] = type == "FailStateEntered" ? .failed : .running
@@ -89,7 +73,6 @@ public struct ExecutionOverlay: Sendable {
                 }
                 if type == "ExecutionRedriven" { failing.removeAll() }
             } else if let previous {
-                owner[id] = previous
                 if type.hasSuffix("Failed") || type.hasSuffix("TimedOut") || type.hasSuffix("Aborted") {
                     failing.insert(previous)
                 } else if type.hasSuffix("Scheduled") || type.hasSuffix("Started") || type.hasSuffix("Succeeded") {
@@ -107,5 +90,44 @@ public struct ExecutionOverlay: Sendable {
         } else {
             return nil
         }
+    }
+}
+
+/// Which state each event of a history belongs to. A state's Entered and Exited events name it;
+/// the events between follow their previous event to the state it was in, except a Map's and a
+/// Parallel's own (MapIteration…, MapStateFailed, ParallelStateFailed, …), which come after their
+/// children's events and belong to the innermost Map or Parallel still open.
+public struct EventOwnership: Sendable {
+    private var owners: [Int: String] = [:]
+    private var open: [(name: String, type: String)] = []
+
+    /// No events seen yet.
+    public init() {}
+
+    /// Records the event with `id` (`name`: its Entered or Exited details' name): the state it
+    /// belongs to, and the state its previous event belonged to.
+    public mutating func record(id: Int, previous: Int, type: String, name: String?) -> (state: String?, previousState: String?) {
+        let previousState = owners[previous]
+        let state: String?
+        if type.hasSuffix("StateEntered") {
+            state = name ?? ""
+            if type == "MapStateEntered" || type == "ParallelStateEntered" {
+                open.append((name ?? "", type.hasPrefix("Map") ? "Map" : "Parallel"))
+            }
+        } else if type.hasSuffix("StateExited") {
+            state = name ?? previousState
+            if type == "MapStateExited" || type == "ParallelStateExited", let name, let index = open.lastIndex(where: { $0.name == name }) {
+                open.remove(at: index)
+            }
+        } else if type.hasPrefix("MapState") || type.hasPrefix("MapIteration") || type.hasPrefix("MapRun") {
+            state = open.last { $0.type == "Map" }?.name ?? previousState
+        } else if type.hasPrefix("ParallelState") {
+            state = open.last { $0.type == "Parallel" }?.name ?? previousState
+        } else {
+            state = previousState
+        }
+        // An Exited event ends its state: what follows it belongs to no state until the next one.
+        if !type.hasSuffix("StateExited"), let state { owners[id] = state }
+        return (state, previousState)
     }
 }
