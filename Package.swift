@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +53,14 @@ let package = Package(
             name: "SFNStoreSQLite",
             dependencies: ["SFNJSON", "SFNRuntime", "SFNStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The cluster store: PostgreSQL through postgres-nio, shared by any number of `sfn serve` nodes.
+        .target(
+            name: "SFNStorePostgres",
+            dependencies: [
+                "SFNJSON", "SFNRuntime", "SFNStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "SFNServer",
             dependencies: [
@@ -62,7 +72,7 @@ let package = Package(
         .target(
             name: "SFNCommands",
             dependencies: [
-                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNStore", "SFNStoreSQLite", "SFNGraph",
+                "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNServer", "SFNStore", "SFNStoreSQLite", "SFNStorePostgres", "SFNGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

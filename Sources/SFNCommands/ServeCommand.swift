@@ -5,6 +5,7 @@ import SFNLanguage
 import SFNRuntime
 import SFNServer
 import SFNStore
+import SFNStorePostgres
 import SFNStoreSQLite
 
 struct ServeCommand: AsyncParsableCommand {
@@ -61,6 +62,28 @@ struct ServeCommand: AsyncParsableCommand {
     var dataDir: String?
 
     @Option(
+        name: .customLong("store"),
+        help: ArgumentHelp(
+            "Keep everything in PostgreSQL and share it with every other node given the same database: each node serves the whole API, runs the executions it starts and takes over those of a node that dies.",
+            valueName: "postgres://USER:PASSWORD@HOST:PORT/DATABASE"))
+    var storeURL: String?
+
+    @Option(
+        name: .customLong("node-id"),
+        help: ArgumentHelp(
+            "This node's name in the cluster (default: HOSTNAME:PORT). A node that starts again under its name takes back its executions if no other node has taken them over.",
+            valueName: "NAME"))
+    var nodeId: String?
+
+    @Option(
+        name: .customLong("lease-seconds"),
+        help: "How long a node's lease lasts unrenewed (with --store): a node that dies is taken over within about this long.")
+    var leaseSeconds = 10.0
+
+    @Option(name: .customLong("store-connections"), help: "At most this many connections to the database (with --store).")
+    var storeConnections = 4
+
+    @Option(
         name: .customLong("mock-config"),
         help: ArgumentHelp(
             "A Step Functions Local mock configuration: StartExecution on 'STATE_MACHINE_ARN#TestCase' runs that test case's mocked responses (also read from SFN_MOCK_CONFIG).",
@@ -105,7 +128,21 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let service: StepFunctionsService
-        if let dataDir {
+        if let storeURL {
+            guard dataDir == nil else { throw CommandFailure.usage("--store and --data-dir cannot be used together") }
+            guard leaseSeconds >= 1, leaseSeconds <= 3600 else { throw CommandFailure.usage("--lease-seconds must be from 1 to 3600") }
+            guard (1...256).contains(storeConnections) else { throw CommandFailure.usage("--store-connections must be from 1 to 256") }
+            let name = nodeId ?? "\(ProcessInfo.processInfo.hostName):\(port == 0 ? "pid\(getpid())" : String(port))"
+            let options = PostgresStoreOptions(
+                url: storeURL, nodeId: name, leaseDuration: .milliseconds(Int64(leaseSeconds * 1000)), connections: storeConnections)
+            do {
+                let store = try await PostgresStore.open(options) { Terminal.printError($0) }
+                service = try StepFunctionsService(configuration: configuration, retention: retention, store: store, mocks: mocks)
+            } catch {
+                throw CommandFailure.usage("--store: \(error.message)")
+            }
+            service.joinCluster()
+        } else if let dataDir {
             do {
                 service = try StepFunctionsService(
                     configuration: configuration, retention: retention, store: SQLiteStore(folder: dataDir), mocks: mocks)
@@ -149,7 +186,7 @@ struct ServeCommand: AsyncParsableCommand {
             server = try await RunningServer.start(
                 router: StepFunctionsRoutes.router(service: service, verifier: verifier), host: host, port: port, stopsOnSignals: true,
                 onShutdown: {
-                    service.activities.releaseWaitingWorkers()
+                    service.releaseWaitingWorkers()
                     if service.isDurable {
                         // They carry on when the server starts again on the same folder.
                         service.closeStore()

@@ -33,8 +33,30 @@ public enum StepFunctionsRoutes {
             operation, body throws(ServerError) in
             try await service.handle(operation, body)
         }
-        addTokenRoutes(to: router, callbacks: service.callbacks, maxBodyBytes: maxBodyBytes, verifier: verifier)
+        // Through the service, so that a durable server keeps the callback and a cluster node
+        // passes it to the node that runs the task.
+        addTokenRoutes(to: router, maxBodyBytes: maxBodyBytes, verifier: verifier) { operation, body throws(ServerError) in
+            try await service.handle(operation, body)
+        }
+        addHealthRoutes(to: router, service: service)
         return router
+    }
+
+    /// `GET /health` (JSON; 503 while a cluster node does not hold its lease) and `GET /metrics`
+    /// (Prometheus' text format). Neither needs a signature: they show no workflow data.
+    static func addHealthRoutes(to router: Router<BasicRequestContext>, service: StepFunctionsService) {
+        router.get("/health") { _, _ -> Response in
+            let (healthy, body) = service.health()
+            return respond(body, status: healthy ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            var buffer = ByteBuffer()
+            buffer.writeString(service.metricsText())
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4", .contentLength: String(buffer.readableBytes)],
+                body: ResponseBody(byteBuffer: buffer))
+        }
     }
 
     /// Only the callback operations (the server `sfn run --callback-port` starts).
@@ -44,7 +66,9 @@ public enum StepFunctionsRoutes {
             operation, body throws(ServerError) in
             try callbacks.handle(operation, body)
         }
-        addTokenRoutes(to: router, callbacks: callbacks, maxBodyBytes: maxBodyBytes)
+        addTokenRoutes(to: router, maxBodyBytes: maxBodyBytes) { operation, body throws(ServerError) in
+            try callbacks.handle(operation, body)
+        }
         return router
     }
 
@@ -70,8 +94,10 @@ public enum StepFunctionsRoutes {
         }
     }
 
+    /// `POST /tokens/TOKEN/success|failure|heartbeat`: the callbacks as plain HTTP, answered as
+    /// SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat.
     static func addTokenRoutes(
-        to router: Router<BasicRequestContext>, callbacks: TaskCallbacks, maxBodyBytes: Int, verifier: SignatureV4Verifier? = nil
+        to router: Router<BasicRequestContext>, maxBodyBytes: Int, verifier: SignatureV4Verifier? = nil, dispatch: @escaping Dispatch
     ) {
         router.post("/tokens/:token/success") { request, context -> Response in
             do {
@@ -80,8 +106,8 @@ public enum StepFunctionsRoutes {
                 let output = try parseJSON(bytes, emptyMeans: nil) { message in
                     ServerError("InvalidOutput", "Invalid Output: '\(message)'")
                 }
-                try callbacks.succeed(token: token, output: output)
-                return respond(.emptyObject)
+                let body: JSON = ["taskToken": .string(token), "output": .string(output.compactText)]
+                return respond(try await dispatch("SendTaskSuccess", body))
             } catch {
                 return respond(error)
             }
@@ -90,12 +116,13 @@ public enum StepFunctionsRoutes {
             do {
                 let token = context.parameters.get("token") ?? ""
                 let bytes = try await readBody(request, maxBodyBytes: maxBodyBytes, verifier: verifier)
-                let body = try parseJSON(bytes, emptyMeans: .emptyObject) { message in
+                let fields = try parseJSON(bytes, emptyMeans: .emptyObject) { message in
                     ServerError.serialization("The request body is not valid JSON: \(message)")
                 }
-                let fields = try RequestFields(body)
-                try callbacks.fail(token: token, error: fields.optionalString("error"), cause: fields.optionalString("cause"))
-                return respond(.emptyObject)
+                var body: JSONObject = ["taskToken": .string(token)]
+                if let error = fields["error"] { body["error"] = error }
+                if let cause = fields["cause"] { body["cause"] = cause }
+                return respond(try await dispatch("SendTaskFailure", .object(body)))
             } catch {
                 return respond(error)
             }
@@ -103,8 +130,7 @@ public enum StepFunctionsRoutes {
         router.post("/tokens/:token/heartbeat") { request, context -> Response in
             do {
                 _ = try await readBody(request, maxBodyBytes: maxBodyBytes, verifier: verifier)
-                try callbacks.heartbeat(token: context.parameters.get("token") ?? "")
-                return respond(.emptyObject)
+                return respond(try await dispatch("SendTaskHeartbeat", ["taskToken": .string(context.parameters.get("token") ?? "")]))
             } catch {
                 return respond(error)
             }

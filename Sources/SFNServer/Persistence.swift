@@ -29,8 +29,13 @@ extension StepFunctionsService {
         }
     }
 
-    /// Where an execution's events go: the store, as they are recorded.
+    /// Where an execution's events go: the store, as they are recorded (in a cluster, only while
+    /// the lease the node holds now lasts).
     var eventObserver: StateMachineRuntime.EventObserver? {
+        if let cluster {
+            let generation = cluster.generation
+            return { [cluster] arn, event in cluster.save([.appendEvent(execution: arn, event: event)], generation: generation) }
+        }
         guard let store else { return nil }
         return { [store] arn, event in store.save([.appendEvent(execution: arn, event: event)]) }
     }
@@ -82,39 +87,15 @@ extension StepFunctionsService {
 
     // MARK: Reading back
 
-    /// Rebuilds the records from the store and carries on every unfinished execution.
+    /// Rebuilds the records from the store and carries on every unfinished execution (in a
+    /// cluster, those this node owns: the others are mirrored from their histories).
     func restore(from state: StoredState) throws(StoreError) {
-        var runtimes: [String: StateMachineRuntime] = [:]
+        var builder = StoredRecords(service: self)
         func revision(_ stored: StoredRevision, name: String, type: String) throws(StoreError) -> Revision {
-            let key = "\(name)\n\(type)\n\(stored.revisionId)"
-            let definition: JSON
-            do {
-                definition = try JSON(parsing: stored.definitionText)
-            } catch {
-                throw StoreError("state machine '\(name)' in the store has a definition that does not parse: \(error)")
-            }
-            let runtime: StateMachineRuntime
-            if let known = runtimes[key] {
-                runtime = known
-            } else {
-                do {
-                    runtime = try compile(definition, name: name, type: type)
-                } catch {
-                    throw StoreError("state machine '\(name)' in the store no longer validates: \(error.message)")
-                }
-                runtimes[key] = runtime
-            }
-            return Revision(
-                definition: definition, definitionText: stored.definitionText, runtime: runtime, roleArn: stored.roleArn,
-                revisionId: stored.revisionId, updateDate: stored.updateDate)
+            try builder.revision(stored, name: name, type: type)
         }
         func machineRecord(_ stored: StoredMachine) throws(StoreError) -> StateMachineRecord {
-            StateMachineRecord(
-                name: stored.name, arn: stored.arn, type: stored.type,
-                revision: try revision(stored.revision, name: stored.name, type: stored.type),
-                loggingConfiguration: (try? JSON(parsing: stored.logging)) ?? ["level": "OFF", "includeExecutionData": false],
-                tracingConfiguration: (try? JSON(parsing: stored.tracing)) ?? ["enabled": false], creationDate: stored.creationDate,
-                sequence: stored.sequence, nextVersion: stored.nextVersion)
+            try builder.machine(stored)
         }
 
         var maxSequence = 0
@@ -137,17 +118,7 @@ extension StepFunctionsService {
         }
         var restoredAliases: [String: AliasRecord] = [:]
         for stored in state.aliases {
-            var routes: [AliasRecord.Route] = []
-            if case .array(let items)? = try? JSON(parsing: stored.routing) {
-                for item in items {
-                    if let arn = item["stateMachineVersionArn"]?.stringValue, let weight = item["weight"]?.intValue {
-                        routes.append(AliasRecord.Route(versionArn: arn, weight: weight))
-                    }
-                }
-            }
-            restoredAliases[stored.arn] = AliasRecord(
-                name: stored.name, arn: stored.arn, machineArn: stored.machineArn, description: stored.description, routing: routes,
-                creationDate: stored.creationDate, updateDate: stored.updateDate, sequence: stored.sequence)
+            restoredAliases[stored.arn] = StoredRecords.alias(stored)
             maxSequence = max(maxSequence, stored.sequence)
         }
         var restoredActivities: [String: ActivityRecord] = [:]
@@ -167,6 +138,7 @@ extension StepFunctionsService {
             configuration.tokens.preload(callback.token, with: outcome.outcome)
         }
 
+        var mirrored: [(arn: String, runtime: StateMachineRuntime, snapshot: ExecutionSnapshot)] = []
         var restoredExecutions: [String: ExecutionRecord] = [:]
         var restoredByMachine: [String: [ExecutionRecord]] = [:]
         for (stored, events) in state.executions {
@@ -182,6 +154,9 @@ extension StepFunctionsService {
             let execution: Execution
             if let ended = runs.runtime.restore(snapshot) {
                 execution = ended
+            } else if let cluster, !cluster.owns(stored.arn) {
+                execution = runs.runtime.mirror(snapshot)
+                mirrored.append((stored.arn, runs.runtime, snapshot))
             } else {
                 let runtime: StateMachineRuntime
                 do {
@@ -212,6 +187,9 @@ extension StepFunctionsService {
             executionsByMachine = restoredByMachine
             sequence = maxSequence
             nextSweep = executions.count + Self.sweepSlack(retention)
+            clusterBook = ClusterBook()
+            clusterBook.records = builder
+            for (arn, runtime, snapshot) in mirrored { noteWaitingTokens(arn, runtime: runtime, snapshot: snapshot) }
         }
     }
 
@@ -240,12 +218,14 @@ extension StepFunctionsService {
     /// SendTaskSuccess, kept in the store first (for the execution of its token) so that a
     /// restart before the execution records it does not lose it.
     func sendTaskSuccess(_ fields: RequestFields) throws(ServerError) -> JSON {
+        if try forwardCallback(fields, success: true) { return .emptyObject }
         try keepCallback(fields) { token, output in .success(output) }
         return try callbacks.sendTaskSuccess(fields)
     }
 
     /// SendTaskFailure, kept as SendTaskSuccess is.
     func sendTaskFailure(_ fields: RequestFields) throws(ServerError) -> JSON {
+        if try forwardCallback(fields, success: false) { return .emptyObject }
         try keepCallback(fields) { _, _ in nil }
         return try callbacks.sendTaskFailure(fields)
     }
@@ -265,5 +245,61 @@ extension StepFunctionsService {
         lock.withLock {
             persist(.putCallback(token: token, outcome: Self.callbackRecord(execution: execution, outcome), date: nowMilliseconds()))
         }
+    }
+}
+
+/// Records rebuilt from stored ones (at start, and in a cluster from other nodes' changes): each
+/// revision is compiled once.
+struct StoredRecords {
+    unowned let service: StepFunctionsService
+    private var runtimes: [String: StateMachineRuntime] = [:]
+
+    init(service: StepFunctionsService) { self.service = service }
+
+    mutating func revision(_ stored: StoredRevision, name: String, type: String) throws(StoreError) -> Revision {
+        let key = "\(name)\n\(type)\n\(stored.revisionId)"
+        let definition: JSON
+        do {
+            definition = try JSON(parsing: stored.definitionText)
+        } catch {
+            throw StoreError("state machine '\(name)' in the store has a definition that does not parse: \(error)")
+        }
+        let runtime: StateMachineRuntime
+        if let known = runtimes[key] {
+            runtime = known
+        } else {
+            do {
+                runtime = try service.compile(definition, name: name, type: type)
+            } catch {
+                throw StoreError("state machine '\(name)' in the store no longer validates: \(error.message)")
+            }
+            runtimes[key] = runtime
+        }
+        return Revision(
+            definition: definition, definitionText: stored.definitionText, runtime: runtime, roleArn: stored.roleArn,
+            revisionId: stored.revisionId, updateDate: stored.updateDate)
+    }
+
+    mutating func machine(_ stored: StoredMachine) throws(StoreError) -> StateMachineRecord {
+        StateMachineRecord(
+            name: stored.name, arn: stored.arn, type: stored.type,
+            revision: try revision(stored.revision, name: stored.name, type: stored.type),
+            loggingConfiguration: (try? JSON(parsing: stored.logging)) ?? ["level": "OFF", "includeExecutionData": false],
+            tracingConfiguration: (try? JSON(parsing: stored.tracing)) ?? ["enabled": false], creationDate: stored.creationDate,
+            sequence: stored.sequence, nextVersion: stored.nextVersion)
+    }
+
+    static func alias(_ stored: StoredAlias) -> AliasRecord {
+        var routes: [AliasRecord.Route] = []
+        if case .array(let items)? = try? JSON(parsing: stored.routing) {
+            for item in items {
+                if let arn = item["stateMachineVersionArn"]?.stringValue, let weight = item["weight"]?.intValue {
+                    routes.append(AliasRecord.Route(versionArn: arn, weight: weight))
+                }
+            }
+        }
+        return AliasRecord(
+            name: stored.name, arn: stored.arn, machineArn: stored.machineArn, description: stored.description, routing: routes,
+            creationDate: stored.creationDate, updateDate: stored.updateDate, sequence: stored.sequence)
     }
 }

@@ -26,6 +26,12 @@ public final class StepFunctionsService: @unchecked Sendable {
     let pageTokens: PageTokens
     /// Where records are kept beyond the process (`--data-dir`); nil: in memory only.
     let store: (any ServiceStore)?
+    /// The store as a cluster's, when other nodes share it.
+    let cluster: (any ClusterStore)?
+    /// Where this node's new listing sequence numbers fall in a cluster (see ``nextSequence()``).
+    let clusterSlot: Int?
+    /// What a cluster node knows of the executions other nodes run (touched with `lock` held).
+    var clusterBook = ClusterBook()
     /// Step Functions Local mock test cases, chosen by `stateMachineArn#TestCase` on
     /// StartExecution (`--mock-config`, `SFN_MOCK_CONFIG`).
     public var mocks: MockConfiguration? {
@@ -83,6 +89,8 @@ public final class StepFunctionsService: @unchecked Sendable {
         pageKey: [UInt8]?
     ) {
         self.store = store
+        cluster = store as? any ClusterStore
+        clusterSlot = cluster.map { Self.slot(of: $0.nodeId) }
         pageTokens = pageKey.map(PageTokens.init(key:)) ?? PageTokens()
         self.retention = retention
         nextSweep = retention.closedExecutions + Self.sweepSlack(retention)
@@ -137,7 +145,7 @@ public final class StepFunctionsService: @unchecked Sendable {
         // Task tokens (TaskCallbacks.swift)
         "SendTaskSuccess": { s, f throws(ServerError) in try s.sendTaskSuccess(f) },
         "SendTaskFailure": { s, f throws(ServerError) in try s.sendTaskFailure(f) },
-        "SendTaskHeartbeat": { s, f throws(ServerError) in try s.callbacks.sendTaskHeartbeat(f) },
+        "SendTaskHeartbeat": { s, f throws(ServerError) in try s.sendTaskHeartbeat(f) },
         // Activities (ActivityOperations.swift)
         "CreateActivity": { s, f throws(ServerError) in try s.createActivity(f) },
         "DeleteActivity": { s, f throws(ServerError) in try s.deleteActivity(f) },
@@ -152,7 +160,15 @@ public final class StepFunctionsService: @unchecked Sendable {
     /// Runs one API operation.
     public func handle(_ operation: String, _ body: JSON) async throws(ServerError) -> JSON {
         guard let run = Self.table[operation] else { throw .unknownOperation(operation) }
-        let response = try await run(self, try RequestFields(body))
+        let fields = try RequestFields(body)
+        let response: JSON
+        do {
+            response = try await run(self, fields)
+        } catch  where cluster != nil && Self.missingAfterCatchUp.contains(error.type) {
+            // Another node may have made it a moment ago: read what the others wrote, then ask again.
+            await cluster?.catchUp()
+            response = try await run(self, fields)
+        }
         if store != nil, Self.changingOperations.contains(operation) { try await commit() }
         return response
     }
@@ -214,7 +230,12 @@ public final class StepFunctionsService: @unchecked Sendable {
     // MARK: Records
 
     func nextSequence() -> Int {
-        sequence += 1
+        if let clusterSlot {
+            // Nodes number what they create in their own residues, so no two numbers are equal.
+            sequence = (sequence / Self.clusterSlots + 1) * Self.clusterSlots + clusterSlot
+        } else {
+            sequence += 1
+        }
         return sequence
     }
 

@@ -272,4 +272,100 @@ public enum StoreChange: Sendable {
     case forgetExecutions([String])
     /// Forgets the callbacks received before `date` (their executions have recorded them).
     case forgetCallbacks(before: EpochMilliseconds)
+    /// StopExecution received by a node that does not run the execution: a message for the node
+    /// that does (a single store, which runs everything itself, has nothing to keep).
+    case requestStop(execution: String, error: String?, cause: String?)
+    /// SendTaskHeartbeat received by a node that does not run the token's execution: a message
+    /// for the node that does.
+    case heartbeat(token: String)
+    /// An activity task waiting for a worker, which GetActivityTask on any node may hand out.
+    case offerActivityTask(activity: String, token: String, execution: String, input: String)
+    /// A worker took an activity task from a node that does not run its execution (named
+    /// `worker`): a message for the node that does, which records ActivityStarted.
+    case activityStarted(activity: String, token: String, worker: String?)
+}
+
+/// A store that several `sfn serve` processes (nodes) share. Each node runs the executions it
+/// owns and mirrors the rest from the changes the other nodes write; an owner holds a lease that
+/// it renews, and a node whose lease has run out is fenced (the store refuses its writes) while
+/// another takes over its executions. See `docs/cluster.md`.
+public protocol ClusterStore: ServiceStore {
+    /// This node's name in the cluster.
+    var nodeId: String { get }
+    /// The lease's generation now: it changes when the lease is lost.
+    var generation: Int { get }
+    /// Queues changes made under `generation` (nil: the current one); those made under an
+    /// earlier one (by executions stopped when the lease was lost) are dropped.
+    func save(_ changes: [StoreChange], generation: Int?)
+    /// Whether this node runs `executionArn` (as of the last ``ServiceStore/load()`` or takeover).
+    func owns(_ executionArn: String) -> Bool
+    /// Starts renewing the lease, following the other nodes' changes and taking over the
+    /// executions of nodes whose leases ran out, reporting to `member`.
+    func join(_ member: any ClusterMember)
+    /// Returns once this node has applied every change the other nodes had written when it was
+    /// called (or after a short wait when the database does not answer).
+    func catchUp() async
+    /// Takes the oldest activity task offered for `activityArn` (by any node), if there is one:
+    /// no other node can take it then.
+    func claimActivityTask(_ activityArn: String) async throws(StoreError) -> (token: String, execution: String, input: String)?
+    /// The node's view of the cluster, for its health and metrics endpoints.
+    func status() -> ClusterStatus
+}
+
+/// What a cluster store tells the service of a node.
+public protocol ClusterMember: AnyObject, Sendable {
+    /// Changes other nodes wrote, in the order they were written.
+    func applyRemote(_ changes: [StoreChange])
+    /// Executions this node now owns (their previous owner's lease ran out): each carries on from
+    /// its recorded history.
+    func takeOver(_ executionArns: [String])
+    /// This node's lease ran out (it could not renew it in time, or another node fenced it): it
+    /// stops running its executions, whose further events the store drops.
+    func leaseLost()
+    /// The node joined again under a new lease: the service rebuilds its records from `state`.
+    func rejoined(_ state: StoredState)
+}
+
+/// A node's view of its cluster.
+public struct ClusterStatus: Sendable {
+    /// The node's name.
+    public var nodeId: String
+    /// Its lease's fencing epoch.
+    public var epoch: Int64
+    /// Whether it holds its lease now (false while the database is unreachable or after it was
+    /// fenced, until it joins again).
+    public var holdsLease: Bool
+    /// Whether the database answered the last time the node asked.
+    public var databaseReachable: Bool
+    /// The last error talking to the database, if any.
+    public var lastError: String?
+    /// Nodes with a live lease, as last seen.
+    public var liveNodes: Int
+    /// Executions this node owns.
+    public var ownedExecutions: Int
+    /// Changes written, changes read from other nodes, executions taken over, leases lost.
+    public var changesWritten: Int
+    /// Changes read from other nodes.
+    public var changesApplied: Int
+    /// Executions taken over from nodes whose leases ran out.
+    public var takeovers: Int
+    /// Times this node lost its lease.
+    public var leasesLost: Int
+    /// Write batches refused because the lease was no longer held.
+    public var fencedWrites: Int
+
+    /// A status.
+    public init(nodeId: String, epoch: Int64) {
+        self.nodeId = nodeId
+        self.epoch = epoch
+        holdsLease = false
+        databaseReachable = false
+        liveNodes = 0
+        ownedExecutions = 0
+        changesWritten = 0
+        changesApplied = 0
+        takeovers = 0
+        leasesLost = 0
+        fencedWrites = 0
+    }
 }

@@ -275,6 +275,9 @@ public final class SQLiteStore: ServiceStore, @unchecked Sendable {
             }
         case .forgetCallbacks(let before):
             try db.cachedStatement(sql: "DELETE FROM callbacks WHERE date < ?").execute(arguments: [before])
+        case .requestStop, .heartbeat, .offerActivityTask, .activityStarted:
+            // Messages between cluster nodes: one process runs every execution it stores.
+            break
         }
     }
 

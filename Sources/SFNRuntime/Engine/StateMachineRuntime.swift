@@ -104,6 +104,29 @@ public final class StateMachineRuntime: Sendable {
         return Execution(ended: run, plan: plan, result: result)
     }
 
+    /// An execution another process runs (a cluster node mirroring it from the events it
+    /// writes), as its history tells it so far: it does not run here, and it has ended when its
+    /// history has. Build it again as events arrive.
+    public func mirror(_ snapshot: ExecutionSnapshot) -> Execution {
+        if let ended = restore(snapshot) { return ended }
+        let run = ExecutionRun(
+            configuration: configuration, executionName: snapshot.name, machine: shared, input: snapshot.input,
+            inputText: snapshot.inputText, startTime: snapshot.startDate, timeoutSeconds: nil, origin: snapshot.origin,
+            resuming: ExecutionSnapshot(
+                name: snapshot.name, input: snapshot.input, startDate: snapshot.startDate, events: [], redriveCount: snapshot.redriveCount,
+                redriveDate: snapshot.redriveDate),
+            keeping: snapshot.events)
+        return Execution(mirroring: run, plan: plan)
+    }
+
+    /// The task tokens a history's execution waits on now (its `.waitForTaskToken` tasks and
+    /// activities that have not ended), as the registry's secret derives them.
+    public func waitingTokens(_ snapshot: ExecutionSnapshot, executionArn: String) -> [String] {
+        ReplayBook.waitingTokenSeeds(snapshot.events, executionArn: executionArn, redriveCount: snapshot.redriveCount).map {
+            configuration.tokens.token(forSeed: $0)
+        }
+    }
+
     /// RedriveExecution: an ended (FAILED, TIMED_OUT or ABORTED) execution runs again from where
     /// it failed, with the same input and ARN: its history gains ExecutionRedriven, what
     /// succeeded is not run again, the failed attempts, iterations and branches are.
@@ -188,6 +211,15 @@ public final class Execution: @unchecked Sendable {
         self.plan = plan
         outcome = result
     }
+
+    init(mirroring run: ExecutionRun, plan: MachinePlan) {
+        self.run = run
+        self.plan = plan
+        isMirror = true
+    }
+
+    /// Whether another process runs this execution (``StateMachineRuntime/mirror(_:)``).
+    public private(set) var isMirror = false
 
     init(run: ExecutionRun, plan: MachinePlan, timeline: Timeline) {
         self.run = run

@@ -41,15 +41,45 @@ public final class ActivityQueue: Sendable {
     }
 
     private let book = Locked(Book())
+    private let offered = Locked<(@Sendable (_ activityArn: String, _ task: ActivityTask) -> Void)?>(nil)
 
     /// An empty queue.
     public init() {}
+
+    /// Calls `observer` with every task queued from now on, instead of handing tasks to the
+    /// workers polling this queue (a cluster node offers them to workers polling any node, and
+    /// hands them out with ``handOut(token:of:to:)``).
+    public func onEnqueue(_ observer: @escaping @Sendable (_ activityArn: String, _ task: ActivityTask) -> Void) {
+        offered.withLock { $0 = observer }
+    }
+
+    /// Takes a queued task out of the queue as if a worker named `workerName` had polled for it
+    /// (it was handed out elsewhere): false when it is not queued (any more).
+    @discardableResult
+    public func handOut(token: String, of activityArn: String, to workerName: String?) -> Bool {
+        let queued = book.withLock { book -> Queued? in
+            guard var tasks = book.pending[activityArn], let index = tasks.firstIndex(where: { $0.task.taskToken == token }) else {
+                return nil
+            }
+            let queued = tasks.remove(at: index)
+            book.pending[activityArn] = tasks.isEmpty ? nil : tasks
+            return queued
+        }
+        guard let queued else { return false }
+        queued.onHandOut?(workerName)
+        return true
+    }
 
     /// Offers a task to the longest-waiting worker, or keeps it until one polls. `onHandOut` runs
     /// when a worker receives it (the activity has started), with the name the worker gave.
     public func enqueue(
         _ task: ActivityTask, for activityArn: String, onHandOut: (@Sendable (_ workerName: String?) -> Void)? = nil
     ) {
+        if let observer = offered.withLock({ $0 }) {
+            book.withLock { $0.pending[activityArn, default: []].append(Queued(task: task, onHandOut: onHandOut)) }
+            observer(activityArn, task)
+            return
+        }
         let poller = book.withLock { book -> Poller? in
             if var waiting = book.pollers[activityArn], !waiting.isEmpty {
                 let poller = waiting.removeFirst()

@@ -83,13 +83,18 @@ public final class TaskTokenRegistry: Sendable {
     /// The token for `seed` (an execution's task attempt): the same seed always gives the same
     /// token, which nobody without the secret can compute.
     public func issue(seed: String) -> String {
-        let token = "sfn1." + Self.base64URL(DigestAlgorithm.hmacSHA256(key: secret, message: Array(seed.utf8)))
+        let token = token(forSeed: seed)
         book.withLock { book in
             if book.waiters[token] == nil { book.waiters[token] = Waiter() }
             book.waiters[token]?.seed = seed
             book.timedOut.remove(token)
         }
         return token
+    }
+
+    /// The token ``issue(seed:)`` gives for `seed`, without waiting on it.
+    public func token(forSeed seed: String) -> String {
+        "sfn1." + Self.base64URL(DigestAlgorithm.hmacSHA256(key: secret, message: Array(seed.utf8)))
     }
 
     /// The seed a waiting seeded token was issued for (``issue(seed:)``): names its execution.

@@ -48,6 +48,7 @@ extension StepFunctionsService {
     func getActivityTask(_ fields: RequestFields) async throws(ServerError) -> JSON {
         let activity = try existingActivity(fields.string("activityArn"))
         let workerName = try fields.optionalString("workerName")
+        if cluster != nil { return try await claimActivityTask(activity.arn, workerName: workerName) }
         guard let task = await activities.poll(activity.arn, timeoutSeconds: activityPollSeconds, workerName: workerName) else {
             return .emptyObject
         }

@@ -371,6 +371,9 @@ extension StepFunctionsService {
         let record = try existingExecution(fields.string("executionArn"))
         let error = try fields.optionalString("error", length: 0...256)
         let cause = try fields.optionalString("cause", length: 0...32768)
+        if record.execution.isMirror {
+            return try await stopElsewhere(record, error: error, cause: cause)
+        }
         if record.execution.currentResult == nil { record.execution.stop(error: error, cause: cause) }
         let result = await record.execution.result()
         return ["stopDate": Self.epochSeconds(result.stopDate)]
