@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "SFNServerTests",
             dependencies: [
-                "SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", "SFNStore", "SFNStoreSQLite", "SFNTestSupport",
+                "SFNServer", "SFNRuntime", "SFNLanguage", "SFNJSON", "SFNStore", "SFNStoreSQLite", "SFNStorePostgres", "SFNTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

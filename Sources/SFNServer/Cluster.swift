@@ -16,6 +16,10 @@ struct ClusterBook {
     /// Events that came before their execution's record (an owner records ExecutionStarted as
     /// the execution starts, and its record just after).
     var early: [String: [HistoryEvent]] = [:]
+    /// Activity tasks of mirrored executions that workers took (through any node), with the
+    /// worker's name: a node that takes the execution over queues the task again, and a worker's
+    /// answer for it then counts as that hand-out.
+    var handedOut: [String: (execution: String, worker: String?)] = [:]
     /// Set at shutdown: waiting GetActivityTask calls answer at once.
     var closing = false
 }
@@ -50,6 +54,11 @@ extension StepFunctionsService: ClusterMember {
             guard let self, let seed = self.configuration.tokens.seed(of: task.taskToken),
                 let execution = seed.split(separator: "|").first.map(String.init)
             else { return }
+            // Queued again by an execution this node took over, whose worker already has it.
+            if let taken = self.lock.withLock({ self.clusterBook.handedOut.removeValue(forKey: task.taskToken) }) {
+                self.activities.handOut(token: task.taskToken, of: activityArn, to: taken.worker)
+                return
+            }
             self.lock.withLock {
                 self.persist(
                     .offerActivityTask(activity: activityArn, token: task.taskToken, execution: execution, input: task.input.compactText))
@@ -80,13 +89,18 @@ extension StepFunctionsService: ClusterMember {
                 if owned {
                     // Run here: the task starts now (its ActivityStarted, its heartbeat clock).
                     if activities.handOut(token: claimed.token, of: activityArn, to: workerName) {
+                        // Told to the others too, for a node that may take the execution over.
+                        lock.withLock { persist(.activityStarted(activity: activityArn, token: claimed.token, worker: workerName)) }
                         return ["taskToken": .string(claimed.token), "input": .string(claimed.input)]
                     }
                     continue
                 }
                 if lock.withLock({ clusterBook.remoteTokens[claimed.token] }) == nil { await cluster.catchUp() }
                 guard lock.withLock({ clusterBook.remoteTokens[claimed.token] }) != nil else { continue }  // it ended meanwhile
-                lock.withLock { persist(.activityStarted(activity: activityArn, token: claimed.token, worker: workerName)) }
+                lock.withLock {
+                    clusterBook.handedOut[claimed.token] = (claimed.execution, workerName)
+                    persist(.activityStarted(activity: activityArn, token: claimed.token, worker: workerName))
+                }
                 // Written before the worker has the task, so that its owner records ActivityStarted
                 // before any answer the worker sends through another node.
                 try await commit()
@@ -149,7 +163,12 @@ extension StepFunctionsService: ClusterMember {
         }
         for token in heartbeats { try? configuration.tokens.heartbeat(token) }
         // A worker took the task from another node: it starts now (ActivityStarted, heartbeats).
-        for (activity, token, worker) in started { activities.handOut(token: token, of: activity, to: worker) }
+        for (activity, token, worker) in started where !activities.handOut(token: token, of: activity, to: worker) {
+            guard let seed = configuration.tokens.seed(of: token) ?? lock.withLock({ clusterBook.remoteTokens[token].map { "\($0)|" } }),
+                let execution = seed.split(separator: "|").first.map(String.init)
+            else { continue }
+            lock.withLock { clusterBook.handedOut[token] = (execution, worker) }
+        }
         for (token, text) in callbacks {
             guard let (arn, outcome) = Self.callbackOutcome(text) else { continue }
             let owned = lock.withLock { executions[arn].map { !$0.execution.isMirror } ?? false }
@@ -268,7 +287,10 @@ extension StepFunctionsService: ClusterMember {
     /// Remembers which tokens a mirrored execution waits on (none once it has ended).
     func noteWaitingTokens(_ arn: String, runtime: StateMachineRuntime, snapshot: ExecutionSnapshot) {
         forgetTokens(of: arn)
-        guard ExecutionResult(ending: snapshot.events, startDate: snapshot.startDate) == nil else { return }
+        guard ExecutionResult(ending: snapshot.events, startDate: snapshot.startDate) == nil else {
+            forgetHandOuts(of: arn)
+            return
+        }
         let tokens = runtime.waitingTokens(snapshot, executionArn: arn)
         guard !tokens.isEmpty else { return }
         clusterBook.tokensByExecution[arn] = tokens
@@ -279,9 +301,16 @@ extension StepFunctionsService: ClusterMember {
         for token in clusterBook.tokensByExecution.removeValue(forKey: arn) ?? [] { clusterBook.remoteTokens[token] = nil }
     }
 
+    /// Forgets the hand-outs of an execution that ended.
+    private func forgetHandOuts(of arn: String) {
+        guard !clusterBook.handedOut.isEmpty else { return }
+        clusterBook.handedOut = clusterBook.handedOut.filter { $0.value.execution != arn }
+    }
+
     private func forget(_ arns: Set<String>) {
         for arn in arns {
             forgetTokens(of: arn)
+            forgetHandOuts(of: arn)
             clusterBook.early[arn] = nil
             guard let record = executions.removeValue(forKey: arn) else { continue }
             executionsByMachine[record.machine.arn]?.removeAll { $0.execution.arn == arn }
@@ -373,12 +402,27 @@ extension StepFunctionsService: ClusterMember {
     }
 
     /// SendTaskHeartbeat, passed on to the node that runs the task when it is not this one.
-    func sendTaskHeartbeat(_ fields: RequestFields) throws(ServerError) -> JSON {
+    func sendTaskHeartbeat(_ fields: RequestFields) async throws(ServerError) -> JSON {
         if cluster != nil, let token = try fields.optionalString("taskToken"), lock.withLock({ clusterBook.remoteTokens[token] }) != nil {
             lock.withLock { persist(.heartbeat(token: token)) }
             return .emptyObject
         }
+        try await awaitHandOut(fields)
         return try callbacks.sendTaskHeartbeat(fields)
+    }
+
+    /// An answer for an activity task this node runs and has not handed out itself: the worker
+    /// took it from another node, whose word of it (and the worker's name, for ActivityStarted)
+    /// is read first.
+    func awaitHandOut(_ fields: RequestFields) async throws(ServerError) {
+        guard let cluster, let token = try fields.optionalString("taskToken"), activities.isQueued(token: token) else { return }
+        await cluster.catchUp()
+        // Still queued: a worker took it before this node took the execution over.
+        // (A worker's answer means a worker has it, under the name it gave if that was written.)
+        if activities.isQueued(token: token) {
+            let taken = lock.withLock { clusterBook.handedOut.removeValue(forKey: token) }
+            activities.handOut(token: token, to: taken?.worker)
+        }
     }
 
     // MARK: Health and metrics

@@ -217,15 +217,17 @@ extension StepFunctionsService {
 extension StepFunctionsService {
     /// SendTaskSuccess, kept in the store first (for the execution of its token) so that a
     /// restart before the execution records it does not lose it.
-    func sendTaskSuccess(_ fields: RequestFields) throws(ServerError) -> JSON {
+    func sendTaskSuccess(_ fields: RequestFields) async throws(ServerError) -> JSON {
         if try forwardCallback(fields, success: true) { return .emptyObject }
+        try await awaitHandOut(fields)
         try keepCallback(fields) { token, output in .success(output) }
         return try callbacks.sendTaskSuccess(fields)
     }
 
     /// SendTaskFailure, kept as SendTaskSuccess is.
-    func sendTaskFailure(_ fields: RequestFields) throws(ServerError) -> JSON {
+    func sendTaskFailure(_ fields: RequestFields) async throws(ServerError) -> JSON {
         if try forwardCallback(fields, success: false) { return .emptyObject }
+        try await awaitHandOut(fields)
         try keepCallback(fields) { _, _ in nil }
         return try callbacks.sendTaskFailure(fields)
     }

@@ -143,9 +143,9 @@ public final class StepFunctionsService: @unchecked Sendable {
         // One state in isolation (TestStateOperation.swift)
         "TestState": { s, f throws(ServerError) in try await s.testState(f) },
         // Task tokens (TaskCallbacks.swift)
-        "SendTaskSuccess": { s, f throws(ServerError) in try s.sendTaskSuccess(f) },
-        "SendTaskFailure": { s, f throws(ServerError) in try s.sendTaskFailure(f) },
-        "SendTaskHeartbeat": { s, f throws(ServerError) in try s.sendTaskHeartbeat(f) },
+        "SendTaskSuccess": { s, f throws(ServerError) in try await s.sendTaskSuccess(f) },
+        "SendTaskFailure": { s, f throws(ServerError) in try await s.sendTaskFailure(f) },
+        "SendTaskHeartbeat": { s, f throws(ServerError) in try await s.sendTaskHeartbeat(f) },
         // Activities (ActivityOperations.swift)
         "CreateActivity": { s, f throws(ServerError) in try s.createActivity(f) },
         "DeleteActivity": { s, f throws(ServerError) in try s.deleteActivity(f) },

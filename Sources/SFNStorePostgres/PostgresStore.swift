@@ -71,7 +71,8 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
         var tasks: [Task<Void, Never>] = []
     }
 
-    /// The advisory lock every write transaction takes, so that the feed's ids are in commit order.
+    /// The advisory lock every write transaction takes before it adds to the feed, so that the
+    /// feed's ids are in commit order.
     static let feedLock: Int64 = 0x5f6e_0001
     /// The advisory lock held while the schema is migrated.
     static let migrationLock: Int64 = 0x5f6e_0002
@@ -536,7 +537,6 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
         let node = nodeId
         let logger = logger
         return try await client.withTransaction(logger: logger) { connection -> Set<String> in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.feedLock))", logger: logger)
             var current: Int64?
             for try await value in try await connection.query("SELECT epoch FROM sfn_nodes WHERE id = \(node) FOR SHARE", logger: logger)
                 .decode(Int64.self)
@@ -565,6 +565,9 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
                 try await connection.query("DELETE FROM sfn_activity_tasks WHERE execution_arn = ANY(\(Array(ended)))", logger: logger)
             }
             if !feed.isEmpty {
+                // Held from here to the commit: feed ids are given in commit order, so a node that
+                // has read up to an id has missed nothing before it.
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.feedLock))", logger: logger)
                 try await connection.query(
                     "INSERT INTO sfn_feed (node, change) SELECT \(node), unnest(\(feed)::text[])", logger: logger)
                 try await connection.query("SELECT pg_notify('sfn_feed', \(node))", logger: logger)
@@ -828,12 +831,13 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             guard node != nodeId, let change = (try? JSON(parsing: text)).flatMap(StoreChange.init(json:)) else { continue }
             changes.append(change)
         }
-        let member = lock.withLock { () -> (any ClusterMember)? in
+        let member = lock.withLock { book.member }
+        if !changes.isEmpty { member?.applyRemote(changes) }
+        // Only now: catchUp() waits for the position, and the changes must be applied by then.
+        lock.withLock {
             book.position = last
             book.status.changesApplied += changes.count
-            return book.member
         }
-        if !changes.isEmpty { member?.applyRemote(changes) }
         return count == limit
     }
 

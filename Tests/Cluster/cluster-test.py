@@ -265,10 +265,16 @@ def main():
         executions = []
         started_at = time.time()
 
+        order = [(name, i) for name in MACHINES for i in range(arguments.per_machine)]
+        random.shuffle(order)
+        order_lock = threading.Lock()
+
         def start_all():
-            order = [(name, i) for name in MACHINES for i in range(arguments.per_machine)]
-            random.shuffle(order)
-            for name, i in order:
+            while True:
+                with order_lock:
+                    if not order:
+                        return
+                    name, i = order.pop()
                 n = i + 1
                 status, started = cluster.call("StartExecution", {
                     "stateMachineArn": arns[name], "name": f"e{i}", "input": json.dumps({"n": n, "items": [n, n + 1, n + 2]})})
@@ -279,7 +285,8 @@ def main():
                 if name == "callback":
                     callbacks.add(started["executionArn"])
 
-        starters = [threading.Thread(target=start_all, daemon=True)]
+        # Clients start executions side by side, as a busy team's would.
+        starters = [threading.Thread(target=start_all, daemon=True) for _ in range(8)]
         for starter in starters:
             starter.start()
         time.sleep(random.uniform(2, 4))

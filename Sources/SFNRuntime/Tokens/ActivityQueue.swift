@@ -54,16 +54,20 @@ public final class ActivityQueue: Sendable {
     }
 
     /// Takes a queued task out of the queue as if a worker named `workerName` had polled for it
-    /// (it was handed out elsewhere): false when it is not queued (any more).
+    /// (it was handed out elsewhere; nil `activityArn`: whichever activity it is queued for):
+    /// false when it is not queued (any more).
     @discardableResult
-    public func handOut(token: String, of activityArn: String, to workerName: String?) -> Bool {
+    public func handOut(token: String, of activityArn: String? = nil, to workerName: String?) -> Bool {
         let queued = book.withLock { book -> Queued? in
-            guard var tasks = book.pending[activityArn], let index = tasks.firstIndex(where: { $0.task.taskToken == token }) else {
-                return nil
+            for arn in activityArn.map({ [$0] }) ?? Array(book.pending.keys) {
+                guard var tasks = book.pending[arn], let index = tasks.firstIndex(where: { $0.task.taskToken == token }) else {
+                    continue
+                }
+                let queued = tasks.remove(at: index)
+                book.pending[arn] = tasks.isEmpty ? nil : tasks
+                return queued
             }
-            let queued = tasks.remove(at: index)
-            book.pending[activityArn] = tasks.isEmpty ? nil : tasks
-            return queued
+            return nil
         }
         guard let queued else { return false }
         queued.onHandOut?(workerName)
@@ -92,6 +96,11 @@ public final class ActivityQueue: Sendable {
         guard let poller else { return }
         onHandOut?(poller.workerName)
         poller.continuation.resume(returning: task)
+    }
+
+    /// Whether the task with `token` waits in the queue, not yet handed out.
+    public func isQueued(token: String) -> Bool {
+        book.withLock { book in book.pending.values.contains { $0.contains { $0.task.taskToken == token } } }
     }
 
     /// Removes a task no worker has taken yet (its execution stopped or its task timed out).
