@@ -337,13 +337,13 @@ public struct ClusterStatus: Sendable {
     public var holdsLease: Bool
     /// Whether the database answered the last time the node asked.
     public var databaseReachable: Bool
-    /// The last error talking to the database, if any.
+    /// The last error talking to the database since it last answered, if any.
     public var lastError: String?
     /// Nodes with a live lease, as last seen.
     public var liveNodes: Int
     /// Executions this node owns.
     public var ownedExecutions: Int
-    /// Changes written, changes read from other nodes, executions taken over, leases lost.
+    /// Changes this node wrote.
     public var changesWritten: Int
     /// Changes read from other nodes.
     public var changesApplied: Int

@@ -95,27 +95,35 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
     public static func open(
         _ options: PostgresStoreOptions, report: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws(StoreError) -> PostgresStore {
-        let configuration = try PostgresURL.configuration(options.url, connections: options.connections)
-        let store = PostgresStore(options: options, configuration: configuration)
-        let client = store.client
-        store.clientRun = Task { await client.run() }
+        let url = try PostgresURL(options.url)
+        let place = "the database at \(PostgresURL.redacted(options.url))"
+        // One connection first: it says why it fails (the pool only says that it did). The node
+        // waits while the server is unreachable; a refusal (password, no such database) is final.
         var waited = false
         while true {
             do {
-                try await store.migrate()
+                let probe = try await PostgresConnection.connect(
+                    configuration: url.connection, id: 0,
+                    logger: Logger(label: "sfn.postgres.probe", factory: { _ in SwiftLogNoOpLogHandler() }))
+                try? await probe.close()
                 break
             } catch let error as PSQLError where Self.isUnreachable(error) {
-                if !waited {
-                    report(
-                        "sfn serve: the database at \(PostgresURL.redacted(options.url)) is unreachable (\(Self.describe(error))); waiting for it"
-                    )
-                }
+                if !waited { report("sfn serve: \(place) is unreachable (\(Self.describe(error))); waiting for it") }
                 waited = true
                 try? await Task.sleep(for: .seconds(1))
             } catch {
-                store.shutDown()
-                throw StoreError("the database at \(PostgresURL.redacted(options.url)): \(Self.describe(error))")
+                throw StoreError("\(place): \(Self.describe(error))")
             }
+        }
+        if waited { report("sfn serve: \(place) answers") }
+        let store = PostgresStore(options: options, configuration: url.client(connections: options.connections))
+        let client = store.client
+        store.clientRun = Task { await client.run() }
+        do {
+            try await store.migrate()
+        } catch {
+            store.shutDown()
+            throw StoreError("\(place): \(Self.describe(error))")
         }
         do {
             let epoch = try await store.register()
@@ -135,7 +143,7 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             }
         } catch {
             store.shutDown()
-            throw StoreError("the database at \(PostgresURL.redacted(options.url)): \(Self.describe(error))")
+            throw StoreError("\(place): \(Self.describe(error))")
         }
         return store
     }
@@ -750,6 +758,7 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             for try await _ in rows.decode(Int64.self) { renewed = true }
             lock.withLock {
                 book.status.databaseReachable = true
+                book.status.lastError = nil
                 if renewed { book.lastRenewal = .now }
             }
             if !renewed {
@@ -903,7 +912,13 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             return "\(error.code)"
         }
         if let error = error as? StoreError { return error.message }
-        return "\(error)"
+        let text = "\(error)"
+        if text.hasPrefix("ConnectionPoolError") {
+            // `ConnectionPoolError(base: ...Base.connectionCreationCircuitBreakerTripped)`: the reason.
+            let reason = text.split(separator: ".").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ")")) } ?? text
+            return "cannot connect to the database (\(reason))"
+        }
+        return text
     }
 }
 

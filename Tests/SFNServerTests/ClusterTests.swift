@@ -2,10 +2,10 @@ import Foundation
 import SFNJSON
 import SFNRuntime
 import SFNStore
-import SFNStorePostgres
 import Testing
 
 @testable import SFNServer
+@testable import SFNStorePostgres
 
 /// `sfn serve --store postgres://...` on a real PostgreSQL server: two nodes in one process, each
 /// on its own store. They run when `SFN_TEST_POSTGRES_URL` names a database whose user may create
@@ -87,6 +87,26 @@ import Testing
         #expect(StoreChange(json: ["change": "somethingElse"]) == nil)
     }
 
+    /// `--store` URLs as libpq spells them; anything else is refused with the reason, and the
+    /// password never appears in a message.
+    @Test func storeURLs() throws {
+        let url = try PostgresURL("postgres://sfn:s%40cret@db.internal:6432/work")
+        #expect(url.host == "db.internal" && url.port == 6432 && url.user == "sfn" && url.password == "s@cret" && url.database == "work")
+        let socket = try PostgresURL("postgresql://sfn@/work?host=/var/run/postgresql")
+        #expect(socket.socket == "/var/run/postgresql/.s.PGSQL.5432" && socket.host == nil)
+        #expect(try PostgresURL("postgres://sfn@db").database == "sfn")
+        #expect(PostgresURL.redacted("postgres://sfn:secret@db/x") == "postgres://sfn:***@db/x")
+        for bad in ["mysql://db/x", "postgres:///x", "postgres://db/x?sslmode=require", "not a url"] {
+            #expect(throws: StoreError.self, "\(bad)") { try PostgresURL(bad) }
+        }
+        #expect(throws: StoreError.self) { try PostgresURL("postgres://u:secret@db/x?sslmode=verify-full") }
+        do {
+            _ = try PostgresURL("mysql://u:secret@db/x")
+        } catch {
+            #expect(!error.message.contains("secret"))
+        }
+    }
+
     /// Events reach a mirror in the order their owner stored them, which concurrent branches may
     /// swap: the mirror keeps id order, each event once.
     @Test func mirroredEventsStayInIdOrderEachOnce() {
@@ -137,7 +157,14 @@ import Testing
         let listed = try await call(first, "ListExecutions", ["stateMachineArn": .string(waits)])["executions"]?.arrayValue ?? []
         #expect(listed.count == 1)
         #expect(first.health().healthy && second.health().healthy)
-        #expect(first.metricsText().contains("sfn_cluster_live_nodes 2"))
+        // Each node counts the live leases when it renews its own (three times a lease).
+        var metrics = first.metricsText()
+        for _ in 0..<250 where !metrics.contains("sfn_cluster_live_nodes 2") {
+            try await Task.sleep(for: .milliseconds(20))
+            metrics = first.metricsText()
+        }
+        #expect(metrics.contains("sfn_cluster_live_nodes 2"))
+        #expect(metrics.contains("sfn_cluster_lease_held 1"))
     }
 
     @Test(.enabled(if: adminURL != nil)) func aFencedNodeNeverWritesAgainAndItsExecutionsAreTakenOver() async throws {
