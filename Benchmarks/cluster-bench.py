@@ -7,7 +7,7 @@ time a node takes to take over the executions of a node killed with SIGKILL.
 
 Each round starts EXECUTIONS executions of a 10-state Pass chain from CLIENTS client threads, each
 request to a node at random, and waits for all to end: executions/s and state transitions/s from
-the first start to the last end. Then, on two nodes, it starts executions that wait 30 s on one
+the first start to the last end (and, to compare, one server on SQLite, `--data-dir`). Then, on two nodes, it starts executions that wait 30 s on one
 node, kills that node, and times until the other owns them all (its /health) and until the first
 has ended its Wait. Every round uses a fresh database. On a 2-core machine the nodes share the
 cores with PostgreSQL and the clients, so more nodes show the cluster's overhead, not a speed-up.
@@ -51,8 +51,12 @@ def fresh(admin, tag):
 
 
 def throughput(arguments, count, root, config):
+    """`count` nodes on PostgreSQL, or (count 0) one server on SQLite (`--data-dir`) to compare."""
     name, url = fresh(arguments.admin_url, f"n{count}")
-    nodes = [cluster.Node(arguments.sfn, url, f"node{i + 1}", crash.free_port(), config, root) for i in range(count)]
+    nodes = [cluster.Node(arguments.sfn, url, f"node{i + 1}", crash.free_port(), config, root) for i in range(max(count, 1))]
+    if count == 0:
+        folder = tempfile.mkdtemp(prefix="sqlite-", dir=root)
+        nodes[0].command = [arguments.sfn, "serve", "--port", str(nodes[0].port), "--data-dir", folder, "--config", config]
     try:
         for node in nodes:
             node.start()
@@ -87,7 +91,7 @@ def throughput(arguments, count, root, config):
         if pending:
             raise SystemExit(f"{len(pending)} executions did not end")
         seconds = ended - began
-        return {"nodes": count, "executions": len(arns), "seconds": round(seconds, 2),
+        return {"nodes": count if count else "1 (SQLite, --data-dir)", "executions": len(arns), "seconds": round(seconds, 2),
                 "starts_per_s": round(len(arns) / (started - began), 1),
                 "executions_per_s": round(len(arns) / seconds, 1), "transitions_per_s": round(len(arns) * STATES / seconds, 1)}
     finally:
@@ -142,7 +146,7 @@ def main():
         json.dump({"resources": {}}, file)
     results = []
     for _ in range(arguments.rounds):
-        for count in (1, 2, 3):
+        for count in (0, 1, 2, 3):
             result = throughput(arguments, count, root, config)
             print(json.dumps(result), flush=True)
             results.append(result)

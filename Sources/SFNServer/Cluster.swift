@@ -20,6 +20,9 @@ struct ClusterBook {
     /// worker's name: a node that takes the execution over queues the task again, and a worker's
     /// answer for it then counts as that hand-out.
     var handedOut: [String: (execution: String, worker: String?)] = [:]
+    /// Executions started here whose StartExecution has not yet been answered: if the lease is
+    /// lost before their record is written, they are forgotten (they never were).
+    var unconfirmed: Set<String> = []
     /// Set at shutdown: waiting GetActivityTask calls answer at once.
     var closing = false
 }
@@ -32,6 +35,71 @@ extension StepFunctionsService: ClusterMember {
     static let missingAfterCatchUp: Set<String> = [
         "StateMachineDoesNotExist", "ExecutionDoesNotExist", "ActivityDoesNotExist", "ResourceNotFound", "TaskDoesNotExist",
     ]
+
+    /// The lease generation the request in progress began under (see ``handleInCluster``).
+    @TaskLocal static var requestGeneration: Int?
+
+    /// An operation on a cluster node. A change is answered only if it was made and written
+    /// under the lease the request began under: when the lease is lost meanwhile (the node was
+    /// paused or cut off, another took its executions over), the answer is 503 and the client
+    /// asks again, of this node once it has joined again or of another.
+    func handleInCluster(
+        _ cluster: any ClusterStore, _ operation: String, _ run: Operation, _ fields: RequestFields
+    ) async throws(ServerError) -> JSON {
+        let changing = Self.changingOperations.contains(operation)
+        let generation = cluster.generation
+        let unavailable = ServerError(
+            "ServiceUnavailable", "This node lost its cluster lease and is joining again; ask again (or ask another node)", status: 503)
+        if changing && !cluster.status().holdsLease { throw unavailable }
+        let outcome = await Self.$requestGeneration.withValue(generation) { await self.outcome(run, fields) }
+        let response = try outcome.get()
+        guard changing else { return response }
+        try await commit()
+        guard cluster.generation == generation else { throw unavailable }
+        if let arn = response["executionArn"]?.stringValue { lock.withLock { _ = clusterBook.unconfirmed.remove(arn) } }
+        return response
+    }
+
+    private func outcome(_ run: Operation, _ fields: RequestFields) async -> Result<JSON, ServerError> {
+        do {
+            return .success(try await run(self, fields))
+        } catch  where Self.missingAfterCatchUp.contains(error.type) {
+            do {
+                return .success(try await runCaughtUp(run, fields, after: error))
+            } catch {
+                return .failure(error)
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Whether a request may still change records: false once the lease it began under is lost.
+    /// Called with `lock` held.
+    func requestHoldsLease() -> Bool {
+        guard let cluster, let generation = Self.requestGeneration else { return true }
+        return cluster.generation == generation
+    }
+
+    /// Asks again after reading what the other nodes wrote: another node may have made the thing
+    /// a moment ago. A task token may come out (to a worker, a queue) a little before its owner
+    /// has written the event that schedules it, so a token is looked for a little longer.
+    func runCaughtUp(_ run: Operation, _ fields: RequestFields, after first: ServerError) async throws(ServerError) -> JSON {
+        var last = first
+        for pause in [0, 50, 150, 300, 500] {
+            if pause > 0 {
+                guard last.type == "TaskDoesNotExist" else { break }
+                try? await Task.sleep(for: .milliseconds(pause))
+            }
+            await cluster?.catchUp()
+            do {
+                return try await run(self, fields)
+            } catch  where Self.missingAfterCatchUp.contains(error.type) {
+                last = error
+            }
+        }
+        throw last
+    }
 
     /// Sequence numbers of different nodes differ modulo this.
     static let clusterSlots = 4096
@@ -79,6 +147,11 @@ extension StepFunctionsService: ClusterMember {
         let deadline = ContinuousClock.now + .milliseconds(Int64(activityPollSeconds * 1000))
         while !Task.isCancelled && !lock.withLock({ clusterBook.closing }) {
             let claimed: (token: String, execution: String, input: String)?
+            guard cluster.status().holdsLease else {
+                try? await Task.sleep(for: .milliseconds(100))
+                if ContinuousClock.now >= deadline { break }
+                continue
+            }
             do {
                 claimed = try await cluster.claimActivityTask(activityArn)
             } catch {
@@ -102,8 +175,15 @@ extension StepFunctionsService: ClusterMember {
                     persist(.activityStarted(activity: activityArn, token: claimed.token, worker: workerName))
                 }
                 // Written before the worker has the task, so that its owner records ActivityStarted
-                // before any answer the worker sends through another node.
-                try await commit()
+                // before any answer the worker sends through another node. If it cannot be, the
+                // task goes back for another worker.
+                do {
+                    try await commit()
+                } catch {
+                    lock.withLock { _ = clusterBook.handedOut.removeValue(forKey: claimed.token) }
+                    try? await cluster.offerAgain(activityArn, claimed)
+                    throw error
+                }
                 return ["taskToken": .string(claimed.token), "input": .string(claimed.input)]
             }
             if ContinuousClock.now >= deadline { break }
@@ -195,7 +275,16 @@ extension StepFunctionsService: ClusterMember {
     /// Stops every execution this node runs (their further events are dropped).
     public func leaseLost() {
         // The store drops what these record from now on; the node reloads when it joins again.
-        let running = lock.withLock { executions.values.filter { !$0.execution.isMirror && $0.execution.currentResult == nil } }
+        let running = lock.withLock { () -> [ExecutionRecord] in
+            // Started but not yet answered: their records may not be written, so they go.
+            for arn in clusterBook.unconfirmed {
+                guard let record = executions.removeValue(forKey: arn) else { continue }
+                executionsByMachine[record.machine.arn]?.removeAll { $0.execution.arn == arn }
+                record.execution.stop(error: "States.Aborted", cause: "This node lost its cluster lease.")
+            }
+            clusterBook.unconfirmed = []
+            return executions.values.filter { !$0.execution.isMirror && $0.execution.currentResult == nil }
+        }
         for record in running { record.execution.stop(error: "States.Aborted", cause: "This node lost its cluster lease.") }
     }
 
@@ -226,6 +315,8 @@ extension StepFunctionsService: ClusterMember {
     }
 
     private func putMirror(_ stored: StoredExecution) {
+        // An execution this node runs is its own to record (fencing keeps any other writer out).
+        if let local = executions[stored.arn], !local.execution.isMirror, local.execution.currentResult == nil { return }
         guard var records = clusterBook.records,
             let machine = try? records.machine(stored.machine),
             let revision = try? records.revision(stored.revision, name: machine.name, type: machine.type)

@@ -161,14 +161,8 @@ public final class StepFunctionsService: @unchecked Sendable {
     public func handle(_ operation: String, _ body: JSON) async throws(ServerError) -> JSON {
         guard let run = Self.table[operation] else { throw .unknownOperation(operation) }
         let fields = try RequestFields(body)
-        let response: JSON
-        do {
-            response = try await run(self, fields)
-        } catch  where cluster != nil && Self.missingAfterCatchUp.contains(error.type) {
-            // Another node may have made it a moment ago: read what the others wrote, then ask again.
-            await cluster?.catchUp()
-            response = try await run(self, fields)
-        }
+        if let cluster { return try await handleInCluster(cluster, operation, run, fields) }
+        let response = try await run(self, fields)
         if store != nil, Self.changingOperations.contains(operation) { try await commit() }
         return response
     }

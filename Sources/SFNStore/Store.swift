@@ -308,6 +308,8 @@ public protocol ClusterStore: ServiceStore {
     /// Takes the oldest activity task offered for `activityArn` (by any node), if there is one:
     /// no other node can take it then.
     func claimActivityTask(_ activityArn: String) async throws(StoreError) -> (token: String, execution: String, input: String)?
+    /// Offers a claimed task again (the node that claimed it could not hand it out).
+    func offerAgain(_ activityArn: String, _ task: (token: String, execution: String, input: String)) async throws(StoreError)
     /// The node's view of the cluster, for its health and metrics endpoints.
     func status() -> ClusterStatus
 }

@@ -116,7 +116,10 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             }
         }
         if waited { report("sfn serve: \(place) answers") }
-        let store = PostgresStore(options: options, configuration: url.client(connections: options.connections))
+        let store = PostgresStore(
+            options: options,
+            configuration: url.client(
+                connections: options.connections, idleLimit: max(options.leaseDuration / 2, .seconds(1)), lockLimit: options.leaseDuration))
         let client = store.client
         store.clientRun = Task { await client.run() }
         do {
@@ -285,6 +288,21 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
                 """, logger: logger)
             for try await (token, execution, input) in rows.decode((String, String, String).self) { return (token, execution, input) }
             return nil
+        } catch {
+            throw StoreError("the database: \(Self.describe(error))")
+        }
+    }
+
+    /// Puts a claimed task back (not through the fenced writer: it is the task, not a record).
+    public func offerAgain(_ activityArn: String, _ task: (token: String, execution: String, input: String)) async throws(StoreError) {
+        do {
+            try await client.query(
+                """
+                INSERT INTO sfn_activity_tasks (token, activity_arn, execution_arn, input)
+                SELECT \(task.token), \(activityArn), \(task.execution), \(task.input)
+                WHERE EXISTS (SELECT 1 FROM sfn_owners WHERE execution_arn = \(task.execution))
+                ON CONFLICT (token) DO NOTHING
+                """, logger: logger)
         } catch {
             throw StoreError("the database: \(Self.describe(error))")
         }
@@ -487,7 +505,7 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
                 var delay = 0.05
                 while true {
                     do {
-                        let ended = try await write(batch, epoch: epoch)
+                        let ended = try await writeWithin(options.leaseDuration, batch, epoch: epoch)
                         finish(batch, ended: ended, failure: nil)
                         break
                     } catch is Fenced {
@@ -539,6 +557,38 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
     }
 
     static let endings: Set<String> = ["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"]
+
+    private struct WriteTimedOut: Error, CustomStringConvertible {
+        var description: String { "a write to the database did not end within a lease" }
+    }
+
+    /// ``write(_:epoch:)``, given up after `limit`: a connection the server dropped while this
+    /// node was paused can leave a query waiting for an answer that never comes. (A dropped
+    /// connection commits nothing; the batch is tried again, or dropped if the lease is lost.)
+    private func writeWithin(_ limit: Duration, _ batch: [StoreChange], epoch: Int64) async throws -> Set<String> {
+        let result = FirstOutcome()
+        let bell = Doorbell()
+        let writer = Task {
+            let outcome: Result<Set<String>, any Error>
+            do {
+                outcome = .success(try await write(batch, epoch: epoch))
+            } catch {
+                outcome = .failure(error)
+            }
+            result.set(outcome)
+            bell.ring()
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            result.set(.failure(WriteTimedOut()))
+            bell.ring()
+        }
+        await bell.wait()
+        timer.cancel()
+        let outcome = result.value ?? .failure(WriteTimedOut())
+        if case .failure(let error) = outcome, error is WriteTimedOut { writer.cancel() }
+        return try outcome.get()
+    }
 
     /// Writes a batch in one transaction, after checking the node still holds its lease.
     private func write(_ batch: [StoreChange], epoch: Int64) async throws -> Set<String> {
@@ -920,6 +970,16 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
         }
         return text
     }
+}
+
+/// The first outcome set, of a write racing its time limit.
+final class FirstOutcome: @unchecked Sendable {
+    // @unchecked: `outcome` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var outcome: Result<Set<String>, any Error>?
+
+    func set(_ new: Result<Set<String>, any Error>) { lock.withLock { if outcome == nil { outcome = new } } }
+    var value: Result<Set<String>, any Error>? { lock.withLock { outcome } }
 }
 
 /// Wakes one waiting task; a ring with nobody waiting wakes the next wait at once.

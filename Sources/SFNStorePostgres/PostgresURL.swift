@@ -32,8 +32,11 @@ struct PostgresURL {
         }
     }
 
-    /// The pool's configuration, with at most `connections` connections.
-    func client(connections: Int) -> PostgresClient.Configuration {
+    /// The pool's configuration, with at most `connections` connections. A session that sits in
+    /// a transaction longer than `idleLimit` (its node paused or cut off mid-write) is ended by
+    /// the server, so that its locks (its node row, the feed lock) do not hold the others up; a
+    /// lock is waited for at most `lockLimit`.
+    func client(connections: Int, idleLimit: Duration, lockLimit: Duration) -> PostgresClient.Configuration {
         var configuration =
             if let socket {
                 PostgresClient.Configuration(unixSocketPath: socket, username: user, password: password, database: database)
@@ -44,7 +47,15 @@ struct PostgresURL {
         configuration.options.maximumConnections = max(3, connections)
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = [
+            ("idle_in_transaction_session_timeout", String(Self.milliseconds(idleLimit))),
+            ("lock_timeout", String(Self.milliseconds(lockLimit))),
+        ]
         return configuration
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        max(1, duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// One connection's configuration (to tell why the database cannot be reached: the pool

@@ -9,10 +9,11 @@ single-node reference. On the second, three nodes share the database: a client s
 PER_MACHINE executions of each machine (Waits, retries, task programs, task-token callbacks,
 activities with heartbeats, task timeouts, Parallel and Map, a Distributed Map), each request
 going to a node at random, and answers callbacks and works activities through any node. During
-the run one node is killed with SIGKILL and another is stopped (SIGTERM) and started again under
-its name. Then it checks that every execution finished once, with the output it would have had
-and a history of the same shape as the single-node run's (the same events, ids 1..N), that all
-nodes tell the same, and that ListExecutions lists each once. Exit 1 on any difference.
+the run one node is killed with SIGKILL, another is stopped (SIGTERM) and started again under its
+name, and the third is paused (SIGSTOP) for twice its lease, so that it is taken over, and resumed.
+Then it checks that every execution finished once, with the output it would have had and a history
+of the same shape as the single-node run's (the same events, ids 1..N), that all nodes tell the
+same, and that ListExecutions lists each once. Exit 1 on any difference.
 """
 import argparse
 import collections
@@ -87,6 +88,14 @@ class Node:
         self.up = False
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+
+    def pause(self):
+        self.up = False
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.kill(self.process.pid, signal.SIGCONT)
+        self.up = True
 
     def stop(self):
         # The server only, as `kill PID` would: its task programs are its to stop.
@@ -278,7 +287,11 @@ def main():
                 n = i + 1
                 status, started = cluster.call("StartExecution", {
                     "stateMachineArn": arns[name], "name": f"e{i}", "input": json.dumps({"n": n, "items": [n, n + 1, n + 2]})})
-                if status != 200:
+                if status == 400 and started.get("__type") == "ExecutionAlreadyExists":
+                    # A retry of a start whose answer was lost (its node paused or died after
+                    # writing it): the execution is there, once.
+                    started = {"executionArn": arns[name].replace(":stateMachine:", ":execution:") + f":e{i}"}
+                elif status != 200:
                     failures.append(f"StartExecution {name} e{i}: {status} {started}")
                     continue
                 executions.append((name, n, started["executionArn"]))
@@ -298,6 +311,15 @@ def main():
         time.sleep(random.uniform(1, 3))
         nodes[2].start()
         print(f"  {time.time() - started_at:.1f} s: node3 started again")
+        # A node that stops answering for longer than its lease (SIGSTOP: a long pause, a cut
+        # network) is taken over; when it comes back it finds itself fenced and joins again.
+        time.sleep(random.uniform(1, 2))
+        nodes[0].pause()
+        print(f"  {time.time() - started_at:.1f} s: node1 paused (SIGSTOP) with {len(executions)} executions started")
+        time.sleep(6)
+        nodes[0].resume()
+        print(f"  {time.time() - started_at:.1f} s: node1 resumed (SIGCONT); node3 took over "
+              f"{health(nodes[2].port)['ownedExecutions']} executions so far")
         for starter in starters:
             starter.join(timeout=600)
         print(f"  {time.time() - started_at:.1f} s: {len(executions)} executions started")

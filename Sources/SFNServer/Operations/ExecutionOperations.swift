@@ -77,12 +77,16 @@ extension StepFunctionsService {
                 }
             }
             let durable = store != nil && machine.type == "STANDARD"
+            guard requestHoldsLease() else {
+                throw ServerError("ServiceUnavailable", "This node lost its cluster lease and is joining again; ask again", status: 503)
+            }
             let execution = runtime.start(
                 input: input, name: name, inputText: try? fields.optionalString("input"), origin: origin,
                 observer: durable ? eventObserver : nil)
             var record = ExecutionRecord(execution: execution, machine: machine, revision: revision, sequence: nextSequence())
             record.testCase = testCase
             if durable { persist(.putExecution(Self.stored(record))) }
+            if durable && cluster != nil { clusterBook.unconfirmed.insert(execution.arn) }
             executions[execution.arn] = record
             executionsByMachine[machine.arn, default: []].append(record)
             if executions.count >= nextSweep { sweepClosedExecutions() }
