@@ -187,8 +187,11 @@ extension StepFunctionsService {
             executionsByMachine = restoredByMachine
             sequence = maxSequence
             nextSweep = executions.count + Self.sweepSlack(retention)
+            // What workers took survives (it is known only from the feed, not the tables).
+            let handedOut = clusterBook.handedOut
             clusterBook = ClusterBook()
             clusterBook.records = builder
+            clusterBook.handedOut = handedOut
             for (arn, runtime, snapshot) in mirrored { noteWaitingTokens(arn, runtime: runtime, snapshot: snapshot) }
         }
     }

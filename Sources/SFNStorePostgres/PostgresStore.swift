@@ -928,7 +928,6 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             let member = lock.withLock { () -> (any ClusterMember)? in
                 book.epoch = epoch
                 book.status.epoch = epoch
-                book.status.holdsLease = true
                 book.status.databaseReachable = true
                 book.owned = owned
                 book.position = position
@@ -936,7 +935,10 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
                 book.lastRenewal = .now
                 return book.member
             }
+            // The service rebuilds its records before it takes changes again: a change made
+            // meanwhile would be lost when the rebuilt records replace the old ones.
             member?.rejoined(state)
+            lock.withLock { book.status.holdsLease = true }
         } catch {
             lock.withLock {
                 book.status.databaseReachable = false

@@ -220,6 +220,13 @@ public struct ActivityExecutor: TaskExecutor {
         } onCancel: {
             queue.withdraw(token: token, from: request.resource)
         }
+        // A worker's answer for a task still queued here: a worker took it elsewhere (a cluster
+        // node that took this execution over after the hand-out). Started it was, so say so.
+        var answered = true
+        if case .failure(let error) = outcome {
+            answered = error.error != StatesError.timedOut.error && error.error != StatesError.heartbeatTimedOut.error
+        }
+        if answered && queue.isQueued(token: token) { queue.handOut(token: token, of: request.resource, to: nil) }
         queue.withdraw(token: token, from: request.resource)
         switch outcome {
         case .success(let output): return output
