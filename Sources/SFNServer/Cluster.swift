@@ -418,10 +418,7 @@ extension StepFunctionsService: ClusterMember {
             machines[stored.arn] = machine
             sequence = max(sequence, stored.sequence)
         case .deleteMachine(let arn):
-            machines[arn] = nil
-            for version in versionsByMachine.removeValue(forKey: arn) ?? [] { versions[version] = nil }
-            for (aliasArn, alias) in aliases where alias.machineArn == arn { aliases[aliasArn] = nil }
-            tags[arn] = nil
+            forgetMachine(arn)
         case .putVersion(let stored):
             let machine = machines[stored.machineArn]
             let name = machine?.name ?? ARN(parsing: stored.machineArn)?.resourceParts.last.map(String.init) ?? ""

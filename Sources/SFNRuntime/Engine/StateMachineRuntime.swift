@@ -94,14 +94,18 @@ public final class StateMachineRuntime: Sendable {
     /// An execution that ended before a restart, as its history tells it: it does not run.
     public func restore(_ snapshot: ExecutionSnapshot) -> Execution? {
         guard let result = ExecutionResult(ending: snapshot.events, startDate: snapshot.startDate) else { return nil }
-        let run = ExecutionRun(
+        return Execution(ended: keptRun(snapshot), plan: plan, result: result)
+    }
+
+    /// A run that holds a snapshot's history as it is and never runs (restored and mirrored executions).
+    private func keptRun(_ snapshot: ExecutionSnapshot) -> ExecutionRun {
+        ExecutionRun(
             configuration: configuration, executionName: snapshot.name, machine: shared, input: snapshot.input,
             inputText: snapshot.inputText, startTime: snapshot.startDate, timeoutSeconds: nil, origin: snapshot.origin,
             resuming: ExecutionSnapshot(
                 name: snapshot.name, input: snapshot.input, startDate: snapshot.startDate, events: [], redriveCount: snapshot.redriveCount,
                 redriveDate: snapshot.redriveDate),
             keeping: snapshot.events)
-        return Execution(ended: run, plan: plan, result: result)
     }
 
     /// An execution another process runs (a cluster node mirroring it from the events it
@@ -109,14 +113,7 @@ public final class StateMachineRuntime: Sendable {
     /// history has. Build it again as events arrive.
     public func mirror(_ snapshot: ExecutionSnapshot) -> Execution {
         if let ended = restore(snapshot) { return ended }
-        let run = ExecutionRun(
-            configuration: configuration, executionName: snapshot.name, machine: shared, input: snapshot.input,
-            inputText: snapshot.inputText, startTime: snapshot.startDate, timeoutSeconds: nil, origin: snapshot.origin,
-            resuming: ExecutionSnapshot(
-                name: snapshot.name, input: snapshot.input, startDate: snapshot.startDate, events: [], redriveCount: snapshot.redriveCount,
-                redriveDate: snapshot.redriveDate),
-            keeping: snapshot.events)
-        return Execution(mirroring: run, plan: plan)
+        return Execution(mirroring: keptRun(snapshot), plan: plan)
     }
 
     /// The task tokens a history's execution waits on now (its `.waitForTaskToken` tasks and

@@ -175,10 +175,7 @@ extension StepFunctionsService {
         case .machine:
             // Running executions carry on (as on AWS); the machine, its versions and aliases go.
             lock.withLock {
-                machines[arn] = nil
-                for version in versionsByMachine.removeValue(forKey: arn) ?? [] { versions[version] = nil }
-                for (aliasArn, alias) in aliases where alias.machineArn == arn { aliases[aliasArn] = nil }
-                tags[arn] = nil
+                forgetMachine(arn)
                 persist(.deleteMachine(arn))
             }
             return .emptyObject
@@ -187,6 +184,15 @@ extension StepFunctionsService {
         case .alias:
             return try deleteStateMachineAlias(arn)
         }
+    }
+
+    /// Removes a machine with its versions, aliases and tags (not its executions). Called with
+    /// `lock` held.
+    func forgetMachine(_ arn: String) {
+        machines[arn] = nil
+        for version in versionsByMachine.removeValue(forKey: arn) ?? [] { versions[version] = nil }
+        for (aliasArn, alias) in aliases where alias.machineArn == arn { aliases[aliasArn] = nil }
+        tags[arn] = nil
     }
 
     func validateDefinition(_ fields: RequestFields) throws(ServerError) -> JSON {
