@@ -91,6 +91,10 @@ public struct State: Sendable {
     /// Whether any field of the state reads the context object (`$$`; a JSONata state
     /// through `$states.context`, when its text mentions it), so the runtime builds it only then.
     public var readsContext: Bool
+    /// Whether any field of the state may draw random numbers (`States.UUID`, `$random`,
+    /// `$uuid`, or `$eval`, which may call them), judged from its text, so that the runtime keeps
+    /// the draws of Map iterations in item order (repeatable when the random source is seeded).
+    public var drawsRandom: Bool
 
     /// A state with no data-flow fields, no Retry and no Catch; the parser fills in the rest.
     public init(name: String, pointer: JSONPointer, queryLanguage: QueryLanguage, kind: StateKind) {
@@ -102,6 +106,7 @@ public struct State: Sendable {
         self.retry = []
         self.catch = []
         self.readsContext = queryLanguage == .jsonata
+        self.drawsRandom = queryLanguage == .jsonata
     }
 
     /// `Pass`, `Task`, ... as written in `Type`.

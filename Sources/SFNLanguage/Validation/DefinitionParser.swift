@@ -240,11 +240,15 @@ struct DefinitionParser {
             flow.resultSelector = payloadTemplate(&reader, "ResultSelector")
             flow.resultPath = resultPlacement(usable["ResultPath"], at: pointer / "ResultPath")
             state.flow = .jsonPath(flow)
-            // `$$` can only appear in a path or a template's string.
-            state.readsContext = value.compactText.contains("$$")
+            // `$$` and intrinsic calls can only appear in a path or a template's string.
+            let text = value.compactText
+            state.readsContext = text.contains("$$")
+            state.drawsRandom = text.contains("States.UUID")
         case .jsonata:
             state.flow = .jsonata(JSONataFlow(arguments: jsonata(&reader, "Arguments"), output: jsonata(&reader, "Output")))
-            state.readsContext = Self.jsonataMayReadContext(value.compactText)
+            let text = value.compactText
+            state.readsContext = Self.jsonataMayReadContext(text)
+            state.drawsRandom = text.contains("$random") || text.contains("$uuid") || text.contains("$eval")
         }
         state.assign = assignment(usable["Assign"], field: "Assign", at: pointer / "Assign", language: language)
         state.retry = retriers(usable["Retry"], at: pointer / "Retry")

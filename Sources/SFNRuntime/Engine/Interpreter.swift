@@ -18,11 +18,15 @@ struct Interpreter: Sendable {
     let history: HistoryRecorder
     /// A Distributed Map child execution's own context (nil: the execution's).
     let identity: ChildIdentity?
+    /// Whether an inline Map may spread its iterations over every core (see `runSpread`); false
+    /// for the iterations so spread and for Distributed Map children, which already fill them.
+    let spreads: Bool
 
-    init(run: ExecutionRun, history: HistoryRecorder? = nil, identity: ChildIdentity? = nil) {
+    init(run: ExecutionRun, history: HistoryRecorder? = nil, identity: ChildIdentity? = nil, spreads: Bool = true) {
         self.run = run
         self.history = history ?? run.history
         self.identity = identity
+        self.spreads = spreads
     }
 
     /// The context object (`$$`) a state sees.

@@ -15,6 +15,10 @@ final class MachinePlan: Sendable {
     /// True when no state anywhere inside needs to suspend (no Task, no Wait), so iterations can
     /// run inline without a child task each.
     let isPurelyComputational: Bool
+    /// True when, besides, nothing inside draws random numbers or runs a Distributed Map (whose
+    /// Map Runs are records of their own), so iterations may run on every core in any order and
+    /// give what they give one after the other.
+    let canSpread: Bool
 
     init(states: [StatePlan], startIndex: Int, timeoutSeconds: Int?) {
         self.states = states
@@ -26,6 +30,13 @@ final class MachinePlan: Sendable {
             default: state.children.allSatisfy(\.isPurelyComputational)
             }
         }
+        self.canSpread =
+            isPurelyComputational
+            && states.allSatisfy { state in
+                if state.definition.drawsRandom { return false }
+                if case .map(let map) = state.definition.kind, map.processorConfig.mode == .distributed { return false }
+                return state.children.allSatisfy(\.canSpread)
+            }
     }
 }
 

@@ -15,6 +15,10 @@ public struct RuntimeConfiguration: Sendable {
     /// AWS ends a Standard execution at 25,000 history events; a runaway loop ends here with a
     /// clear error. (Express executions have no such cap.)
     public var maxHistoryEvents = 25_000
+    /// Whether an inline Map whose iterations never wait (no Task, no Wait, no random draws, no
+    /// Distributed Map inside) runs them on every core while no history is kept. Its output,
+    /// failures and event counts are those of the iterations run one after the other.
+    public var spreadsInlineMaps = true
     /// AWS's payload limit for inputs, outputs and results.
     public var maxPayloadBytes = 256 * 1024
     /// The region in ARNs and history events.

@@ -170,6 +170,22 @@ public final class HistoryRecorder: Sendable {
         resumedThrough = 0
     }
 
+    /// A recorder that only counts, from `start` on: a spread Map iteration's (see `runSpread`),
+    /// whose count is added to the execution's at the end.
+    init(countingFrom start: Int) {
+        keepsEvents = false
+        keepLimit = nil
+        detailsWanted = Atomic(false)
+        replaying = Atomic(false)
+        lastId = Atomic(start)
+        resumedThrough = 0
+    }
+
+    /// Counts `count` events recorded elsewhere (by the recorders of spread Map iterations).
+    func count(_ count: Int) {
+        lastId.wrappingAdd(count, ordering: .relaxed)
+    }
+
     /// A recorder that continues `history` (all of it is kept), matching the events of
     /// `replayed` (see ``ReplayBook``) before it records new ones.
     init(resuming history: [HistoryEvent], replaying replayed: [HistoryEvent]) {

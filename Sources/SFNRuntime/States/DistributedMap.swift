@@ -377,7 +377,7 @@ extension Interpreter {
         // The first children keep their histories (GetExecutionHistory on their ARNs), when the
         // execution keeps its own; the rest only count their events.
         let keeps = index < MapRunProgress.keptChildren && run.history.keepsEvents
-        let child = Interpreter(run: run, history: HistoryRecorder(keepsEvents: keeps), identity: identity)
+        let child = Interpreter(run: run, history: HistoryRecorder(keepsEvents: keeps), identity: identity, spreads: false)
         childPath.previousEventId = child.history.record(
             "ExecutionStarted", previous: 0, at: start, detailsKey: "executionStartedEventDetails",
             details: keeps

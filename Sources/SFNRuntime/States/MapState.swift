@@ -1,3 +1,4 @@
+import Foundation
 import SFNJSON
 import SFNLanguage
 import Synchronization
@@ -48,36 +49,27 @@ extension Interpreter {
         }
         let inputs = try iterationInputs(entry, plan, items: items, effective: effective, context: context, path: path)
         let inline = processor.isPurelyComputational
+        if inline,
+            let spread = await runSpread(inputs, processor: processor, maxConcurrency: maxConcurrency, base: base, stateName: stateName)
+        {
+            path.timeline.join(spread.timelines)
+            let lastIterationEvent = history.eventCount
+            history.record("MapStateSucceeded", previous: lastIterationEvent, at: path.timeline.now)
+            path.previousEventId = lastIterationEvent
+            path.spelled = nil
+            return try finish(entry, result: .array(spread.results), context: context, path: &path)
+        }
         // Iterations run one after the other link each MapIterationStarted to the previous
         // iteration's last state event, as AWS does; concurrent ones to MapStateStarted.
         let previousIterationEnd = Atomic<Int>(startedId)
         let outcomes = await runConcurrently(
             count: inputs.count, maxConcurrency: maxConcurrency, inline: inline, stopOnFailure: tolerance == nil
         ) { index in
-            var iterationPath = base.branch()
-            iterationPath.previousEventId = self.history.record(
-                "MapIterationStarted", previous: inline ? previousIterationEnd.load(ordering: .relaxed) : startedId,
-                at: iterationPath.timeline.now, detailsKey: "mapIterationStartedEventDetails",
-                details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
-            let result: Result<JSON, StatesError>
-            do throws(StatesError) {
-                result = .success(try await self.execute(processor, input: inputs[index], path: &iterationPath))
-            } catch {
-                result = .failure(error)
-            }
-            previousIterationEnd.store(iterationPath.previousEventId, ordering: .relaxed)
-            let ended: String
-            let detailsKey: String
-            if case .success = result {
-                (ended, detailsKey) = ("MapIterationSucceeded", "mapIterationSucceededEventDetails")
-            } else {
-                (ended, detailsKey) = ("MapIterationFailed", "mapIterationFailedEventDetails")
-            }
-            let endedId = self.history.record(
-                ended, previous: iterationPath.previousEventId, at: iterationPath.timeline.now, detailsKey: detailsKey,
-                details: self.history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
-            return PathOutcome(
-                result: result, timeline: iterationPath.timeline, lastEventId: endedId, lastStateEventId: iterationPath.previousEventId)
+            let outcome = await self.runIteration(
+                index, input: inputs[index], processor: processor, base: base, stateName: stateName,
+                previous: inline ? previousIterationEnd.load(ordering: .relaxed) : startedId)
+            previousIterationEnd.store(outcome.lastStateEventId, ordering: .relaxed)
+            return outcome
         }
         path.timeline.join(outcomes.map(\.timeline))
         // MapStateSucceeded (or Failed) and then MapStateExited follow the last iteration's end.
@@ -108,6 +100,121 @@ extension Interpreter {
         // The result is built from the iterations' outputs: a new value, even when it equals the input.
         path.spelled = nil
         return try finish(entry, result: .array(results), context: context, path: &path)
+    }
+
+    /// One inline Map iteration: MapIterationStarted (following `previous`), the item processor,
+    /// and MapIterationSucceeded or MapIterationFailed.
+    func runIteration(
+        _ index: Int, input: JSON, processor: MachinePlan, base: PathContext, stateName: String, previous: Int
+    ) async -> PathOutcome {
+        var iterationPath = base.branch()
+        iterationPath.previousEventId = history.record(
+            "MapIterationStarted", previous: previous, at: iterationPath.timeline.now, detailsKey: "mapIterationStartedEventDetails",
+            details: history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
+        let result: Result<JSON, StatesError>
+        do throws(StatesError) {
+            result = .success(try await execute(processor, input: input, path: &iterationPath))
+        } catch {
+            result = .failure(error)
+        }
+        let ended: String
+        let detailsKey: String
+        if case .success = result {
+            (ended, detailsKey) = ("MapIterationSucceeded", "mapIterationSucceededEventDetails")
+        } else {
+            (ended, detailsKey) = ("MapIterationFailed", "mapIterationFailedEventDetails")
+        }
+        let endedId = history.record(
+            ended, previous: iterationPath.previousEventId, at: iterationPath.timeline.now, detailsKey: detailsKey,
+            details: history.wantsDetails ? ["name": .string(stateName), "index": .int(index)] : nil)
+        return PathOutcome(
+            result: result, timeline: iterationPath.timeline, lastEventId: endedId, lastStateEventId: iterationPath.previousEventId)
+    }
+
+    /// Items a spread Map runs one after the other in a task (see ``runSpread``).
+    static let spreadChunk = 64
+
+    /// Runs the iterations of a Map whose item processor can spread (see `MachinePlan.canSpread`)
+    /// on every core: chunks of ``spreadChunk`` items, one task per core (at most MaxConcurrency)
+    /// at a time, so what is in flight is a few iterations however many items there are. Each
+    /// chunk counts its events apart and the execution's count grows by their sum, as if the
+    /// iterations had run one after the other.
+    ///
+    /// Applies only while nobody reads event details (history off, no observer): events recorded
+    /// in order would interleave. Nil when it does not apply, when an iteration fails, or when the
+    /// history cap is reached: the caller then runs the iterations one after the other, which
+    /// gives the failure (its cause quotes event ids), the tolerated outputs and the cap exactly
+    /// where they are in order. Iterations that never wait and draw no random numbers give the
+    /// same outputs run again.
+    func runSpread(
+        _ inputs: [JSON], processor: MachinePlan, maxConcurrency: Int, base: PathContext, stateName: String
+    ) async -> (results: [JSON], timelines: [Timeline])? {
+        let size = Self.spreadChunk
+        guard spreads, run.configuration.spreadsInlineMaps, processor.canSpread, inputs.count > size, !history.wantsDetails,
+            history.resumedThrough == 0
+        else {
+            return nil
+        }
+        let chunks = (inputs.count + size - 1) / size
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let slots = min(cores, maxConcurrency > 0 ? maxConcurrency : cores, chunks)
+        guard slots > 1 else { return nil }
+        let start = history.eventCount
+        let limit = run.eventLimit.map { $0 - start } ?? Int.max
+        let stop = SpreadStop()
+        let run = run
+        let identity = identity
+        let gathered = await withTaskGroup(of: SpreadChunk?.self) { group -> (results: [[JSON]], events: Int, timelines: [Timeline])? in
+            var results = [[JSON]](repeating: [], count: chunks)
+            var timelines: [Timeline] = []
+            var events = 0
+            var next = 0
+            var inFlight = 0
+            while true {
+                while inFlight < slots && next < chunks && !stop.isSet {
+                    let chunk = next
+                    let range = chunk * size..<min(inputs.count, (chunk + 1) * size)
+                    group.addTask {
+                        let recorder = HistoryRecorder(countingFrom: start)
+                        let interpreter = Interpreter(run: run, history: recorder, identity: identity, spreads: false)
+                        var values: [JSON] = []
+                        values.reserveCapacity(range.count)
+                        var timeline = base.timeline
+                        var previous = start
+                        for index in range {
+                            if stop.isSet { return nil }
+                            let outcome = await interpreter.runIteration(
+                                index, input: inputs[index], processor: processor, base: base, stateName: stateName, previous: previous)
+                            guard case .success(let value) = outcome.result else {
+                                stop.set()
+                                return nil
+                            }
+                            values.append(value)
+                            previous = outcome.lastStateEventId
+                            timeline = outcome.timeline
+                        }
+                        return SpreadChunk(index: chunk, values: values, events: recorder.eventCount - start, timeline: timeline)
+                    }
+                    next += 1
+                    inFlight += 1
+                }
+                guard inFlight > 0, let finished = await group.next() else { break }
+                inFlight -= 1
+                guard let finished else { continue }
+                results[finished.index] = finished.values
+                timelines.append(finished.timeline)
+                events += finished.events
+                // The cap counts every event: once the sum reaches it, the run in order fails where it does.
+                if events >= limit { stop.set() }
+            }
+            return stop.isSet ? nil : (results, events, timelines)
+        }
+        guard let gathered else { return nil }
+        history.count(gathered.events)
+        var results: [JSON] = []
+        results.reserveCapacity(inputs.count)
+        for chunk in gathered.results { results.append(contentsOf: chunk) }
+        return (results, gathered.timelines)
     }
 
     /// The effective input of a Map with an ItemReader (after InputPath, in JSONPath mode).
@@ -354,4 +461,19 @@ struct FailureTolerance {
         if let percentage, count == nil { return Double(failures) * 100 / Double(max(total, 1)) > percentage }
         return false
     }
+}
+
+/// What a chunk of a spread Map gave (see `Interpreter.runSpread`).
+private struct SpreadChunk: Sendable {
+    let index: Int
+    let values: [JSON]
+    let events: Int
+    let timeline: Timeline
+}
+
+/// Tells a spread Map's chunks to stop: an iteration failed or the history cap was reached.
+private final class SpreadStop: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }
