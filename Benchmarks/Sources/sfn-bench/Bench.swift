@@ -85,6 +85,7 @@ struct Bench {
         Workload(name: "payload", run: PayloadScaling.run),
         Workload(name: "choice-loop", run: choiceLoop),
         Workload(name: "map-fanout", run: mapFanout),
+        Workload(name: "map-scaling", run: mapScaling),
         Workload(name: "distributed-items", run: distributedItems),
         Workload(name: "parallel-wide", run: parallelWide),
         Workload(name: "templates", run: templates),
@@ -138,6 +139,74 @@ struct Bench {
         return Measurement(
             name: "map-fanout", rate: 100_000 / seconds, unit: "items/s",
             detail: "100,000 items × 3 states in \(formatSeconds(seconds))", peakMemoryKiB: peakMemoryKiB())
+    }
+
+    /// The inline Map of map-fanout over 100,000 and 400,000 items, its iterations on one core
+    /// (`spreadsInlineMaps` off) and spread over every core, in turns (3 rounds, medians): wall
+    /// time and CPU over wall. Peak memory is measured in a fresh process per row (this program
+    /// run again with SFN_BENCH_MAP=one|every:COUNT, which prints its peak after one run), since
+    /// memory a process has freed stays in its resident set. The table goes to standard error;
+    /// the figure is the spread rate at 100,000 items.
+    static func mapScaling(_ folder: String) async throws -> Measurement {
+        func once(_ count: Int, spread: Bool) async throws -> (wall: Double, cpu: Double) {
+            let runtime = try loadRuntime(folder, "map-fanout", history: false) { $0.spreadsInlineMaps = spread }
+            let input: JSON = ["items": .array((0..<count).map { JSON.int($0) })]
+            let cpuBefore = cpuSeconds()
+            var result: ExecutionResult?
+            let seconds = try await timed { result = await runtime.run(input: input) }
+            let cpu = cpuSeconds() - cpuBefore
+            guard result?.output?.arrayValue?.count == count else {
+                throw BenchError("map-scaling gave \(String(describing: result?.status))")
+            }
+            return (seconds, cpu)
+        }
+        if let only = ProcessInfo.processInfo.environment["SFN_BENCH_MAP"] {
+            let parts = only.split(separator: ":")
+            guard parts.count == 2, let count = Int(parts[1]) else { throw BenchError("SFN_BENCH_MAP=one|every:COUNT") }
+            _ = try await once(count, spread: parts[0] == "every")
+            print("peak \(peakMemoryKiB())")
+            exit(0)
+        }
+        func peakInFreshProcess(_ count: Int, spread: Bool) throws -> Int {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            process.arguments = ["--workflows", folder, "map-scaling"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["SFN_BENCH_MAP"] = "\(spread ? "every" : "one"):\(count)"
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("peak ") }), let kib = Int(line.dropFirst(5)) else {
+                throw BenchError("map-scaling: no peak from the fresh process")
+            }
+            return kib
+        }
+        var spreadRate = 0.0
+        func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+        var lines = [cell("items", 9) + cell("cores", 7) + cell("wall", 10) + cell("CPU/wall", 10) + "peak RSS (fresh process)"]
+        for count in [100_000, 400_000] {
+            var samples: [Bool: [(wall: Double, cpu: Double)]] = [false: [], true: []]
+            for _ in 0..<3 {
+                for spread in [false, true] { samples[spread]!.append(try await once(count, spread: spread)) }
+            }
+            for spread in [false, true] {
+                let runs = samples[spread]!
+                let wall = runs.map(\.wall).sorted()[1]
+                let ratio = runs.map { $0.cpu / $0.wall }.sorted()[1]
+                if spread && count == 100_000 { spreadRate = Double(count) / wall }
+                let peak = try peakInFreshProcess(count, spread: spread)
+                lines.append(
+                    cell("\(count)", 9) + cell(spread ? "every" : "one", 7) + cell(formatSeconds(wall), 10)
+                        + cell(String(format: "%.2f", ratio), 10) + "\(peak / 1024) MiB")
+            }
+        }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        return Measurement(
+            name: "map-scaling", rate: spreadRate, unit: "items/s", detail: "100,000 items on every core (table on stderr)",
+            peakMemoryKiB: peakMemoryKiB())
     }
 
     /// A Distributed Map over SFN_BENCH_ITEMS (default 1,000,000) JSON Lines read from a folder
@@ -388,7 +457,8 @@ struct Bench {
     }
 
     static func loadRuntime(
-        _ folder: String, _ name: String, history: Bool, objects: (any ObjectStore)? = nil
+        _ folder: String, _ name: String, history: Bool, objects: (any ObjectStore)? = nil,
+        configure: (inout RuntimeConfiguration) -> Void = { _ in }
     ) throws -> StateMachineRuntime {
         guard let data = FileManager.default.contents(atPath: "\(folder)/\(name).asl.json") else {
             throw BenchError("missing \(folder)/\(name).asl.json")
@@ -398,6 +468,7 @@ struct Bench {
         configuration.maxHistoryEvents = Int.max
         configuration.maxPayloadBytes = Int.max
         configuration.objects = objects
+        configure(&configuration)
         return try StateMachineRuntime(definition: try JSON(parsing: data), name: name, configuration: configuration)
     }
 
