@@ -131,4 +131,44 @@ import Testing
         #expect(spread.output == ordered.output)
         #expect(spread.output?.arrayValue?[1_500] == 3_000)
     }
+
+    /// AWS's Inline mode runs at most 40 iterations at once: 100 Task iterations under
+    /// MaxConcurrency 0 (or 100) are never more than 40 in flight, and a MaxConcurrency below 40
+    /// still decides.
+    @Test(arguments: [(0, 40), (100, 40), (25, 25), (1, 1)])
+    func inlineIterationsRunAtMostFortyAtOnce(maxConcurrency: Int, expected: Int) async throws {
+        let definition = #"""
+            {"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":\#(maxConcurrency),
+            "ItemProcessor":{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:work","End":true}}},
+            "End":true}}}
+            """#
+        let counter = InFlight()
+        var configuration = RuntimeConfiguration()
+        configuration.executors.register(
+            "arn:aws:lambda:us-east-1:123456789012:function:work",
+            ClosureExecutor(input: { input in
+                counter.enter()
+                defer { counter.leave() }
+                try await Task.sleep(for: .milliseconds(maxConcurrency == 1 ? 1 : 30))
+                return input
+            }))
+        let runtime = try StateMachineRuntime(definition: try JSON(parsing: definition), configuration: configuration)
+        let result = await runtime.run(input: items(100))
+        #expect(result.status == .succeeded)
+        #expect(result.output?.arrayValue?.count == 100)
+        #expect(counter.most == expected)
+    }
+}
+
+/// Counts calls in flight and the most seen at once.
+private final class InFlight: Sendable {
+    private let counts = Locked((now: 0, most: 0))
+    func enter() {
+        counts.withLock {
+            $0.now += 1
+            $0.most = max($0.most, $0.now)
+        }
+    }
+    func leave() { counts.withLock { $0.now -= 1 } }
+    var most: Int { counts.withLock { $0.most } }
 }

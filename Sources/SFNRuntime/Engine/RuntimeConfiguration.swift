@@ -19,6 +19,10 @@ public struct RuntimeConfiguration: Sendable {
     /// Distributed Map inside) runs them on every core while no history is kept. Its output,
     /// failures and event counts are those of the iterations run one after the other.
     public var spreadsInlineMaps = true
+    /// At most this many iterations of an inline Map run at once, whatever its MaxConcurrency:
+    /// AWS's Inline mode "supports up to 40 concurrent iterations". 0: no cap (MaxConcurrency
+    /// alone decides).
+    public var inlineMapConcurrency = 40
     /// AWS's payload limit for inputs, outputs and results.
     public var maxPayloadBytes = 256 * 1024
     /// The region in ARNs and history events.

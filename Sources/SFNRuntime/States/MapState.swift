@@ -63,7 +63,7 @@ extension Interpreter {
         // iteration's last state event, as AWS does; concurrent ones to MapStateStarted.
         let previousIterationEnd = Atomic<Int>(startedId)
         let outcomes = await runConcurrently(
-            count: inputs.count, maxConcurrency: maxConcurrency, inline: inline, stopOnFailure: tolerance == nil
+            count: inputs.count, maxConcurrency: inlineWindow(maxConcurrency), inline: inline, stopOnFailure: tolerance == nil
         ) { index in
             let outcome = await self.runIteration(
                 index, input: inputs[index], processor: processor, base: base, stateName: stateName,
@@ -100,6 +100,14 @@ extension Interpreter {
         // The result is built from the iterations' outputs: a new value, even when it equals the input.
         path.spelled = nil
         return try finish(entry, result: .array(results), context: context, path: &path)
+    }
+
+    /// How many iterations of an inline Map run at once: MaxConcurrency (0: no quota), within
+    /// AWS's 40 for Inline mode (`RuntimeConfiguration.inlineMapConcurrency`).
+    func inlineWindow(_ maxConcurrency: Int) -> Int {
+        let cap = run.configuration.inlineMapConcurrency
+        guard cap > 0 else { return maxConcurrency }
+        return maxConcurrency > 0 ? min(maxConcurrency, cap) : cap
     }
 
     /// One inline Map iteration: MapIterationStarted (following `previous`), the item processor,
