@@ -215,7 +215,8 @@ struct MapRunProgress {
     static let concurrencyCap = 10_000
     /// How many ended children the report keeps (ListExecutions by mapRunArn, DescribeExecution).
     static let keptChildren = 1_000
-    /// Items a chunk of never-waiting children runs one after the other.
+    /// Items a chunk of never-waiting children runs one after the other (an inline Map's
+    /// spread iterations too, see `Interpreter.runSpread`).
     static let pureChunk = 64
 
     init(

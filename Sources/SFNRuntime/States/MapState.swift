@@ -139,11 +139,9 @@ extension Interpreter {
             result: result, timeline: iterationPath.timeline, lastEventId: endedId, lastStateEventId: iterationPath.previousEventId)
     }
 
-    /// Items a spread Map runs one after the other in a task (see ``runSpread``).
-    static let spreadChunk = 64
-
     /// Runs the iterations of a Map whose item processor can spread (see `MachinePlan.canSpread`)
-    /// on every core: chunks of ``spreadChunk`` items, one task per core (at most MaxConcurrency)
+    /// on every core: chunks of `MapRunProgress.pureChunk` items (as a Distributed Map runs
+    /// never-waiting children), one task per core (at most MaxConcurrency)
     /// at a time, so what is in flight is a few iterations however many items there are. Each
     /// chunk counts its events apart and the execution's count grows by their sum, as if the
     /// iterations had run one after the other.
@@ -157,7 +155,7 @@ extension Interpreter {
     func runSpread(
         _ inputs: [JSON], processor: MachinePlan, maxConcurrency: Int, base: PathContext, stateName: String
     ) async -> (results: [JSON], timelines: [Timeline])? {
-        let size = Self.spreadChunk
+        let size = MapRunProgress.pureChunk
         guard spreads, run.configuration.spreadsInlineMaps, processor.canSpread, inputs.count > size, !history.wantsDetails,
             history.resumedThrough == 0
         else {
@@ -188,17 +186,16 @@ extension Interpreter {
                         var values: [JSON] = []
                         values.reserveCapacity(range.count)
                         var timeline = base.timeline
-                        var previous = start
                         for index in range {
                             if stop.isSet { return nil }
+                            // Counted, never kept: no event links to another.
                             let outcome = await interpreter.runIteration(
-                                index, input: inputs[index], processor: processor, base: base, stateName: stateName, previous: previous)
+                                index, input: inputs[index], processor: processor, base: base, stateName: stateName, previous: start)
                             guard case .success(let value) = outcome.result else {
                                 stop.set()
                                 return nil
                             }
                             values.append(value)
-                            previous = outcome.lastStateEventId
                             timeline = outcome.timeline
                         }
                         return SpreadChunk(index: chunk, values: values, events: recorder.eventCount - start, timeline: timeline)
