@@ -128,43 +128,56 @@ extension Evaluator {
     }
 
     static func walk(_ root: JSONObject, _ fields: [FieldPath.Field]) -> Walk {
-        var object = root
-        let last = fields.count - 1
-        for (offset, field) in fields.enumerated() {
-            guard var member = object[field.name] else { return .undefined }
-            if let index = field.index {
+        guard let first = fields.first, let member = root[first.name] else { return .undefined }
+        return walk(from: member, fields, at: 0)
+    }
+
+    /// The rest of a walk whose field `position` read `member` (before its subscript).
+    static func walk(from member: JSON, _ fields: [FieldPath.Field], at position: Int) -> Walk {
+        var member = member
+        var offset = position
+        while true {
+            if let index = fields[offset].index {
                 if case .array(let elements) = member {
-                    let position = index < 0 ? index + elements.count : index
-                    guard elements.indices.contains(position) else { return .undefined }
-                    member = elements[position]
+                    let element = index < 0 ? index + elements.count : index
+                    guard elements.indices.contains(element) else { return .undefined }
+                    member = elements[element]
                 } else if index != 0 && index != -1 {
                     return .undefined
                 }
             }
-            if offset == last { return .found(member) }
+            if offset == fields.count - 1 { return .found(member) }
+            offset += 1
             switch member {
-            case .object(let members): object = members
+            case .object(let members):
+                guard let next = members[fields[offset].name] else { return .undefined }
+                member = next
             // A path maps over arrays and flattens them: the general evaluation's work.
             case .array: return .general
             default: return .undefined
             }
         }
-        return .undefined
     }
 }
 
 extension FieldPath {
     /// The path's JSON result read straight from an evaluation's own input and bindings, when
     /// the walk covers it (nil otherwise): a whole expression of this shape needs no evaluator.
-    func evaluateDirectly(_ input: JSON?, bindings: [String: JSON]) -> JSONataResult? {
-        let start: JSON?
+    func evaluateDirectly(_ input: JSON?, bindings: some JSONataVariables) -> JSONataResult? {
+        let walked: Evaluator.Walk
         switch head {
-        case .context: start = input
-        case .variable(let name) where name.isEmpty || name == "$": start = input
-        case .variable(let name): start = bindings[name]
+        case .variable(let name) where !name.isEmpty && name != "$":
+            // The first member is asked of the host, which need not build the object it is in.
+            switch bindings.member(fields[0].name, of: name) {
+            case .found(let member): walked = Evaluator.walk(from: member, fields, at: 0)
+            case .missing: walked = .undefined
+            case .notAnObject: return nil
+            }
+        default:
+            guard case .object(let members)? = input else { return nil }
+            walked = Evaluator.walk(members, fields)
         }
-        guard case .object(let members)? = start else { return nil }
-        switch Evaluator.walk(members, fields) {
+        switch walked {
         case .undefined: return .undefined
         case .general: return nil
         case .found(let json):

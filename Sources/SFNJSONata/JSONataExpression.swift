@@ -32,16 +32,25 @@ public struct JSONataExpression: Sendable {
         _ input: JSON?, bindings: [String: JSON] = [:],
         environment: JSONataEnvironment = JSONataEnvironment()
     ) throws(JSONataError) -> JSONataResult {
-        if case .fieldPath(let path) = root.kind, let result = path.evaluateDirectly(input, bindings: bindings) {
+        try evaluateResult(input, variables: bindings, environment: environment)
+    }
+
+    /// The same, with the variables a host keeps in its own form: an expression the direct
+    /// walks answer reads only the members it names, and ``JSONataVariables/all`` is asked for
+    /// only when the general evaluation runs.
+    public func evaluateResult(
+        _ input: JSON?, variables: some JSONataVariables, environment: JSONataEnvironment
+    ) throws(JSONataError) -> JSONataResult {
+        if case .fieldPath(let path) = root.kind, let result = path.evaluateDirectly(input, bindings: variables) {
             return result
         }
-        if case .binary(let op, let lhs, let rhs) = root.kind, let result = Self.numericDirectly(op, lhs, rhs, input, bindings) {
+        if case .binary(let op, let lhs, let rhs) = root.kind, let result = Self.numericDirectly(op, lhs, rhs, input, variables) {
             return result
         }
         do throws(EvaluationFailure) {
             let conversions = ArrayConversions()
             var subject = input.map { Value($0, conversions: conversions) }
-            let evaluator = Evaluator(environment: environment, input: subject, bindings: bindings, conversions: conversions)
+            let evaluator = Evaluator(environment: environment, input: subject, bindings: variables.all, conversions: conversions)
             if case .array(var seq)? = subject {
                 seq = ValueSequence([.array(seq)], isSequence: true)
                 seq.outerWrapper = true
@@ -63,7 +72,7 @@ extension JSONataExpression {
     /// numbers. Anything else (a string, an undefined operand, an overflow to infinity) returns nil
     /// and takes the evaluator, which gives the same answers and the errors.
     static func numericDirectly(
-        _ op: BinaryOperator, _ lhs: Node, _ rhs: Node, _ input: JSON?, _ bindings: [String: JSON]
+        _ op: BinaryOperator, _ lhs: Node, _ rhs: Node, _ input: JSON?, _ bindings: some JSONataVariables
     ) -> JSONataResult? {
         func operand(_ node: Node) -> Double? {
             let json: JSON
@@ -100,6 +109,35 @@ extension JSONataExpression {
         }
         return .value(result)
     }
+}
+
+/// The variables (`$name`) an evaluation sees, as its host keeps them.
+public protocol JSONataVariables {
+    /// `$name`'s member `member`: the host answers without building the object around it when
+    /// it keeps that object's members apart (Step Functions' `$states`).
+    func member(_ member: String, of name: String) -> JSONataMember
+    /// Every variable, for the general evaluation.
+    var all: [String: JSON] { get }
+}
+
+/// What ``JSONataVariables/member(_:of:)`` found.
+public enum JSONataMember: Sendable, Equatable {
+    case found(JSON)
+    /// `$name` is an object without that member.
+    case missing
+    /// `$name` is unbound, or not an object.
+    case notAnObject
+}
+
+extension Dictionary: JSONataVariables where Key == String, Value == JSON {
+    /// The member of the object bound to `name`.
+    public func member(_ member: String, of name: String) -> JSONataMember {
+        guard case .object(let members)? = self[name] else { return .notAnObject }
+        return members[member].map(JSONataMember.found) ?? .missing
+    }
+
+    /// The dictionary itself.
+    public var all: [String: JSON] { self }
 }
 
 /// What an expression produced.

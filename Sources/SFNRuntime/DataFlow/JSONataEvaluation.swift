@@ -43,7 +43,7 @@ extension JSONataValue {
     private static func run(_ expression: JSONataExpression, field: String, _ environment: JSONataBindings) throws(StatesError) -> JSON? {
         let result: JSONataResult
         do {
-            result = try expression.evaluateResult(environment.input, bindings: environment.bindings, environment: environment.environment)
+            result = try expression.evaluateResult(environment.input, variables: environment, environment: environment.environment)
         } catch {
             throw StatesError.jsonataThrew(quoted(expression), field: field, code: error.code, message: error.message)
         }
@@ -57,8 +57,53 @@ extension JSONataValue {
 }
 
 /// What JSONata expressions of one state see: `$states`, the workflow variables, AWS's functions.
-struct JSONataBindings {
-    var input: JSON?
-    var bindings: [String: JSON]
-    var environment: JSONataEnvironment
+/// `$states.input.count` and the like are read from the parts without building `$states`; the
+/// dictionary of every binding is built once, when an expression needs the general evaluation.
+final class JSONataBindings: JSONataVariables {
+    let input: JSON?
+    let states: StatesParts
+    let variables: VariableScope
+    let environment: JSONataEnvironment
+
+    /// `$states`' members, each nil when the state has none.
+    struct StatesParts {
+        var input: JSON?
+        var result: JSON?
+        var errorOutput: JSON?
+        var context: JSON?
+    }
+
+    init(input: JSON?, states: StatesParts, variables: VariableScope, environment: JSONataEnvironment) {
+        self.input = input
+        self.states = states
+        self.variables = variables
+        self.environment = environment
+    }
+
+    func member(_ member: String, of name: String) -> JSONataMember {
+        guard name == "states" else {
+            guard case .object(let members)? = variables.value(named: name) else { return .notAnObject }
+            return members[member].map(JSONataMember.found) ?? .missing
+        }
+        let found: JSON?
+        switch member {
+        case "input": found = states.input
+        case "result": found = states.result
+        case "errorOutput": found = states.errorOutput
+        case "context": found = states.context
+        default: found = nil
+        }
+        return found.map(JSONataMember.found) ?? .missing
+    }
+
+    private(set) lazy var all: [String: JSON] = {
+        var object: JSONObject = [:]
+        if let input = states.input { object["input"] = input }
+        if let result = states.result { object["result"] = result }
+        if let errorOutput = states.errorOutput { object["errorOutput"] = errorOutput }
+        if let context = states.context { object["context"] = context }
+        var bindings = variables.isEmpty ? [:] : variables.visible
+        bindings["states"] = .object(object)
+        return bindings
+    }()
 }

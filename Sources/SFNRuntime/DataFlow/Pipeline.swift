@@ -27,18 +27,14 @@ extension Interpreter {
     func jsonataBindings(
         _ entry: StateEntry, context: JSON, result: JSON? = nil, errorOutput: JSON? = nil, path: PathContext
     ) -> JSONataBindings {
-        var states: JSONObject = ["input": entry.input]
-        if let result { states["result"] = result }
-        if let errorOutput { states["errorOutput"] = errorOutput }
+        var states = JSONataBindings.StatesParts(input: entry.input, result: result, errorOutput: errorOutput)
         if context.objectValue == nil || context == .emptyObject {
             // Built only for states whose expressions may read it (`State.readsContext`).
-            if entry.state.readsContext { states["context"] = contextObject(stateName: entry.state.name, enteredTime: entry.enteredAt) }
+            if entry.state.readsContext { states.context = contextObject(stateName: entry.state.name, enteredTime: entry.enteredAt) }
         } else {
-            states["context"] = context
+            states.context = context
         }
-        var bindings = path.variables.isEmpty ? [:] : path.variables.visible
-        bindings["states"] = .object(states)
-        return JSONataBindings(input: entry.input, bindings: bindings, environment: run.jsonataEnvironment)
+        return JSONataBindings(input: entry.input, states: states, variables: path.variables, environment: run.jsonataEnvironment)
     }
 
     // MARK: JSONPath steps
