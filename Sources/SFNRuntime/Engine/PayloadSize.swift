@@ -79,6 +79,7 @@ enum PayloadSize {
         return copy.utf8.withContiguousStorageIfAvailable { escapedSize($0) } ?? text.utf8.count * 6 + 2
     }
 
+    @inline(__always)
     private static func escapedSize(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard needsEscapes(bytes) else { return bytes.count + 2 }
         var size = 2
@@ -95,6 +96,7 @@ enum PayloadSize {
     /// Whether any byte is a control character, `"` or `\`: eight bytes at a time (a byte of
     /// `word - 0x01…01 * n` has its high bit set, where the byte of `word` does not, exactly when
     /// some byte below it is less than n; the lowest flagged byte is always a true one).
+    @inline(__always)
     private static func needsEscapes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -117,7 +119,27 @@ enum PayloadSize {
         return false
     }
 
+    /// At least the length of a number's, a literal's or a short string's text (exact for the
+    /// string); nil for arrays, objects and long strings, which the memo may know.
+    @inline(__always)
+    private static func leafBound(_ value: JSON) -> Int? {
+        switch value {
+        case .null, .bool: return 5
+        case .int(let number): return number < 0 ? 20 : decimalDigits(number)
+        case .double(let number): return doubleBound(number)
+        case .string(let text):
+            // Counted as written, escapes included, so that the quick pass never counts less
+            // than the text.
+            return text.utf8.count < SizeMemo.longString ? stringSize(text) : nil
+        case .array, .object: return nil
+        }
+    }
+
     private static func fits(_ value: JSON, _ remaining: inout Int, _ memo: inout SizeMemo) -> Bool {
+        if let bound = leafBound(value) {
+            remaining -= bound
+            return remaining >= 0
+        }
         let identity = SizeMemo.Identity(of: value)
         if let identity, let size = memo.knownSize(of: identity) {
             remaining -= size
@@ -125,19 +147,18 @@ enum PayloadSize {
         }
         let before = remaining
         switch value {
-        case .null, .bool: remaining -= 5
-        case .int(let number): remaining -= number < 0 ? 20 : decimalDigits(number)
-        case .double(let number): remaining -= doubleBound(number)
-        case .string(let text):
-            // Counted as written, escapes included, so that the quick pass never counts less
-            // than the text.
-            remaining -= stringSize(text)
         case .array(let elements):
             remaining -= 2 + elements.count
-            // Walked through the buffer: borrowing each element, not retaining it.
+            // Walked through the buffer: borrowing each element, not retaining it. Leaves are
+            // counted here, without a call and a memo lookup each.
             let fitted = elements.withUnsafeBufferPointer { buffer in
-                for index in buffer.indices where remaining >= 0 {
-                    if !fits(buffer[index], &remaining, &memo) { return false }
+                for index in buffer.indices {
+                    if let bound = leafBound(buffer[index]) {
+                        remaining -= bound
+                    } else if !fits(buffer[index], &remaining, &memo) {
+                        return false
+                    }
+                    if remaining < 0 { return false }
                 }
                 return true
             }
@@ -146,14 +167,24 @@ enum PayloadSize {
             remaining -= 2 + members.count
             let fitted = members.keys.elements.withUnsafeBufferPointer { keys in
                 members.values.elements.withUnsafeBufferPointer { values in
-                    for index in keys.indices where remaining >= 0 {
+                    for index in keys.indices {
                         remaining -= stringSize(keys[index]) + 1
-                        if !fits(values[index], &remaining, &memo) { return false }
+                        if let bound = leafBound(values[index]) {
+                            remaining -= bound
+                        } else if !fits(values[index], &remaining, &memo) {
+                            return false
+                        }
+                        if remaining < 0 { return false }
                     }
                     return true
                 }
             }
             guard fitted else { return false }
+        case .string(let text):
+            remaining -= stringSize(text)
+        case .null, .bool, .int, .double:
+            // Counted by leafBound above.
+            break
         }
         if let identity, remaining >= 0 {
             // A string's count is its exact size; an array's or object's may count reals long.
