@@ -251,18 +251,21 @@ public final class HistoryRecorder: Sendable {
             // Neither kept nor observed: only counted.
             return lastId.wrappingAdd(1, ordering: .relaxed).newValue
         }
-        let (id, event, observers) = book.withLock { book -> (Int, HistoryEvent?, [@Sendable (HistoryEvent) -> Void]) in
+        let (id, observed) = book.withLock { book -> (Int, (HistoryEvent, [@Sendable (HistoryEvent) -> Void])?) in
             let id = lastId.wrappingAdd(1, ordering: .relaxed).newValue
             let keepsEvents = self.keepsEvents && book.events.count < limit
-            var event: HistoryEvent?
-            if keepsEvents || !book.observers.isEmpty {
-                event = HistoryEvent(
-                    id: id, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey, content: content)
+            guard keepsEvents || !book.observers.isEmpty else { return (id, nil) }
+            let event = HistoryEvent(
+                id: id, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey, content: content)
+            // The event leaves the lock (a copy) only when someone observes it.
+            guard !book.observers.isEmpty else {
+                book.events.append(event)
+                return (id, nil)
             }
-            if keepsEvents, let event { book.events.append(event) }
-            return (id, event, book.observers)
+            if keepsEvents { book.events.append(event) }
+            return (id, (event, book.observers))
         }
-        if let event { for observer in observers { observer(event) } }
+        if let (event, observers) = observed { for observer in observers { observer(event) } }
         return id
     }
 
