@@ -30,6 +30,29 @@ import Testing
         }
     }
 
+    @Test func keysSharedBetweenObjectsAreCountedAsWritten() {
+        // Objects that share some keys in place and not others; names equal as strings but not in
+        // their bytes ("é" composed and decomposed); names that take escapes.
+        let values: [JSON] = [
+            .array((0..<50).map { index in index % 3 == 0 ? ["a": 1, "b": 2] : ["a": 1, "ccc\(index)": 2, "b\"q": 3] }),
+            .array([["\u{E9}": 1, "x": 2], ["e\u{301}": 1, "x": 2], ["\u{E9}": 1, "tab\t": 2], ["e\u{301}": 1]]),
+            // Ten letters each: the decomposed name is ten bytes longer, more than the quick
+            // pass's over-count of an object.
+            .array(
+                (0..<20).map { index in
+                    [(index % 2 == 0 ? String(repeating: "\u{E9}", count: 10) : String(repeating: "e\u{301}", count: 10)): 1]
+                }),
+        ]
+        for value in values {
+            let size = value.compactByteCount
+            var memo = SizeMemo()
+            for _ in 0..<2 {
+                #expect(!PayloadSize.exceeds(value, limit: size, memo: &memo))
+                #expect(PayloadSize.exceeds(value, limit: size - 1, memo: &memo))
+            }
+        }
+    }
+
     @Test func aChangedPartIsMeasuredAgain() {
         var memo = SizeMemo()
         let records = Self.records(200)

@@ -83,6 +83,11 @@ public struct ReferencePath: Sendable, Hashable, CustomStringConvertible {
         let rest = components.dropFirst()
         switch (component, node) {
         case (.key(let key), .object(var members)):
+            guard !rest.isEmpty else {
+                // The last field (`$.last`): one lookup, in place or appended.
+                members[key] = value
+                return .object(members)
+            }
             let child = members[key] ?? .emptyObject
             // Release the member before rebuilding it so the nested value is not copied.
             members[key] = .null
@@ -91,6 +96,10 @@ public struct ReferencePath: Sendable, Hashable, CustomStringConvertible {
             return .object(members)
         case (.index(let index), .array(var elements)):
             guard elements.indices.contains(index) else { return nil }
+            guard !rest.isEmpty else {
+                elements[index] = value
+                return .array(elements)
+            }
             let child = elements[index]
             elements[index] = .null
             guard let updated = place(value, at: rest, in: child) else { return nil }

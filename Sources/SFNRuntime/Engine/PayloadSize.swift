@@ -168,7 +168,7 @@ enum PayloadSize {
             let fitted = members.keys.elements.withUnsafeBufferPointer { keys in
                 members.values.elements.withUnsafeBufferPointer { values in
                     for index in keys.indices {
-                        remaining -= stringSize(keys[index]) + 1
+                        remaining -= memo.keySize(keys[index], at: index) + 1
                         if let bound = leafBound(values[index]) {
                             remaining -= bound
                         } else if !fits(values[index], &remaining, &memo) {
@@ -251,6 +251,28 @@ struct SizeMemo: Sendable {
 
     private var entries: [Entry] = []
     private var nextSlot = 0
+    /// The last key met at each of an object's first positions, with its size: the objects of
+    /// an array mostly share their keys, in the same order.
+    private var recentKeys: [(key: String, size: Int)] = []
+    private static let keyPositions = 8
+
+    /// A member name's size, from the last key met at `position` when it is the same.
+    @inline(__always)
+    mutating func keySize(_ key: String, at position: Int) -> Int {
+        guard position < Self.keyPositions else { return PayloadSize.stringSize(key) }
+        if position < recentKeys.count {
+            // Equal as strings and in UTF-8 length: canonically equivalent spellings differ only
+            // in letters and marks, never in the bytes that take escapes, so the sizes agree.
+            let recent = recentKeys[position]
+            if recent.key.utf8.count == key.utf8.count, recent.key == key { return recent.size }
+            let size = PayloadSize.stringSize(key)
+            recentKeys[position] = (key, size)
+            return size
+        }
+        let size = PayloadSize.stringSize(key)
+        if position == recentKeys.count { recentKeys.append((key, size)) }
+        return size
+    }
 
     /// The exact size when it was measured, else the quick pass's.
     func knownSize(of identity: Identity) -> Int? {
