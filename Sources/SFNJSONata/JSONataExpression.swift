@@ -127,13 +127,21 @@ public enum JSONataMember: Sendable, Equatable {
     case missing
     /// `$name` is unbound, or not an object.
     case notAnObject
+
+    /// `member` of `value`, the value bound to a name (nil when unbound).
+    public init(_ member: String, of value: JSON?) {
+        guard case .object(let members)? = value else {
+            self = .notAnObject
+            return
+        }
+        self = members[member].map(JSONataMember.found) ?? .missing
+    }
 }
 
 extension Dictionary: JSONataVariables where Key == String, Value == JSON {
     /// The member of the object bound to `name`.
     public func member(_ member: String, of name: String) -> JSONataMember {
-        guard case .object(let members)? = self[name] else { return .notAnObject }
-        return members[member].map(JSONataMember.found) ?? .missing
+        JSONataMember(member, of: self[name])
     }
 
     /// The dictionary itself.

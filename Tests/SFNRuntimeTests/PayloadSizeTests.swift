@@ -11,6 +11,17 @@ import Testing
         .array((0..<count).map { index in ["sku": .string("item-\(index)"), "price": .double(9.5), "note": .string(note)] })
     }
 
+    /// `value` fits a limit of its own compact size and not one byte less: just under and just
+    /// over, twice each (the second time from the memo).
+    static func expectExactLimit(_ value: JSON, sourceLocation: SourceLocation = #_sourceLocation) {
+        let size = value.compactByteCount
+        var memo = SizeMemo()
+        for _ in 0..<2 {
+            #expect(!PayloadSize.exceeds(value, limit: size, memo: &memo), sourceLocation: sourceLocation)
+            #expect(PayloadSize.exceeds(value, limit: size - 1, memo: &memo), sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func exactSizesAgreeWithTheCompactText() {
         let values: [JSON] = [
             Self.records(100), Self.records(40, note: "quote \" slash \\ tab \t bell \u{07} é"),
@@ -19,15 +30,7 @@ import Testing
                 "flags": [true, false, .null],
             ],
         ]
-        for value in values {
-            let size = value.compactByteCount
-            var memo = SizeMemo()
-            // Just under and just over its own size, twice each (the second time from the memo).
-            for _ in 0..<2 {
-                #expect(!PayloadSize.exceeds(value, limit: size, memo: &memo))
-                #expect(PayloadSize.exceeds(value, limit: size - 1, memo: &memo))
-            }
-        }
+        for value in values { Self.expectExactLimit(value) }
     }
 
     @Test func keysSharedBetweenObjectsAreCountedAsWritten() {
@@ -43,14 +46,7 @@ import Testing
                     [(index % 2 == 0 ? String(repeating: "\u{E9}", count: 10) : String(repeating: "e\u{301}", count: 10)): 1]
                 }),
         ]
-        for value in values {
-            let size = value.compactByteCount
-            var memo = SizeMemo()
-            for _ in 0..<2 {
-                #expect(!PayloadSize.exceeds(value, limit: size, memo: &memo))
-                #expect(PayloadSize.exceeds(value, limit: size - 1, memo: &memo))
-            }
-        }
+        for value in values { Self.expectExactLimit(value) }
     }
 
     @Test func aChangedPartIsMeasuredAgain() {

@@ -81,10 +81,7 @@ final class JSONataBindings: JSONataVariables {
     }
 
     func member(_ member: String, of name: String) -> JSONataMember {
-        guard name == "states" else {
-            guard case .object(let members)? = variables.value(named: name) else { return .notAnObject }
-            return members[member].map(JSONataMember.found) ?? .missing
-        }
+        guard name == "states" else { return JSONataMember(member, of: variables.value(named: name)) }
         let found: JSON?
         switch member {
         case "input": found = states.input
