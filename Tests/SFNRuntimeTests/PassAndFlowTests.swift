@@ -13,6 +13,40 @@ import Testing
         #expect(result.output == ["keep": true, "r": ["s": ["x": 1]]])
     }
 
+    /// Pass states whose only data-flow field is ResultPath take a shorter path through the
+    /// interpreter (no scopes, no context object). The same states with an empty `Assign`, which
+    /// changes nothing but takes the general path, must give the same output or the same failure.
+    @Test(arguments: [
+        (#""Result":{"x":1},"ResultPath":"$.last""#, #"{"a":1,"last":0}"#, #"{"a":1,"last":{"x":1}}"#),
+        (#""Result":{"x":1},"ResultPath":"$.r.s""#, #"{"a":1}"#, #"{"a":1,"r":{"s":{"x":1}}}"#),
+        (#""Result":[1,2]"#, #"{"a":1}"#, "[1,2]"),
+        (#""Result":"x","ResultPath":null"#, #"{"a":1}"#, #"{"a":1}"#),
+        (#""ResultPath":"$.copy""#, #"{"a":1}"#, #"{"a":1,"copy":{"a":1}}"#),
+        (#""ResultPath":"$""#, #"[1,{"b":2}]"#, #"[1,{"b":2}]"#),
+        ("", #""text""#, #""text""#),
+        (#""Result":{"x":1},"ResultPath":"$.list[1]""#, #"{"list":[0,1]}"#, #"{"list":[0,{"x":1}]}"#),
+        (
+            #""Result":{"x":1},"ResultPath":"$.r.s""#, #"{"r":"text"}"#,
+            #"States.ResultPathMatchFailure: An error occurred while executing the state 'A' (entered at the event id #2). Unable to apply ReferencePath $.r.s to input {"r":"text"}"#
+        ),
+        (
+            #""ResultPath":"$.x""#, "[1]",
+            "States.ResultPathMatchFailure: An error occurred while executing the state 'A' (entered at the event id #2). Unable to apply ReferencePath $.x to input [1]"
+        ),
+    ])
+    func plainPassStatesMatchTheGeneralPath(fields: String, input: String, expected: String) async throws {
+        func outcome(_ extra: String) async throws -> String {
+            let separator = fields.isEmpty ? "" : ","
+            let result = try await runWorkflow(
+                #"{"StartAt":"A","States":{"A":{"Type":"Pass"\#(separator)\#(fields)\#(extra),"End":true}}}"#,
+                input: try JSON(parsing: input))
+            if result.status == .succeeded { return result.output?.compactText ?? "none" }
+            return "\(result.error ?? "-"): \(result.cause ?? "-")"
+        }
+        #expect(try await outcome("") == expected)
+        #expect(try await outcome(#","Assign":{}"#) == expected)
+    }
+
     @Test func nullPathsDiscard() async throws {
         let result = try await runWorkflow(
             #"{"StartAt":"A","States":{"A":{"Type":"Pass","InputPath":null,"ResultPath":null,"OutputPath":"$.keep","End":true}}}"#,

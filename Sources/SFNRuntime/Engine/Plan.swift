@@ -62,6 +62,10 @@ final class StatePlan: Sendable {
     let defaultTarget: Int?
     /// Parallel's branches, or the Map's item processor (one).
     let children: [MachinePlan]
+    /// A JSONPath Pass state whose only data-flow field is ResultPath (no InputPath, Parameters,
+    /// OutputPath or Assign): its output is its Result, or its input, placed there, with no path
+    /// scope or context object to build. nil for every other state.
+    let plainPassPlacement: ResultPlacement?
 
     init(
         definition: State, next: Int?, catchTargets: [Int], choiceTargets: [Int], defaultTarget: Int?,
@@ -80,6 +84,13 @@ final class StatePlan: Sendable {
         self.choiceTargets = choiceTargets
         self.defaultTarget = defaultTarget
         self.children = children
+        if case .pass = definition.kind, definition.assign == nil, case .jsonPath(let flow) = definition.flow,
+            case .whole = flow.inputPath, flow.parameters == nil, flow.resultSelector == nil, case .whole = flow.outputPath
+        {
+            self.plainPassPlacement = flow.resultPath
+        } else {
+            self.plainPassPlacement = nil
+        }
     }
 
     var retriers: [Retrier] { definition.retry }

@@ -5,6 +5,14 @@ extension Interpreter {
     /// Pass: its Result (or its effective input) becomes the result.
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func runPass(_ entry: StateEntry, result: JSON?, path: inout PathContext) throws(StatesError) -> StepOutcome {
+        if let placement = entry.state.plainPassPlacement, run.inspection == nil {
+            // What the general path below does for these fields, without its scopes.
+            do {
+                return StepOutcome(next: entry.state.next, output: try place(result ?? entry.input, into: entry.input, placement))
+            } catch {
+                throw stateFailure(error, entry)
+            }
+        }
         let context = self.context(for: entry)
         switch entry.state.flow {
         case .jsonPath(let flow):
