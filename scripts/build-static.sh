@@ -3,9 +3,17 @@
 # Foundation linked in (--static-swift-stdlib), and jansson and SQLite from their static
 # libraries (Debian: libjansson-dev, libsqlite3-dev). What is left is the C library.
 #
-#   scripts/build-static.sh [OUTPUT]     (default: .build/static/sfn)
+#   scripts/build-static.sh [--all] [OUTPUT]     (default: .build/static/sfn)
+#
+# --all builds every executable product the same way (sfn-bench and sfn-fuzz beside sfn, in
+# .build-static/release), so that one release build serves everything CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+products=(sfn)
+if [ "${1:-}" = --all ]; then
+    products=(sfn sfn-bench sfn-fuzz)
+    shift
+fi
 output=${1:-.build/static/sfn}
 
 # A folder holding only the static archives, and pkg-config files that point there: SwiftPM
@@ -33,7 +41,11 @@ for pair in "libstdc++.a:libstdc++.a" "libgcc_eh.a:libgcc_s.a"; do
     [ -n "$found" ] && ln -sf "$found" "$archives/${pair##*:}"
 done
 
-PKG_CONFIG_PATH="$archives" swift build -c release --product sfn --static-swift-stdlib --scratch-path .build-static
+# One product at a time: a plain `swift build` would also link the libraries' dynamic products
+# (GRDB-dynamic), which cannot take the static runtime.
+for product in "${products[@]}"; do
+    PKG_CONFIG_PATH="$archives" swift build -c release --product "$product" --static-swift-stdlib --scratch-path .build-static
+done
 cp .build-static/release/sfn "$output"
 strip "$output" 2>/dev/null || true
 echo "$output: $(du -h "$output" | cut -f1)"
