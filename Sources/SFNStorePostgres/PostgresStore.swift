@@ -492,6 +492,14 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
 
     private struct Fenced: Error {}
 
+    /// Whether a write was refused for a lost lease. Thrown inside a transaction, `Fenced` comes
+    /// out wrapped in postgres-nio's `PostgresTransactionError`; taken for an unreachable
+    /// database, it had the node retry the batch forever, its clients waiting, under a lease
+    /// it no longer held.
+    static func isFenced(_ error: any Error) -> Bool {
+        error is Fenced || (error as? PostgresTransactionError)?.closureError is Fenced
+    }
+
     private func writeLoop() async {
         while !Task.isCancelled {
             await writerBell.wait()
@@ -505,10 +513,10 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
                 var delay = 0.05
                 while true {
                     do {
-                        let ended = try await writeWithin(options.leaseDuration, batch, epoch: epoch)
+                        let ended = try await within(options.leaseDuration) { [self] in try await write(batch, epoch: epoch) }
                         finish(batch, ended: ended, failure: nil)
                         break
-                    } catch is Fenced {
+                    } catch  where Self.isFenced(error) {
                         finish(batch, ended: [], failure: StoreError("this node lost its cluster lease; another node runs its executions"))
                         if lock.withLock({ book.generation == generation }) {
                             lock.withLock { book.status.fencedWrites += 1 }
@@ -558,35 +566,35 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
 
     static let endings: Set<String> = ["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"]
 
-    private struct WriteTimedOut: Error, CustomStringConvertible {
-        var description: String { "a write to the database did not end within a lease" }
+    private struct TimedOut: Error, CustomStringConvertible {
+        var description: String { "a database call did not end within a lease" }
     }
 
-    /// ``write(_:epoch:)``, given up after `limit`: a connection the server dropped while this
-    /// node was paused can leave a query waiting for an answer that never comes. (A dropped
-    /// connection commits nothing; the batch is tried again, or dropped if the lease is lost.)
-    private func writeWithin(_ limit: Duration, _ batch: [StoreChange], epoch: Int64) async throws -> Set<String> {
-        let result = FirstOutcome()
+    /// What `body` returns, given up (its task cancelled) after `limit`: a connection the server
+    /// dropped while this node was paused can leave a query waiting for an answer that never
+    /// comes. A dropped connection commits nothing: a write is tried again, or dropped if the
+    /// lease is lost; the coordinator's renewals, takeovers and reads are asked again on its
+    /// next round, so that a node that was paused still finds out that it lost its lease.
+    private func within<Value: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let result = FirstOutcome<Value>()
         let bell = Doorbell()
-        let writer = Task {
-            let outcome: Result<Set<String>, any Error>
+        let work = Task {
             do {
-                outcome = .success(try await write(batch, epoch: epoch))
+                result.set(.success(try await body()))
             } catch {
-                outcome = .failure(error)
+                result.set(.failure(error))
             }
-            result.set(outcome)
             bell.ring()
         }
         let timer = Task {
             try? await Task.sleep(for: limit)
-            result.set(.failure(WriteTimedOut()))
+            result.set(.failure(TimedOut()))
             bell.ring()
         }
         await bell.wait()
         timer.cancel()
-        let outcome = result.value ?? .failure(WriteTimedOut())
-        if case .failure(let error) = outcome, error is WriteTimedOut { writer.cancel() }
+        let outcome = result.value ?? .failure(TimedOut())
+        if case .failure(let error) = outcome, error is TimedOut { work.cancel() }
         return try outcome.get()
     }
 
@@ -775,7 +783,8 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
         var nextSweep = ContinuousClock.now + .seconds(60)
         while !Task.isCancelled && !lock.withLock({ book.closed }) {
             let now = ContinuousClock.now
-            if now >= nextTick {
+            // A node that lost its lease (a refused write may say so first) joins again at once.
+            if now >= nextTick || !lock.withLock({ book.status.holdsLease }) {
                 nextTick = now + tick
                 await keepLease()
                 if now >= nextSweep {
@@ -799,13 +808,16 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             return
         }
         do {
-            let rows = try await client.query(
-                """
-                UPDATE sfn_nodes SET lease_until = now() + make_interval(secs => \(Self.seconds(options.leaseDuration)))
-                WHERE id = \(nodeId) AND epoch = \(epoch) RETURNING epoch
-                """, logger: logger)
-            var renewed = false
-            for try await _ in rows.decode(Int64.self) { renewed = true }
+            let renewed = try await within(options.leaseDuration) { [self] in
+                let rows = try await client.query(
+                    """
+                    UPDATE sfn_nodes SET lease_until = now() + make_interval(secs => \(Self.seconds(options.leaseDuration)))
+                    WHERE id = \(nodeId) AND epoch = \(epoch) RETURNING epoch
+                    """, logger: logger)
+                var renewed = false
+                for try await _ in rows.decode(Int64.self) { renewed = true }
+                return renewed
+            }
             lock.withLock {
                 book.status.databaseReachable = true
                 book.status.lastError = nil
@@ -829,7 +841,21 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
     private func takeOver() async throws {
         let node = nodeId
         let logger = logger
-        let taken = try await client.withTransaction(logger: logger) { connection -> [String] in
+        let taken = try await within(options.leaseDuration) { [self] in try await takeOverTransaction(node: node, logger: logger) }
+        guard !taken.isEmpty else { return }
+        // Everything the old owner wrote is in the feed before the takeover: read it first.
+        while try await follow() {}
+        let member = lock.withLock { () -> (any ClusterMember)? in
+            book.owned.formUnion(taken)
+            book.status.takeovers += taken.count
+            return book.member
+        }
+        member?.takeOver(taken)
+    }
+
+    /// Fences the nodes whose leases ran out and gives their executions to this one.
+    private func takeOverTransaction(node: String, logger: Logger) async throws -> [String] {
+        try await client.withTransaction(logger: logger) { connection -> [String] in
             var dead: [String] = []
             for try await id in try await connection.query(
                 """
@@ -862,15 +888,6 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             lock.withLock { book.status.liveNodes = live }
             return arns
         }
-        guard !taken.isEmpty else { return }
-        // Everything the old owner wrote is in the feed before the takeover: read it first.
-        while try await follow() {}
-        let member = lock.withLock { () -> (any ClusterMember)? in
-            book.owned.formUnion(taken)
-            book.status.takeovers += taken.count
-            return book.member
-        }
-        member?.takeOver(taken)
     }
 
     /// Reads the next changes other nodes wrote and hands them to the service; true when it may
@@ -882,9 +899,16 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
         var last = position
         var count = 0
         let limit = 2000
-        for try await (id, node, text) in try await client.query(
-            "SELECT id, node, change FROM sfn_feed WHERE id > \(position) ORDER BY id LIMIT \(limit)", logger: logger
-        ).decode((Int64, String, String).self) {
+        let rows = try await within(options.leaseDuration) { [self] in
+            var rows: [(Int64, String, String)] = []
+            for try await row in try await client.query(
+                "SELECT id, node, change FROM sfn_feed WHERE id > \(position) ORDER BY id LIMIT \(limit)", logger: logger
+            ).decode((Int64, String, String).self) {
+                rows.append(row)
+            }
+            return rows
+        }
+        for (id, node, text) in rows {
             last = id
             count += 1
             guard node != nodeId, let change = (try? JSON(parsing: text)).flatMap(StoreChange.init(json:)) else { continue }
@@ -919,12 +943,13 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
         }
         for waiter in failed { waiter.resume(throwing: StoreError("this node lost its cluster lease; another node runs its executions")) }
         member.leaseLost()
+        coordinatorBell.ring()
     }
 
     private func rejoin() async {
         do {
-            let epoch = try await register()
-            let (state, owned, position) = try await read()
+            let epoch = try await within(options.leaseDuration) { [self] in try await register() }
+            let (state, owned, position) = try await within(options.leaseDuration) { [self] in try await read() }
             let member = lock.withLock { () -> (any ClusterMember)? in
                 book.epoch = epoch
                 book.status.epoch = epoch
@@ -974,14 +999,14 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
     }
 }
 
-/// The first outcome set, of a write racing its time limit.
-final class FirstOutcome: @unchecked Sendable {
+/// The first outcome set, of a database call racing its time limit.
+final class FirstOutcome<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `outcome` is only touched with `lock` held.
     private let lock = NSLock()
-    private var outcome: Result<Set<String>, any Error>?
+    private var outcome: Result<Value, any Error>?
 
-    func set(_ new: Result<Set<String>, any Error>) { lock.withLock { if outcome == nil { outcome = new } } }
-    var value: Result<Set<String>, any Error>? { lock.withLock { outcome } }
+    func set(_ new: Result<Value, any Error>) { lock.withLock { if outcome == nil { outcome = new } } }
+    var value: Result<Value, any Error>? { lock.withLock { outcome } }
 }
 
 /// Wakes one waiting task; a ring with nobody waiting wakes the next wait at once.

@@ -169,8 +169,9 @@ import Testing
 
     @Test(.enabled(if: adminURL != nil)) func aFencedNodeNeverWritesAgainAndItsExecutionsAreTakenOver() async throws {
         let url = try await Self.freshDatabase()
-        // The first node renews every 5 s; its lease is then cut short as if it had paused.
-        let (first, firstStore) = try await Self.node(url, "paused", lease: .seconds(15))
+        // The first node renews every 20 s (not again within this test); its lease is then cut
+        // short as if it had paused.
+        let (first, firstStore) = try await Self.node(url, "paused", lease: .seconds(60))
         let machine = try await createMachine(first, "waits", #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":2,"End":true}}}"#)
         let execution = try await startExecution(first, machine, name: "sleeping")
         #expect(firstStore.owns(execution))
@@ -194,6 +195,8 @@ import Testing
             firstStore.save([.putTags(resource: machine, tags: [(key: "written", value: "by the fenced node")])])
             try await firstStore.commit()
         }
+        // The write itself found out (no renewal came between), and the node lost its lease.
+        #expect(firstStore.status().fencedWrites == 1)
         let tags = try await runProcess(psql, [url, "-At", "-c", "SELECT count(*) FROM sfn_tags"])
         #expect(tags.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         // It joins again under a new lease, and sees the execution as the other node ended it.
