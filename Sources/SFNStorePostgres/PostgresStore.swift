@@ -513,7 +513,7 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
                 var delay = 0.05
                 while true {
                     do {
-                        let ended = try await within(options.leaseDuration) { [self] in try await write(batch, epoch: epoch) }
+                        let ended = try await withinLease { [self] in try await write(batch, epoch: epoch) }
                         finish(batch, ended: ended, failure: nil)
                         break
                     } catch  where Self.isFenced(error) {
@@ -570,12 +570,13 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
         var description: String { "a database call did not end within a lease" }
     }
 
-    /// What `body` returns, given up (its task cancelled) after `limit`: a connection the server
+    /// What `body` returns, given up (its task cancelled) after a lease: a connection the server
     /// dropped while this node was paused can leave a query waiting for an answer that never
     /// comes. A dropped connection commits nothing: a write is tried again, or dropped if the
     /// lease is lost; the coordinator's renewals, takeovers and reads are asked again on its
     /// next round, so that a node that was paused still finds out that it lost its lease.
-    private func within<Value: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    private func withinLease<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let limit = options.leaseDuration
         let result = FirstOutcome<Value>()
         let bell = Doorbell()
         let work = Task {
@@ -808,7 +809,7 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
             return
         }
         do {
-            let renewed = try await within(options.leaseDuration) { [self] in
+            let renewed = try await withinLease { [self] in
                 let rows = try await client.query(
                     """
                     UPDATE sfn_nodes SET lease_until = now() + make_interval(secs => \(Self.seconds(options.leaseDuration)))
@@ -839,9 +840,7 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
     }
 
     private func takeOver() async throws {
-        let node = nodeId
-        let logger = logger
-        let taken = try await within(options.leaseDuration) { [self] in try await takeOverTransaction(node: node, logger: logger) }
+        let taken = try await withinLease { [self] in try await takeOverTransaction() }
         guard !taken.isEmpty else { return }
         // Everything the old owner wrote is in the feed before the takeover: read it first.
         while try await follow() {}
@@ -854,8 +853,10 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
     }
 
     /// Fences the nodes whose leases ran out and gives their executions to this one.
-    private func takeOverTransaction(node: String, logger: Logger) async throws -> [String] {
-        try await client.withTransaction(logger: logger) { connection -> [String] in
+    private func takeOverTransaction() async throws -> [String] {
+        let node = nodeId
+        let logger = logger
+        return try await client.withTransaction(logger: logger) { connection -> [String] in
             var dead: [String] = []
             for try await id in try await connection.query(
                 """
@@ -899,7 +900,7 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
         var last = position
         var count = 0
         let limit = 2000
-        let rows = try await within(options.leaseDuration) { [self] in
+        let rows = try await withinLease { [self] in
             var rows: [(Int64, String, String)] = []
             for try await row in try await client.query(
                 "SELECT id, node, change FROM sfn_feed WHERE id > \(position) ORDER BY id LIMIT \(limit)", logger: logger
@@ -948,8 +949,8 @@ public final class PostgresStore: ClusterStore, @unchecked Sendable {
 
     private func rejoin() async {
         do {
-            let epoch = try await within(options.leaseDuration) { [self] in try await register() }
-            let (state, owned, position) = try await within(options.leaseDuration) { [self] in try await read() }
+            let epoch = try await withinLease { [self] in try await register() }
+            let (state, owned, position) = try await withinLease { [self] in try await read() }
             let member = lock.withLock { () -> (any ClusterMember)? in
                 book.epoch = epoch
                 book.status.epoch = epoch
