@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "SFNJSONataTests", dependencies: ["SFNJSON", "SFNJSONata"]),
         .testTarget(name: "SFNLanguageTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNTestSupport"]),
         .testTarget(name: "SFNRuntimeTests", dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime", "SFNTestSupport"]),
-        .testTarget(name: "SFNGraphTests", dependencies: ["SFNGraph", "SFNJSON", "SFNLanguage", "SFNRuntime"]),
+        .testTarget(name: "SFNGraphTests", dependencies: ["SFNGraph", "SFNJSON", "SFNLanguage", "SFNRuntime", "SFNTestSupport"]),
         .testTarget(
             name: "OrderWorkflowTests",
             dependencies: ["SFNJSON", "SFNLanguage", "SFNRuntime"],

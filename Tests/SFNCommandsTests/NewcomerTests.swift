@@ -1,5 +1,6 @@
 import Foundation
 import SFNJSON
+import SFNTestSupport
 import Testing
 
 /// The first half hour with `sfn run`: the traps a newcomer meets, each shut.
@@ -12,18 +13,18 @@ import Testing
         return folder
     }
 
-    @Test func helpAndVersionAnswerOnStandardOutput() throws {
-        guard let help = try runner.sfn(["run", "--help"]) else { return }
+    @Test func helpAndVersionAnswerOnStandardOutput() async throws {
+        guard let help = try await runner.sfn(["run", "--help"]) else { return }
         #expect(help.status == 0)
         #expect(help.stdout.contains("--mock-config"))
         #expect(help.stdout.contains("--parameter"))
-        guard let version = try runner.sfn(["--version"]) else { return }
+        guard let version = try await runner.sfn(["--version"]) else { return }
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
     }
 
     /// A Task nothing serves is refused before the run (a Catch on States.ALL would otherwise
     /// swallow the mistake), with the configuration lines that route it; those lines work.
-    @Test func anUnroutedTaskIsRefusedWithTheConfigurationThatRoutesIt() throws {
+    @Test func anUnroutedTaskIsRefusedWithTheConfigurationThatRoutesIt() async throws {
         let definition = #"""
             {"StartAt":"Ship","States":{
               "Ship":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:ship","Next":"Notify",
@@ -31,7 +32,7 @@ import Testing
               "Notify":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Parameters":{"Message":"sent"},"Next":"Done"},
               "Done":{"Type":"Succeed"}}}
             """#
-        guard let refused = try runner.sfn(["run"], definition: definition) else { return }
+        guard let refused = try await runner.sfn(["run"], definition: definition) else { return }
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("2 Task states have nothing to run them"))
         #expect(refused.stderr.contains("state 'Ship': arn:aws:lambda:us-east-1:111111111111:function:ship"))
@@ -48,21 +49,23 @@ import Testing
         try lines.joined(separator: "\n").write(to: config, atomically: true, encoding: .utf8)
         try #"import json, sys; print(json.dumps({"shipped": json.load(sys.stdin)}))"#.write(
             to: folder.appendingPathComponent("ship.py"), atomically: true, encoding: .utf8)
-        guard let routed = try runner.sfn(["run", "--config", config.path, "--result", "json"], definition: definition) else { return }
+        guard let routed = try await runner.sfn(["run", "--config", config.path, "--result", "json"], definition: definition) else {
+            return
+        }
         let report = try JSON(parsing: routed.stdout)
         #expect(report["status"] == "SUCCEEDED", "\(routed.stdout) \(routed.stderr)")
 
         // --allow-unrouted runs anyway: the Task fails when it runs, with States.Runtime, which
         // no Catch takes.
-        guard let anyway = try runner.sfn(["run", "--allow-unrouted", "--result", "json"], definition: definition) else { return }
+        guard let anyway = try await runner.sfn(["run", "--allow-unrouted", "--result", "json"], definition: definition) else { return }
         let failed = try JSON(parsing: anyway.stdout)
         #expect(failed["status"] == "FAILED")
         #expect(failed["error"] == "States.Runtime")
         #expect(failed["cause"]?.stringValue?.contains("--config FILE") == true)
     }
 
-    @Test func aMissingFileStillGivesOneJSONObject() throws {
-        guard let outcome = try runner.sfn(["run", "/nonexistent/machine.json", "--result", "json"]) else { return }
+    @Test func aMissingFileStillGivesOneJSONObject() async throws {
+        guard let outcome = try await runner.sfn(["run", "/nonexistent/machine.json", "--result", "json"]) else { return }
         #expect(outcome.status == 2)
         let report = try JSON(parsing: outcome.stdout)
         #expect(report["status"] == "USAGE_ERROR")
@@ -106,13 +109,13 @@ import Testing
 
     /// Template parameters come from --parameter and --parameters; a sibling state machine of
     /// the same template is there for states:startExecution.
-    @Test func parametersAndSiblingMachinesOfATemplate() throws {
+    @Test func parametersAndSiblingMachinesOfATemplate() async throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let template = folder.appendingPathComponent("template.yaml")
         try Self.template.write(to: template, atomically: true, encoding: .utf8)
 
-        guard let missing = try runner.sfn(["run", template.path, "--state-machine", "Outer"]) else { return }
+        guard let missing = try await runner.sfn(["run", template.path, "--state-machine", "Outer"]) else { return }
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("Greeting"), "\(missing.stderr)")
 
@@ -120,7 +123,7 @@ import Testing
         try #"[{"ParameterKey": "Greeting", "ParameterValue": "Hello"}, {"ParameterKey": "Stage", "ParameterValue": "file"}]"#.write(
             to: file, atomically: true, encoding: .utf8)
         guard
-            let outcome = try runner.sfn([
+            let outcome = try await runner.sfn([
                 "run", template.path, "--state-machine", "Outer", "--parameters", file.path, "--parameter", "Stage=dev", "--result",
                 "json",
             ])
@@ -147,8 +150,7 @@ import Testing
         try process.run()
         try await Task.sleep(for: .milliseconds(700))
         kill(process.processIdentifier, SIGINT)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = String(decoding: await finish(process, errors: errors).errors, as: UTF8.self)
         #expect(process.terminationStatus == 128 + SIGINT)
         #expect(text.contains("interrupted: execution napping stopped"), "\(text)")
     }

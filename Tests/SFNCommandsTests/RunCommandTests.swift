@@ -1,5 +1,6 @@
 import Foundation
 import SFNJSON
+import SFNTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -24,7 +25,7 @@ import FoundationNetworking
         var stderr: String
     }
 
-    func sfn(_ arguments: [String], definition: String? = nil) throws -> Outcome? {
+    func sfn(_ arguments: [String], definition: String? = nil) async throws -> Outcome? {
         guard let executable = Self.executable else {
             Issue.record("the sfn executable is not built (swift test builds it; run swift build first)")
             return nil
@@ -46,17 +47,15 @@ import FoundationNetworking
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (stdout, stderr) = await finish(process, output: output, errors: errors)
         return Outcome(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    @Test func succeededPrintsOutputAndExitsZero() throws {
+    @Test func succeededPrintsOutputAndExitsZero() async throws {
         guard
-            let outcome = try sfn(
+            let outcome = try await sfn(
                 ["run", "--input-json", #"{"a":1}"#],
                 definition: #"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"b":2},"ResultPath":"$.r","End":true}}}"#)
         else { return }
@@ -64,67 +63,70 @@ import FoundationNetworking
         #expect(try JSON(parsing: outcome.stdout) == ["a": 1, "r": ["b": 2]])
     }
 
-    @Test func failedTimedOutAndUsageHaveTheirOwnExitCodes() throws {
-        guard let failed = try sfn(["run"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"why"}}}"#)
+    @Test func failedTimedOutAndUsageHaveTheirOwnExitCodes() async throws {
+        guard
+            let failed = try await sfn(["run"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"why"}}}"#)
         else { return }
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("error: Boom"))
         #expect(failed.stderr.contains("cause: why"))
         #expect(failed.stdout.isEmpty)
-        let timedOut = try sfn(
+        let timedOut = try await sfn(
             ["run", "--virtual-time"],
             definition: #"{"TimeoutSeconds":1,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}}"#)
         #expect(timedOut?.status == 3)
-        let usage = try sfn(["run", "/no/such/file.json"])
+        let usage = try await sfn(["run", "/no/such/file.json"])
         #expect(usage?.status == 2)
-        let invalid = try sfn(["run"], definition: #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#)
+        let invalid = try await sfn(["run"], definition: #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#)
         #expect(invalid?.status == 2)
         #expect(invalid?.stderr.contains("/States/A/Next") == true)
     }
 
-    @Test func typeExpressRunsAsAnExpressMachine() throws {
+    @Test func typeExpressRunsAsAnExpressMachine() async throws {
         let echo = #"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"id.$":"$$.Execution.Id"},"End":true}}}"#
-        guard let express = try sfn(["run", "--type", "EXPRESS", "--name", "e1"], definition: echo) else { return }
+        guard let express = try await sfn(["run", "--type", "EXPRESS", "--name", "e1"], definition: echo) else { return }
         #expect(express.status == 0)
         #expect(express.stdout.contains(":express:"))
         let callback =
             #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","End":true}}}"#
-        let refused = try sfn(["run", "--type", "EXPRESS"], definition: callback)
+        let refused = try await sfn(["run", "--type", "EXPRESS"], definition: callback)
         #expect(refused?.status == 2)
         #expect(refused?.stderr.contains("Express state machine does not support '.waitForTaskToken' service integration") == true)
     }
 
-    @Test func oneAccountForTheTemplateAndTheExecution() throws {
+    @Test func oneAccountForTheTemplateAndTheExecution() async throws {
         // The template's pseudo parameters and the execution's own ARNs name the same account.
         let template = """
             {"Resources":{"M":{"Type":"AWS::StepFunctions::StateMachine","Properties":{"Definition":{"StartAt":"A","States":{
               "A":{"Type":"Pass","Parameters":{"fromTemplate":{"Fn::Sub":"${AWS::Region}:${AWS::AccountId}"},
                 "machine.$":"$$.StateMachine.Id"},"End":true}}}}}}}
             """
-        guard let outcome = try sfn(["run", "--region", "eu-west-2", "--account", "222233334444"], definition: template) else { return }
+        guard let outcome = try await sfn(["run", "--region", "eu-west-2", "--account", "222233334444"], definition: template) else {
+            return
+        }
         #expect(outcome.status == 0)
         let output = try JSON(parsing: outcome.stdout)
         #expect(output["fromTemplate"] == "eu-west-2:222233334444")
         #expect(output["machine"] == "arn:aws:states:eu-west-2:222233334444:stateMachine:M")
-        let defaults = try sfn(["run"], definition: template)
+        let defaults = try await sfn(["run"], definition: template)
         #expect(try JSON(parsing: defaults?.stdout ?? "")["fromTemplate"] == "us-east-1:111111111111")
-        let bad = try sfn(["run", "--account", "12"], definition: template)
+        let bad = try await sfn(["run", "--account", "12"], definition: template)
         #expect(bad?.status == 2)
     }
 
-    @Test func aCallbackNobodyCanAnswerIsRefusedUpFront() throws {
+    @Test func aCallbackNobodyCanAnswerIsRefusedUpFront() async throws {
         let callback =
             #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#
-        guard let refused = try sfn(["run"], definition: callback) else { return }
+        guard let refused = try await sfn(["run"], definition: callback) else { return }
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("--callback-port"))
     }
 
-    @Test func servingBeyondLoopbackNeedsAccessKeys() throws {
-        guard let refused = try sfn(["serve", "--host", "0.0.0.0", "--port", "0"]) else { return }
+    @Test func servingBeyondLoopbackNeedsAccessKeys() async throws {
+        guard let refused = try await sfn(["serve", "--host", "0.0.0.0", "--port", "0"]) else { return }
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("--access-key"))
-        let malformed = try sfn(["serve", "--access-key", "no-colon", "--port", "0"])
+        let malformed = try await sfn(["serve", "--access-key", "no-colon", "--port", "0"])
         #expect(malformed?.status == 2)
     }
 
@@ -148,32 +150,37 @@ import FoundationNetworking
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        func running() -> Bool {
+        func running() async -> Bool {
             let probe = Process()
             probe.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
             probe.arguments = ["-f", marker]
             probe.standardOutput = FileHandle.nullDevice
             try? probe.run()
-            probe.waitUntilExit()
+            _ = await finish(probe)
             return probe.terminationStatus == 0
         }
-        for _ in 0..<100 where !running() { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(running(), "the task program did not start")
+        var started = await running()
+        for _ in 0..<100 where !started {
+            try await Task.sleep(for: .milliseconds(50))
+            started = await running()
+        }
+        #expect(started, "the task program did not start")
         kill(process.processIdentifier, SIGINT)
         for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning {
             Issue.record("sfn run did not end on SIGINT")
             kill(process.processIdentifier, SIGKILL)
         }
-        process.waitUntilExit()
+        _ = await finish(process)
         #expect(process.terminationStatus == 128 + SIGINT)
         try await Task.sleep(for: .milliseconds(300))
-        #expect(!running(), "the task program outlived sfn run")
+        let outlived = await running()
+        #expect(!outlived, "the task program outlived sfn run")
     }
 
-    @Test func jsonResultAlwaysPrintsOneObject() throws {
+    @Test func jsonResultAlwaysPrintsOneObject() async throws {
         guard
-            let outcome = try sfn(
+            let outcome = try await sfn(
                 ["run", "--result", "json", "--history"], definition: #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}"#)
         else { return }
         let report = try JSON(parsing: outcome.stdout)
@@ -186,10 +193,10 @@ import FoundationNetworking
     @Test(arguments: [
         ("HappyPath", "CONFIRMED"), ("FlakyPaymentService", "CONFIRMED"), ("CardDeclined", "CANCELLED"),
     ])
-    func mockConfigurationServesTheTestCase(testCase: String, state: String) throws {
+    func mockConfigurationServesTheTestCase(testCase: String, state: String) async throws {
         let workflow = Self.root.appendingPathComponent("workflows/order-processing").path
         guard
-            let outcome = try sfn([
+            let outcome = try await sfn([
                 "run", workflow + ".asl.json", "--input", workflow + ".input.json", "--virtual-time", "--result", "json",
                 "--mock-config", Self.root.appendingPathComponent("examples/mocks/mocks.json").path, "--test-case", testCase,
             ])
@@ -199,7 +206,7 @@ import FoundationNetworking
         #expect(report["output"]?["state"] == .string(state))
     }
 
-    @Test func configRoutesAResourceToALocalProgram() throws {
+    @Test func configRoutesAResourceToALocalProgram() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sfn-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -207,7 +214,7 @@ import FoundationNetworking
         let double = Self.root.appendingPathComponent("examples/functions/double.py").path
         try #"{"functions":{"double":{"command":["python3","\#(double)"]}}}"#.write(to: config, atomically: true, encoding: .utf8)
         guard
-            let outcome = try sfn(
+            let outcome = try await sfn(
                 ["run", "--input-json", #"{"value":21}"#, "--config", config.path, "--result", "json"],
                 definition:
                     #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:double","End":true}}}"#
@@ -235,22 +242,24 @@ import FoundationNetworking
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        // Read stderr until the token line appears.
-        var announced = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !announced.contains("curl -X POST") && Date() < deadline {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            announced += String(decoding: chunk, as: UTF8.self)
+        // Read stderr until the token line appears (or the run ends without it).
+        let announced = await offThePool {
+            var announced = ""
+            while !announced.contains("curl -X POST") {
+                let chunk = errors.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                announced += String(decoding: chunk, as: UTF8.self)
+            }
+            return announced
         }
+        if !announced.contains("curl -X POST") { process.terminate() }
         let line = try #require(announced.split(separator: "\n").first { $0.contains("curl -X POST") }, "stderr so far: \(announced)")
         let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
         var request = URLRequest(url: try #require(URL(string: String(url))))
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"approved":true}"#.utf8)
         _ = try await URLSession.shared.data(for: request)
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (stdout, _) = await finish(process, output: output, errors: errors)
         let report = try JSON(parsing: stdout)
         #expect(report["status"] == "SUCCEEDED")
         #expect(report["output"] == ["approved": true])
@@ -258,7 +267,7 @@ import FoundationNetworking
 }
 
 @Suite struct ValidateJSONataPositionTests {
-    @Test func pointsAtTheCharacterInsideTheExpression() throws {
+    @Test func pointsAtTheCharacterInsideTheExpression() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sfn-jsonata-\(UUID().uuidString).json")
         try """
         {
@@ -280,8 +289,7 @@ import FoundationNetworking
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = String(decoding: await finish(process, output: output).output, as: UTF8.self)
         #expect(process.terminationStatus == 1)
         // Line 5: the string opens at column 43, the expression at column 46; it ends too early,
         // so the problem is its last character (column 64, the blank before `%}`).

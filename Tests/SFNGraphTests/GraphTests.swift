@@ -3,6 +3,7 @@ import SFNGraph
 import SFNJSON
 import SFNLanguage
 import SFNRuntime
+import SFNTestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -26,7 +27,7 @@ import FoundationXML
         return found
     }
 
-    @Test func everyWorkflowDrawsInEveryFormat() throws {
+    @Test func everyWorkflowDrawsInEveryFormat() async throws {
         let definitions = try Self.definitions()
         #expect(definitions.count >= 15)
         let dot = ["/usr/bin/dot", "/usr/local/bin/dot"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -45,7 +46,7 @@ import FoundationXML
             #expect(Set(shape.states) == Set(states.map(\.name)), "\(name)")
 
             if let dot {
-                let (status, output, errors) = try run(dot, ["-Tsvg"], input: DOTRenderer.render(graph, title: name))
+                let (status, output, errors) = try await run(dot, ["-Tsvg"], input: DOTRenderer.render(graph, title: name))
                 #expect(status == 0 && errors.isEmpty, "\(name): dot said \(errors)")
                 #expect(try SVGShape(output).wellFormed, "\(name): dot's SVG")
             }
@@ -264,7 +265,7 @@ struct SVGShape {
     }
 }
 
-func run(_ executable: String, _ arguments: [String], input: String) throws -> (Int32, String, String) {
+func run(_ executable: String, _ arguments: [String], input: String) async throws -> (Int32, String, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -278,13 +279,6 @@ func run(_ executable: String, _ arguments: [String], input: String) throws -> (
         try? stdin.fileHandleForWriting.close()
     }
     writer.start()
-    let errorReader = Locked(Data())
-    let errors = Thread { errorReader.withLock { $0 = stderr.fileHandleForReading.readDataToEndOfFile() } }
-    errors.start()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !errors.isFinished { Thread.sleep(forTimeInterval: 0.001) }
-    return (
-        process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errorReader.withLock { $0 }, as: UTF8.self)
-    )
+    let (output, errors) = await finish(process, output: stdout, errors: stderr)
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SFNJSON
 import SFNLanguage
+import SFNTestSupport
 import Testing
 
 @testable import SFNRuntime
@@ -56,17 +57,20 @@ final class FakeLambdaEndpoint: @unchecked Sendable {
     private let process = Process()
     let baseURL: String
 
-    init() throws {
+    init() async throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", Self.script]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
+        let line = await offThePool {
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            return line
         }
         let port = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard Int(port) != nil else {
@@ -86,8 +90,8 @@ final class FakeLambdaEndpoint: @unchecked Sendable {
 @Suite struct ExecutorHTTPTests {
     let endpoint: FakeLambdaEndpoint
 
-    init() throws {
-        endpoint = try FakeLambdaEndpoint()
+    init() async throws {
+        endpoint = try await FakeLambdaEndpoint()
     }
 
     func request(_ function: String, _ input: JSON) -> TaskRequest {

@@ -1,6 +1,7 @@
 import Foundation
 import SFNJSON
 import SFNLanguage
+import SFNTestSupport
 import Testing
 
 @testable import SFNRuntime
@@ -16,31 +17,35 @@ import Testing
     }
 
     @Test func aChildHoldingStdoutOpenDoesNotHoldTheTask() async {
-        // The program answers and exits; the background sleep keeps stdout open for 30 s.
-        let executor = ProcessExecutor(shell: #"sleep 30 & echo '{"done":true}'"#)
+        // The program answers and exits; the background sleep keeps stdout open for 600 s. The
+        // time measured includes waiting for a thread of the cooperative pool, which a whole
+        // suite's worth of other tests can keep busy (21 s once on CI), so the bound sits between
+        // any such wait and the 600 s a task waiting for the child would take.
+        let executor = ProcessExecutor(shell: #"sleep 600 & echo '{"done":true}'"#)
         let started = Date()
         let result = await run(executor)
         #expect((try? result.get()) == ["done": true], "\(result)")
-        #expect(Date().timeIntervalSince(started) < 20, "the task waited for the leftover child (30 s)")
+        #expect(Date().timeIntervalSince(started) < 300, "the task waited for the leftover child (600 s)")
     }
 
     @Test func theTimeoutHoldsWhenTheProgramExitsButAChildKeepsItsPipes() async {
-        // The program itself leaves at once; its child never closes stdout. timeoutSeconds 30 is
-        // not reached: the exit grace ends the task, and the leftover child is killed with it.
+        // The program itself leaves at once; its child never closes stdout. timeoutSeconds 600 is
+        // not reached: the exit grace ends the task, and the leftover child is killed with it
+        // (the bound on the time is chosen as in the test above).
         // A sleep with a duration no other process has, so pgrep finds only this one.
-        let marker = "sleep 30.\(UInt32.random(in: 1..<UInt32.max))"
-        let executor = ProcessExecutor(shell: "\(marker) & exit 0", timeoutSeconds: 30)
+        let marker = "sleep 600.\(UInt32.random(in: 1..<UInt32.max))"
+        let executor = ProcessExecutor(shell: "\(marker) & exit 0", timeoutSeconds: 600)
         let started = Date()
         let result = await run(executor)
         #expect((try? result.get()) == .null, "\(result)")
-        #expect(Date().timeIntervalSince(started) < 20, "the task waited for the leftover child (30 s)")
+        #expect(Date().timeIntervalSince(started) < 300, "the task waited for the leftover child (600 s)")
         try? await Task.sleep(for: .milliseconds(200))
         let survivors = Process()
         survivors.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
         survivors.arguments = ["-f", marker]
         survivors.standardOutput = FileHandle.nullDevice
         try? survivors.run()
-        survivors.waitUntilExit()
+        _ = await finish(survivors)
         #expect(survivors.terminationStatus == 1, "a task program's child outlived the task")
     }
 

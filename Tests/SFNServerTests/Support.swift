@@ -2,6 +2,7 @@ import Foundation
 import SFNJSON
 import SFNRuntime
 import SFNServer
+import SFNTestSupport
 
 enum Definitions {
     static let pass = #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#
@@ -96,14 +97,7 @@ func runProcess(
     process.standardOutput = outputPipe
     process.standardError = errorPipe
     try process.run()
-    let (output, error) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in
-        Thread.detachNewThread {
-            let output = outputPipe.fileHandleForReading.readDataToEndOfFile()
-            let error = errorPipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            continuation.resume(returning: (output, error))
-        }
-    }
+    let (output, error) = await finish(process, output: outputPipe, errors: errorPipe)
     return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
 }
 
