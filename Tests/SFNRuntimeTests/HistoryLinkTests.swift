@@ -140,6 +140,38 @@ import Testing
             ])
     }
 
+    @Test func stateEntriesAndExitsWriteTheSameDetailsHoweverTheyAreHeld() async throws {
+        // Entered and exited events without a spelling or assigned variables hold only the name
+        // and the value; with either they hold a StatePayload. Both write name, payload text and
+        // its details, in AWS's order.
+        let definition = """
+            {"StartAt":"Plain","States":{"Plain":{"Type":"Pass","Result":{"b":2},"ResultPath":"$.r","Next":"Assigns"},
+              "Assigns":{"Type":"Pass","Assign":{"x":1},"End":true}}}
+            """
+        let machine = try StateMachineRuntime(definition: try JSON(parsing: definition), configuration: .virtualTime())
+        let execution = machine.start(input: ["a": 1])
+        _ = await execution.result()
+        let details = execution.history.map { $0.details?.compactText ?? "" }
+        let output = #"{\"a\":1,\"r\":{\"b\":2}}"#
+        #expect(
+            Array(details[1...4]) == [
+                #"{"name":"Plain","input":"{\"a\":1}","inputDetails":{"truncated":false}}"#,
+                #"{"name":"Plain","output":"\#(output)","outputDetails":{"truncated":false}}"#,
+                #"{"name":"Assigns","input":"\#(output)","inputDetails":{"truncated":false}}"#,
+                #"{"name":"Assigns","output":"\#(output)","outputDetails":{"truncated":false},"#
+                    + #""assignedVariables":{"x":"1"},"assignedVariablesDetails":{"truncated":false}}"#,
+            ])
+        let held = execution.history.map { event -> String in
+            switch event.content {
+            case .stateEntered?: "entered"
+            case .stateExited?: "exited"
+            case .statePayload?: "payload"
+            default: "other"
+            }
+        }
+        #expect(held == ["payload", "entered", "exited", "entered", "payload", "payload"])
+    }
+
     @Test func parallelResultsQuoteTheBranchesOutputTexts() async throws {
         // AWS writes a Parallel result as its branches' output texts in brackets: branches that
         // passed the caller's value on keep its spelling inside the result.

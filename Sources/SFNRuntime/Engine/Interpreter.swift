@@ -70,7 +70,7 @@ struct Interpreter: Sendable {
         let enteredId = history.record(
             state.enteredEventType, previous: path.previousEventId, at: enteredAt, detailsKey: "stateEnteredEventDetails",
             content: history.wantsDetails
-                ? .statePayload(StatePayload(name: state.name, role: .input, value: value, spelling: path.spelled?.text)) : nil)
+                ? .state(state.name, .input, value: value, spelling: path.spelled?.text) : nil)
         path.previousEventId = enteredId
         if history.resumedThrough > 0, let recorded = history.recordedEvent(enteredId) {
             // Resumed: the state was entered when the history says.
@@ -91,9 +91,7 @@ struct Interpreter: Sendable {
                 // The caller's spelling lasts while the value is unchanged.
                 if spelled.matches(outcome.output) { spelling = spelled.text } else { path.spelled = nil }
             }
-            content = .statePayload(
-                StatePayload(
-                    name: entry.state.name, role: .output, value: outcome.output, spelling: spelling, assigned: path.assignedForHistory))
+            content = .state(entry.state.name, .output, value: outcome.output, spelling: spelling, assigned: path.assignedForHistory)
             path.assignedForHistory = nil
         }
         path.previousEventId = history.record(

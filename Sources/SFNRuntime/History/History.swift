@@ -68,19 +68,44 @@ public struct HistoryEvent: Sendable, Equatable {
 /// value itself. Most histories are never read (`sfn run` without `--history`, an execution
 /// nobody asks about), so writing every state's payload as text when it is recorded would cost a
 /// serialization per state for nothing; the value is shared with the execution, not copied.
+///
+/// A state's entry and exit, two events of every transition, mostly carry only a name and a
+/// value: they are held in the event itself. The rest (a caller's spelling of the value, assigned
+/// variables, trailing members) take a ``StatePayload`` object.
 enum EventDetails: Sendable {
     case built(JSON)
+    /// A `...StateEntered`: the state's name and input.
+    case stateEntered(name: String, input: JSON)
+    /// A `...StateExited` that assigned no variables: the state's name and output.
+    case stateExited(name: String, output: JSON)
     case statePayload(StatePayload)
+
+    /// The details of a `...StateEntered` or `...StateExited`: held in the event when there is
+    /// no spelling to keep and nothing assigned.
+    static func state(
+        _ name: String, _ role: StatePayload.Role, value: JSON, spelling: String?, assigned: JSONObject? = nil
+    ) -> EventDetails {
+        guard spelling == nil, assigned == nil else {
+            return .statePayload(StatePayload(name: name, role: role, value: value, spelling: spelling, assigned: assigned))
+        }
+        switch role {
+        case .input: return .stateEntered(name: name, input: value)
+        case .output: return .stateExited(name: name, output: value)
+        }
+    }
 
     var json: JSON {
         switch self {
         case .built(let json): json
+        case .stateEntered(let name, let input): StatePayload.details(name: name, role: .input, text: input.compactText)
+        case .stateExited(let name, let output): StatePayload.details(name: name, role: .output, text: output.compactText)
         case .statePayload(let payload): payload.json
         }
     }
 
     var stateName: String? {
         switch self {
+        case .stateEntered(let name, _), .stateExited(let name, _): name
         case .statePayload(let payload): payload.name
         case .built(let json): json["name"]?.stringValue
         }
@@ -115,17 +140,7 @@ final class StatePayload: Sendable {
     }
 
     var json: JSON {
-        var members: JSONObject = [:]
-        if let name { members["name"] = .string(name) }
-        let text = JSON.string(spelling ?? value.compactText)
-        switch role {
-        case .input:
-            members["input"] = text
-            members["inputDetails"] = HistoryPayload.notTruncated
-        case .output:
-            members["output"] = text
-            members["outputDetails"] = HistoryPayload.notTruncated
-        }
+        var members = Self.members(name: name, role: role, text: spelling ?? value.compactText)
         if let assigned {
             // AWS lists each assigned variable with its value as JSON text.
             members["assignedVariables"] = .object(assigned.mapValues { HistoryPayload.text($0) })
@@ -133,6 +148,25 @@ final class StatePayload: Sendable {
         }
         if let trailing { members.merge(trailing) { _, new in new } }
         return .object(members)
+    }
+
+    /// `name`, then `input` and `inputDetails` or `output` and `outputDetails`.
+    static func details(name: String, role: Role, text: String) -> JSON {
+        .object(members(name: name, role: role, text: text))
+    }
+
+    private static func members(name: String?, role: Role, text: String) -> JSONObject {
+        var members: JSONObject = [:]
+        if let name { members["name"] = .string(name) }
+        switch role {
+        case .input:
+            members["input"] = .string(text)
+            members["inputDetails"] = HistoryPayload.notTruncated
+        case .output:
+            members["output"] = .string(text)
+            members["outputDetails"] = HistoryPayload.notTruncated
+        }
+        return members
     }
 }
 
@@ -254,14 +288,18 @@ public final class HistoryRecorder: Sendable {
         let (id, observed) = book.withLock { book -> (Int, (HistoryEvent, [@Sendable (HistoryEvent) -> Void])?) in
             let id = lastId.wrappingAdd(1, ordering: .relaxed).newValue
             let keepsEvents = self.keepsEvents && book.events.count < limit
-            guard keepsEvents || !book.observers.isEmpty else { return (id, nil) }
-            let event = HistoryEvent(
-                id: id, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey, content: content)
-            // The event leaves the lock (a copy) only when someone observes it.
             guard !book.observers.isEmpty else {
-                book.events.append(event)
+                // Built in the append itself: a local event would be copied in, then destroyed.
+                if keepsEvents {
+                    book.events.append(
+                        HistoryEvent(
+                            id: id, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey, content: content))
+                }
                 return (id, nil)
             }
+            // The event leaves the lock (a copy) only when someone observes it.
+            let event = HistoryEvent(
+                id: id, previousEventId: previous, timestamp: timestamp, type: type, detailsKey: detailsKey, content: content)
             if keepsEvents { book.events.append(event) }
             return (id, (event, book.observers))
         }
