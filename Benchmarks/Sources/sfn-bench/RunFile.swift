@@ -9,7 +9,8 @@ import SFNRuntime
 ///
 /// `sfn-bench limit [--history] [--rounds N]`: the Pass chain against the bare-C limit
 /// (`Benchmarks/limit/pass-chain-limit.c`, built with cc and jansson), in turns in the same
-/// minute, and the ratio of their medians.
+/// minute, and the ratio of their medians. Both run the same chain: 1,000 Pass states, every
+/// other one setting `$.last` (``PayloadScaling/definition(states:)``).
 enum RunFile {
     struct Options {
         var file = ""
@@ -123,8 +124,11 @@ enum RunFile {
         do {
             let program = try buildLimit(folder: folder)
             defer { try? FileManager.default.removeItem(atPath: program) }
-            let definition = try JSON(parsing: try Data(contentsOf: URL(fileURLWithPath: folder + "/workflows/pass-chain.asl.json")))
-            let input = try JSON(parsing: try Data(contentsOf: URL(fileURLWithPath: folder + "/workflows/pass-chain.input.json")))
+            // The chain the C program runs: 1,000 states, every other one sets `$.last` to a
+            // one-field object, on the same three-field input. (Until 2026-12-03 this ran the
+            // `pass-chain` workflow, whose states change nothing: a cheaper chain than the C one.)
+            let definition = PayloadScaling.definition(states: 1000)
+            let input: JSON = ["id": "bench", "n": 1, "tags": ["a", "b"]]
             var limits: [Double] = []
             var engine: [Double] = []
             for round in 1...rounds {
