@@ -83,14 +83,7 @@ struct Interpreter: Sendable {
     @inline(never)  // see Interpreter.execute: keeps its locals out of suspended async frames
     func leave(_ entry: StateEntry, _ outcome: StepOutcome, path: inout PathContext) throws(StatesError) {
         // An output that is the input itself (the same storage) fitted when it was measured before.
-        if !outcome.output.sharesStorage(with: entry.input) {
-            // A Pass that set one member of an input measured before is counted from the input's size.
-            let limit = run.configuration.maxPayloadBytes
-            let counted = entry.state.plainPassMember.map {
-                path.sizes.fitsAfterSetting($0, in: entry.input, giving: outcome.output, limit: limit)
-            }
-            if counted != true { try checkSize(outcome.output, of: entry.state, memo: &path.sizes) }
-        }
+        if !outcome.output.sharesStorage(with: entry.input) { try checkSize(outcome.output, of: entry.state, memo: &path.sizes) }
         var content: EventDetails?
         if history.wantsDetails {
             var spelling: String?

@@ -14,16 +14,13 @@ enum PayloadSize {
     /// remembering the ones measured now).
     static func exceeds(_ value: JSON, limit: Int, memo: inout SizeMemo) -> Bool {
         var remaining = limit
-        if fits(value, &remaining, &memo) {
-            if case .object = value { memo.lastFit = (value, limit - remaining) }
-            return false
-        }
+        if fits(value, &remaining, &memo) { return false }
         return exactSize(value, &memo) > limit
     }
 
     /// The compact text's exact size, taking the large parts' sizes from `memo` where it has
     /// them.
-    static func exactSize(_ value: JSON, _ memo: inout SizeMemo) -> Int {
+    private static func exactSize(_ value: JSON, _ memo: inout SizeMemo) -> Int {
         let identity = SizeMemo.Identity(of: value)
         if let identity, let size = memo.exactSize(of: identity) { return size }
         let size: Int
@@ -37,9 +34,7 @@ enum PayloadSize {
             for (key, member) in members { total += stringSize(key) + 1 + exactSize(member, &memo) }
             size = total
         case .string(let text): size = stringSize(text)
-        case .int(let number):
-            // Int.min has no positive counterpart: 19 digits and the sign.
-            size = number >= 0 ? decimalDigits(number) : number == .min ? 20 : 1 + decimalDigits(-number)
+        case .int(let number): size = String(number).utf8.count
         case .double(let number): size = JSONNumberFormat.text(for: number).utf8.count
         case .bool(let flag): size = flag ? 4 : 5
         case .null: size = 4
@@ -200,21 +195,6 @@ enum PayloadSize {
     }
 }
 
-/// One top-level member a state sets to a constant, with the sizes its text adds to an object's.
-struct SetMember: Sendable {
-    let key: String
-    let value: JSON
-    /// The member's name as JSON text, the colon and the value's text.
-    let size: Int
-
-    init(key: String, value: JSON) {
-        self.key = key
-        self.value = value
-        var memo = SizeMemo()
-        size = PayloadSize.stringSize(key) + 1 + PayloadSize.exactSize(value, &memo)
-    }
-}
-
 /// The sizes of a few large arrays, objects and long strings already measured along one path, known
 /// by their storage. A state's output mostly shares its parts with its input (a Pass that sets
 /// `$.last` copies the top-level object, not what its members hold), so the next size check
@@ -271,27 +251,6 @@ struct SizeMemo: Sendable {
 
     private var entries: [Entry] = []
     private var nextSlot = 0
-    /// The last object found to fit along this path, with the count that fitted: never less
-    /// than its text's size.
-    var lastFit: (value: JSON, count: Int)?
-
-    /// Whether `output`, which is `input` with `member` set, fits, counted from `input`'s count
-    /// when `input` is the last object found to fit: that count, less the exact size of the
-    /// member it replaces (or plus a comma), plus the member's. The result is never less than
-    /// the output's size, as the input's count was not. False when that cannot be told this way
-    /// (the full check decides then).
-    mutating func fitsAfterSetting(_ member: SetMember, in input: JSON, giving output: JSON, limit: Int) -> Bool {
-        guard let last = lastFit, case .object(let members) = input, last.value.sharesStorage(with: input) else { return false }
-        var count = last.count + member.size
-        if let old = members[member.key] {
-            count -= PayloadSize.stringSize(member.key) + 1 + PayloadSize.exactSize(old, &self)
-        } else {
-            count += 1
-        }
-        guard count <= limit else { return false }
-        lastFit = (output, count)
-        return true
-    }
     /// The last key met at each of an object's first positions, with its size: the objects of
     /// an array mostly share their keys, in the same order.
     private var recentKeys: [(key: String, size: Int)] = []

@@ -66,10 +66,6 @@ final class StatePlan: Sendable {
     /// OutputPath or Assign): its output is its Result, or its input, placed there, with no path
     /// scope or context object to build. nil for every other state.
     let plainPassPlacement: ResultPlacement?
-    /// A plain Pass (above) that sets one top-level member to its constant Result
-    /// (`"ResultPath": "$.name"`): the member and its exact size, so that the output's size
-    /// follows from the input's without walking it (``SizeMemo/fitsAfterSetting(_:in:giving:limit:)``).
-    let plainPassMember: SetMember?
 
     init(
         definition: State, next: Int?, catchTargets: [Int], choiceTargets: [Int], defaultTarget: Int?,
@@ -94,13 +90,6 @@ final class StatePlan: Sendable {
             self.plainPassPlacement = flow.resultPath
         } else {
             self.plainPassPlacement = nil
-        }
-        if case .pass(let pass) = definition.kind, let result = pass.result, case .at(let reference)? = plainPassPlacement,
-            reference.components.count == 1, case .key(let key) = reference.components[0]
-        {
-            self.plainPassMember = SetMember(key: key, value: result)
-        } else {
-            self.plainPassMember = nil
         }
     }
 
