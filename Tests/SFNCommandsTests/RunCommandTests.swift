@@ -39,18 +39,8 @@ import FoundationNetworking
             file = url
         }
         defer { if let file { try? FileManager.default.removeItem(at: file) } }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let (stdout, stderr) = await finish(process, output: output, errors: errors)
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try await runProcess(executable, arguments)
+        return Outcome(status: run.status, stdout: run.output, stderr: run.error)
     }
 
     @Test func succeededPrintsOutputAndExitsZero() async throws {
@@ -151,13 +141,7 @@ import FoundationNetworking
         process.standardError = FileHandle.nullDevice
         try process.run()
         func running() async -> Bool {
-            let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-            probe.arguments = ["-f", marker]
-            probe.standardOutput = FileHandle.nullDevice
-            try? probe.run()
-            _ = await finish(probe)
-            return probe.terminationStatus == 0
+            (try? await runProcess("/usr/bin/pgrep", ["-f", marker]))?.status == 0
         }
         var started = await running()
         for _ in 0..<100 where !started {
@@ -242,16 +226,8 @@ import FoundationNetworking
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        // Read stderr until the token line appears (or the run ends without it).
-        let announced = await offThePool {
-            var announced = ""
-            while !announced.contains("curl -X POST") {
-                let chunk = errors.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                announced += String(decoding: chunk, as: UTF8.self)
-            }
-            return announced
-        }
+        // Read stderr until the token line appears.
+        let announced = await readPipe(errors, until: "curl -X POST", deadline: Date().addingTimeInterval(20))
         if !announced.contains("curl -X POST") { process.terminate() }
         let line = try #require(announced.split(separator: "\n").first { $0.contains("curl -X POST") }, "stderr so far: \(announced)")
         let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
@@ -283,14 +259,9 @@ import FoundationNetworking
             Issue.record("the sfn executable is not built")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["validate", url.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: await finish(process, output: output).output, as: UTF8.self)
-        #expect(process.terminationStatus == 1)
+        let validated = try await runProcess(executable, ["validate", url.path])
+        let text = validated.output
+        #expect(validated.status == 1)
         // Line 5: the string opens at column 43, the expression at column 46; it ends too early,
         // so the problem is its last character (column 64, the blank before `%}`).
         #expect(text.contains(":5:64: error[INVALID_JSONATA_EXPRESSION]"), "\(text)")

@@ -46,7 +46,7 @@ import FoundationXML
             #expect(Set(shape.states) == Set(states.map(\.name)), "\(name)")
 
             if let dot {
-                let (status, output, errors) = try await run(dot, ["-Tsvg"], input: DOTRenderer.render(graph, title: name))
+                let (status, output, errors) = try await runProcess(dot, ["-Tsvg"], input: DOTRenderer.render(graph, title: name))
                 #expect(status == 0 && errors.isEmpty, "\(name): dot said \(errors)")
                 #expect(try SVGShape(output).wellFormed, "\(name): dot's SVG")
             }
@@ -263,22 +263,4 @@ struct SVGShape {
             if elementName == "g", let state = attributes["data-state"] { states.append(state) }
         }
     }
-}
-
-func run(_ executable: String, _ arguments: [String], input: String) async throws -> (Int32, String, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    let writer = Thread {
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-    }
-    writer.start()
-    let (output, errors) = await finish(process, output: stdout, errors: stderr)
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
 }

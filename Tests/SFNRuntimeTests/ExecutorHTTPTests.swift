@@ -63,16 +63,7 @@ final class FakeLambdaEndpoint: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let line = await offThePool {
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line.append(chunk)
-            }
-            return line
-        }
-        let port = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = await readPipe(output, until: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         guard Int(port) != nil else {
             kill(process.processIdentifier, SIGKILL)
             throw StatesError("TestSetup", cause: "the fake endpoint did not start")

@@ -40,13 +40,8 @@ import Testing
         #expect((try? result.get()) == .null, "\(result)")
         #expect(Date().timeIntervalSince(started) < 300, "the task waited for the leftover child (600 s)")
         try? await Task.sleep(for: .milliseconds(200))
-        let survivors = Process()
-        survivors.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        survivors.arguments = ["-f", marker]
-        survivors.standardOutput = FileHandle.nullDevice
-        try? survivors.run()
-        _ = await finish(survivors)
-        #expect(survivors.terminationStatus == 1, "a task program's child outlived the task")
+        let survivors = try? await runProcess("/usr/bin/pgrep", ["-f", marker])
+        #expect(survivors?.status == 1, "a task program's child outlived the task")
     }
 
     @Test func programsStartWithDefaultSignalsWhateverTheHostIgnores() async throws {

@@ -3,6 +3,7 @@ import SFNJSON
 import SFNLanguage
 import SFNRuntime
 import SFNServer
+import SFNTestSupport
 import Testing
 
 /// Whether python3 with boto3 is available; the boto3 test is skipped (and says so) without it.

@@ -2,6 +2,7 @@ import Foundation
 import SFNJSON
 import SFNRuntime
 import SFNStore
+import SFNTestSupport
 import Testing
 
 @testable import SFNServer

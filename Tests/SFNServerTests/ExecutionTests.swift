@@ -2,6 +2,7 @@ import Foundation
 import SFNJSON
 import SFNRuntime
 import SFNServer
+import SFNTestSupport
 import Testing
 
 @Suite struct ExecutionOperationTests {

@@ -6,6 +6,7 @@ import NIOCore
 import SFNJSON
 import SFNRuntime
 import SFNServer
+import SFNTestSupport
 import Testing
 
 private func awsHeaders(_ operation: String) -> HTTPFields {

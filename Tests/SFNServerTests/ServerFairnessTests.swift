@@ -1,5 +1,6 @@
 import Foundation
 import SFNJSON
+import SFNTestSupport
 import Testing
 
 @testable import SFNServer

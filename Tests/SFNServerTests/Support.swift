@@ -84,23 +84,6 @@ func scheduledToken(_ service: StepFunctionsService, _ executionArn: String) asy
     return nil
 }
 
-/// Runs a program to its end off the cooperative pool, capturing its output.
-func runProcess(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil
-) async throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let outputPipe = Pipe()
-    let errorPipe = Pipe()
-    process.standardOutput = outputPipe
-    process.standardError = errorPipe
-    try process.run()
-    let (output, error) = await finish(process, output: outputPipe, errors: errorPipe)
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
-}
-
 /// The first executable named `name` on PATH.
 func findExecutable(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
